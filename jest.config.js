@@ -1,0 +1,21 @@
+/** One jest run covers unit, integration (embedded PostgreSQL) and end-to-end specs. */
+const moduleNameMapper = {
+  '^@tally/domain$': '<rootDir>/libs/domain/src',
+  '^@tally/event-store$': '<rootDir>/libs/event-store/src',
+  '^@tally/read-models$': '<rootDir>/libs/read-models/src',
+  '^@tally/platform$': '<rootDir>/libs/platform/src',
+};
+
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  // One embedded PostgreSQL server for the whole run; each spec creates its own database on it.
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,46 @@
+/** An election definition as the administrator submits it (POST /elections) and ElectionDefined stores it. */
+export interface District {
+  districtId: string;
+  name: string;
+}
+
+export interface PollingArea {
+  pollingAreaId: string;
+  districtId: string;
+  registeredVoters: number;
+  name?: string;
+}
+
+export interface Candidate {
+  candidateId: string;
+  name: string;
+  /** ISO date (YYYY-MM-DD): a tie for the last seat goes to the older candidate (Art. 78). */
+  birthDate: string;
+}
+
+export interface ElectoralUnit {
+  unitId: string;
+  name: string;
+  seats: number;
+  /** The unit covers whole districts ... */
+  districtIds?: string[];
+  /** ... or a list of polling areas. Exactly one of the two is given. */
+  pollingAreaIds?: string[];
+  candidates: Candidate[];
+}
+
+export interface Contest {
+  contestId: string;
+  name: string;
+  electoralUnits: ElectoralUnit[];
+}
+
+export interface ElectionDefinition {
+  electionId: string;
+  name: string;
+  /** ISO date (YYYY-MM-DD). */
+  pollingDate: string;
+  districts: District[];
+  pollingAreas: PollingArea[];
+  contests: Contest[];
+}

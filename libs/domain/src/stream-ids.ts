@@ -1,0 +1,19 @@
+/** The only place stream ids are built. The category prefix lets KurrentDB filter subscriptions by stream name. */
+export const ELECTION_STREAM_PREFIX = 'election-';
+export const TALLY_STREAM_PREFIX = 'tally-';
+
+export function electionStreamId(electionId: string): string {
+  return `${ELECTION_STREAM_PREFIX}${electionId}`;
+}
+
+export function tallyStreamId(electionId: string, pollingAreaId: string, contestId: string): string {
+  return `${TALLY_STREAM_PREFIX}${electionId}.${pollingAreaId}.${contestId}`;
+}
+
+/** Ids are restricted to [a-z0-9-] (see ID_PATTERN), so '.' separates the parts unambiguously. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The public id of a tally sheet, as returned by the api. */
+export function tallyId(electionId: string, pollingAreaId: string, contestId: string): string {
+  return `${electionId}.${pollingAreaId}.${contestId}`;
+}

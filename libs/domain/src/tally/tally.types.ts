@@ -1,0 +1,26 @@
+/** The figures of one counting record (biên bản kết quả kiểm phiếu) for one polling area and contest. */
+export interface TallyCounts {
+  registeredVoters: number;
+  votersVoted: number;
+  ballotsIssued: number;
+  ballotsReceived: number;
+  validBallots: number;
+  invalidBallots: number;
+  /** candidateId → votes; exactly the electoral unit's candidates. */
+  candidateVotes: Record<string, number>;
+}
+
+/** A soft finding: the sheet is accepted, but someone should look. */
+export interface Anomaly {
+  code: string;
+  message: string;
+}
+
+/** Where a sheet sits in the election: resolved from the definition when it is submitted, stored on the event. */
+export interface TallyPlacement {
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  districtId: string;
+  unitId: string;
+}
