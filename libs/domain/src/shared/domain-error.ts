@@ -31,7 +31,9 @@ export class DomainError extends Error {
   static invalid(violations: RuleViolation[]): DomainError {
     const [first] = violations;
     const message =
-      violations.length === 1 ? first.message : `${violations.length} rules are broken; first: ${first.message}`;
+      violations.length === 1
+        ? first.message
+        : `${violations.length} rules are broken; first: ${first.message}`;
     return new DomainError('invalid', first.code, message, violations);
   }
 }

@@ -14,6 +14,8 @@ export interface TallyCounts {
 export interface Anomaly {
   code: string;
   message: string;
+  /** The count field it concerns, e.g. "invalidBallots". */
+  field?: string;
 }
 
 /** Where a sheet sits in the election: resolved from the definition when it is submitted, stored on the event. */

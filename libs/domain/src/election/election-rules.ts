@@ -1,0 +1,257 @@
+import { RuleViolation } from '../shared/domain-error';
+import { isIsoDate } from '../shared/iso-date';
+import { ID_PATTERN } from '../stream-ids';
+import { Contest, ElectionDefinition, ElectoralUnit } from './election.types';
+
+/** Stable codes of the rules an election definition must satisfy (422 on POST /elections). */
+export const ElectionRuleCode = {
+  INVALID_ID: 'ELECTION.INVALID_ID',
+  DUPLICATE_ID: 'ELECTION.DUPLICATE_ID',
+  UNKNOWN_DISTRICT: 'ELECTION.UNKNOWN_DISTRICT',
+  UNKNOWN_POLLING_AREA: 'ELECTION.UNKNOWN_POLLING_AREA',
+  UNIT_COVERAGE: 'ELECTION.UNIT_COVERAGE',
+  POLLING_AREA_IN_TWO_UNITS: 'ELECTION.POLLING_AREA_IN_TWO_UNITS',
+  SEATS_OUT_OF_RANGE: 'ELECTION.SEATS_OUT_OF_RANGE',
+  INVALID_REGISTERED_VOTERS: 'ELECTION.INVALID_REGISTERED_VOTERS',
+  INVALID_DATE: 'ELECTION.INVALID_DATE',
+} as const;
+
+/**
+ * Every rule the definition breaks, with the JSON path of the offending field (e.g.
+ * `contests[0].electoralUnits[2].seats`); [] when it is valid. Reports all violations, not just the first, so an
+ * administrator can fix a large definition in one round trip.
+ */
+export function validateElectionDefinition(def: ElectionDefinition): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  const districts = def.districts ?? [];
+  const pollingAreas = def.pollingAreas ?? [];
+  const contests = def.contests ?? [];
+
+  checkId(def.electionId, 'electionId', violations);
+  if (!isIsoDate(def.pollingDate)) {
+    violations.push({
+      code: ElectionRuleCode.INVALID_DATE,
+      message: `pollingDate "${String(def.pollingDate)}" is not a valid YYYY-MM-DD date`,
+      field: 'pollingDate',
+    });
+  }
+
+  const districtIds = uniqueIds(
+    districts.map((d) => d.districtId),
+    (i) => `districts[${i}].districtId`,
+    'district',
+    violations,
+  );
+
+  const pollingAreaDistrict = new Map<string, string>();
+  uniqueIds(
+    pollingAreas.map((a) => a.pollingAreaId),
+    (i) => `pollingAreas[${i}].pollingAreaId`,
+    'polling area',
+    violations,
+  );
+  pollingAreas.forEach((area, i) => {
+    if (!districtIds.has(area.districtId)) {
+      violations.push({
+        code: ElectionRuleCode.UNKNOWN_DISTRICT,
+        message: `polling area ${area.pollingAreaId} refers to unknown district "${area.districtId}"`,
+        field: `pollingAreas[${i}].districtId`,
+      });
+    }
+    if (!Number.isSafeInteger(area.registeredVoters) || area.registeredVoters < 0) {
+      violations.push({
+        code: ElectionRuleCode.INVALID_REGISTERED_VOTERS,
+        message: `registeredVoters of ${area.pollingAreaId} must be a non-negative integer`,
+        field: `pollingAreas[${i}].registeredVoters`,
+      });
+    }
+    if (!pollingAreaDistrict.has(area.pollingAreaId))
+      pollingAreaDistrict.set(area.pollingAreaId, area.districtId);
+  });
+
+  uniqueIds(
+    contests.map((c) => c.contestId),
+    (i) => `contests[${i}].contestId`,
+    'contest',
+    violations,
+  );
+  contests.forEach((contest, c) =>
+    checkContest(contest, `contests[${c}]`, districtIds, pollingAreaDistrict, violations),
+  );
+  return violations;
+}
+
+function checkContest(
+  contest: Contest,
+  path: string,
+  districtIds: ReadonlySet<string>,
+  pollingAreaDistrict: ReadonlyMap<string, string>,
+  violations: RuleViolation[],
+): void {
+  const units = contest.electoralUnits ?? [];
+  uniqueIds(
+    units.map((u) => u.unitId),
+    (i) => `${path}.electoralUnits[${i}].unitId`,
+    'electoral unit',
+    violations,
+  );
+  // A person stands in one unit per contest, so candidate ids are unique across the whole contest.
+  const candidateIds = units.flatMap((u, i) =>
+    (u.candidates ?? []).map((c, j) => ({
+      id: c.candidateId,
+      field: `${path}.electoralUnits[${i}].candidates[${j}].candidateId`,
+    })),
+  );
+  uniqueIds(
+    candidateIds.map((c) => c.id),
+    (k) => candidateIds[k].field,
+    'candidate',
+    violations,
+  );
+
+  // Which unit already claimed each polling area, to catch an area counted twice in one contest.
+  const claimedBy = new Map<string, string>();
+  units.forEach((unit, u) => {
+    const unitPath = `${path}.electoralUnits[${u}]`;
+    checkUnit(unit, unitPath, violations);
+    for (const areaId of unitPollingAreas(unit, unitPath, districtIds, pollingAreaDistrict, violations)) {
+      const owner = claimedBy.get(areaId.id);
+      if (owner !== undefined && owner !== unit.unitId) {
+        violations.push({
+          code: ElectionRuleCode.POLLING_AREA_IN_TWO_UNITS,
+          message: `polling area ${areaId.id} belongs to units ${owner} and ${unit.unitId} of contest ${contest.contestId}`,
+          field: areaId.field,
+        });
+      } else {
+        claimedBy.set(areaId.id, unit.unitId);
+      }
+    }
+  });
+}
+
+function checkUnit(unit: ElectoralUnit, unitPath: string, violations: RuleViolation[]): void {
+  const candidates = unit.candidates ?? [];
+  if (!Number.isSafeInteger(unit.seats) || unit.seats < 1 || unit.seats > candidates.length) {
+    violations.push({
+      code: ElectionRuleCode.SEATS_OUT_OF_RANGE,
+      message: `unit ${unit.unitId} has ${String(unit.seats)} seats for ${candidates.length} candidates: seats must be an integer from 1 to the number of candidates`,
+      field: `${unitPath}.seats`,
+    });
+  }
+  candidates.forEach((candidate, i) => {
+    if (!isIsoDate(candidate.birthDate)) {
+      violations.push({
+        code: ElectionRuleCode.INVALID_DATE,
+        message: `birthDate "${String(candidate.birthDate)}" of candidate ${candidate.candidateId} is not a valid YYYY-MM-DD date`,
+        field: `${unitPath}.candidates[${i}].birthDate`,
+      });
+    }
+  });
+}
+
+/**
+ * The polling areas a unit covers, each with the field that brought it in. Reports coverage that is neither or both
+ * of districtIds/pollingAreaIds, and references that do not resolve.
+ */
+function unitPollingAreas(
+  unit: ElectoralUnit,
+  unitPath: string,
+  districtIds: ReadonlySet<string>,
+  pollingAreaDistrict: ReadonlyMap<string, string>,
+  violations: RuleViolation[],
+): Array<{ id: string; field: string }> {
+  const byDistrict = unit.districtIds !== undefined;
+  const byArea = unit.pollingAreaIds !== undefined;
+  const list = unit.districtIds ?? unit.pollingAreaIds ?? [];
+  if (byDistrict === byArea || list.length === 0) {
+    violations.push({
+      code: ElectionRuleCode.UNIT_COVERAGE,
+      message: `unit ${unit.unitId} must give exactly one non-empty list: districtIds or pollingAreaIds`,
+      field: unitPath,
+    });
+    if (byDistrict && byArea) return [];
+  }
+
+  if (byDistrict) {
+    const districtsPath = `${unitPath}.districtIds`;
+    const listed = uniqueIds(
+      unit.districtIds ?? [],
+      (i) => `${districtsPath}[${i}]`,
+      'district reference',
+      violations,
+      false,
+    );
+    const covered: Array<{ id: string; field: string }> = [];
+    (unit.districtIds ?? []).forEach((districtId, i) => {
+      if (!districtIds.has(districtId)) {
+        violations.push({
+          code: ElectionRuleCode.UNKNOWN_DISTRICT,
+          message: `unit ${unit.unitId} refers to unknown district "${districtId}"`,
+          field: `${districtsPath}[${i}]`,
+        });
+      }
+    });
+    for (const [areaId, districtId] of pollingAreaDistrict) {
+      if (listed.has(districtId)) {
+        const i = (unit.districtIds ?? []).indexOf(districtId);
+        covered.push({ id: areaId, field: `${districtsPath}[${i}]` });
+      }
+    }
+    return covered;
+  }
+
+  const areasPath = `${unitPath}.pollingAreaIds`;
+  uniqueIds(
+    unit.pollingAreaIds ?? [],
+    (i) => `${areasPath}[${i}]`,
+    'polling area reference',
+    violations,
+    false,
+  );
+  const covered: Array<{ id: string; field: string }> = [];
+  (unit.pollingAreaIds ?? []).forEach((areaId, i) => {
+    if (!pollingAreaDistrict.has(areaId)) {
+      violations.push({
+        code: ElectionRuleCode.UNKNOWN_POLLING_AREA,
+        message: `unit ${unit.unitId} refers to unknown polling area "${areaId}"`,
+        field: `${areasPath}[${i}]`,
+      });
+    } else {
+      covered.push({ id: areaId, field: `${areasPath}[${i}]` });
+    }
+  });
+  return covered;
+}
+
+/** Reports ids that repeat (and, when `checkPattern`, ids that break ID_PATTERN); returns the distinct ids. */
+function uniqueIds(
+  ids: string[],
+  fieldOf: (index: number) => string,
+  what: string,
+  violations: RuleViolation[],
+  checkPattern = true,
+): Set<string> {
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (checkPattern) checkId(id, fieldOf(i), violations);
+    if (seen.has(id)) {
+      violations.push({
+        code: ElectionRuleCode.DUPLICATE_ID,
+        message: `${what} id "${id}" appears more than once`,
+        field: fieldOf(i),
+      });
+    }
+    seen.add(id);
+  });
+  return seen;
+}
+
+function checkId(id: unknown, field: string, violations: RuleViolation[]): void {
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    violations.push({
+      code: ElectionRuleCode.INVALID_ID,
+      message: `id "${String(id)}" must match ${ID_PATTERN.source} (lowercase ASCII letters, digits and '-')`,
+      field,
+    });
+  }
+}

@@ -1,0 +1,22 @@
+/** The single entry of the domain library: other code imports `@tally/domain`, never a file inside it. */
+export * from './shared/domain-error';
+export * from './shared/event-metadata';
+export * from './shared/iso-date';
+export * from './shared/assert-never';
+export * from './stream-ids';
+
+export * from './election/election.types';
+export * from './election/election.events';
+export * from './election/election.commands';
+export * from './election/election-rules';
+export * from './election/election-index';
+export * from './election/election.decider';
+
+export * from './tally/tally.types';
+export * from './tally/tally.events';
+export * from './tally/tally.commands';
+export * from './tally/tally-counts';
+export * from './tally/tally-rules';
+export * from './tally/tally.decider';
+
+export * from './results/winners';

@@ -1,0 +1,28 @@
+import { CommandContext } from '../shared/event-metadata';
+import { TallyCounts } from './tally.types';
+
+/** The first sheet for a polling area and contest. `submissionId` is the client's retry key. */
+export interface SubmitTally {
+  type: 'SubmitTally';
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  submissionId: string;
+  counts: TallyCounts;
+  context: CommandContext;
+}
+
+/** Replaces the current counts of a sheet; `expectedRevision` comes from If-Match so two admins cannot overwrite blindly. */
+export interface CorrectTally {
+  type: 'CorrectTally';
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  expectedRevision: number;
+  reason: string;
+  counts: TallyCounts;
+  context: CommandContext;
+}
+
+/** Every command of a tally-<election>.<pollingArea>.<contest> stream. */
+export type TallyCommand = SubmitTally | CorrectTally;

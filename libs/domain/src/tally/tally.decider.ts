@@ -1,0 +1,240 @@
+import { ElectionIndex } from '../election/election-index';
+import { assertNever } from '../shared/assert-never';
+import { DomainError, RuleViolation } from '../shared/domain-error';
+import { CorrectTally, SubmitTally, TallyCommand } from './tally.commands';
+import { countsEqual, diffCounts, normalizeCounts } from './tally-counts';
+import { TallyEvent } from './tally.events';
+import { checkTally, SheetExpectations, sheetExpectations } from './tally-rules';
+import { Anomaly, TallyCounts, TallyPlacement } from './tally.types';
+
+export const TallyErrorCode = {
+  SUBMISSION_ID_REUSED: 'TALLY.SUBMISSION_ID_REUSED',
+  ALREADY_SUBMITTED: 'TALLY.ALREADY_SUBMITTED',
+  NOT_FOUND: 'TALLY.NOT_FOUND',
+  REVISION_MISMATCH: 'TALLY.REVISION_MISMATCH',
+  REASON_TOO_SHORT: 'TALLY.REASON_TOO_SHORT',
+  CORRECTION_CHANGES_NOTHING: 'TALLY.CORRECTION_CHANGES_NOTHING',
+} as const;
+
+export const MIN_REASON_LENGTH = 10;
+
+export interface RecordedTally {
+  status: 'recorded';
+  placement: TallyPlacement;
+  /** The submission that created the sheet, kept so a retry of it is recognised even after corrections. */
+  submissionId: string;
+  submittedCounts: TallyCounts;
+  submittedAt: string;
+  /** The current figures (after the latest correction, if any). */
+  counts: TallyCounts;
+  anomalies: Anomaly[];
+  /** Stream revision of the latest event (0 after the submission): the sheet's ETag. */
+  revision: number;
+  corrections: number;
+  lastChangedAt: string;
+}
+
+export type TallyState = { status: 'empty' } | RecordedTally;
+
+export const initialTallyState = (): TallyState => ({ status: 'empty' });
+
+export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
+  switch (event.type) {
+    case 'TallySubmitted': {
+      const { submissionId, counts, anomalies, submittedAt, ...placement } = event.data;
+      return {
+        status: 'recorded',
+        placement: pickPlacement(placement),
+        submissionId,
+        submittedCounts: counts,
+        submittedAt,
+        counts,
+        anomalies,
+        revision: state.status === 'recorded' ? state.revision + 1 : 0,
+        corrections: 0,
+        lastChangedAt: submittedAt,
+      };
+    }
+    case 'TallyCorrected': {
+      const { counts, anomalies, correctedAt } = event.data;
+      if (state.status === 'empty') {
+        // Never produced by decide; folding a stored fact must not fail, so reconstruct what we can.
+        return {
+          status: 'recorded',
+          placement: pickPlacement(event.data),
+          submissionId: '',
+          submittedCounts: event.data.previousCounts,
+          submittedAt: correctedAt,
+          counts,
+          anomalies,
+          revision: 1,
+          corrections: 1,
+          lastChangedAt: correctedAt,
+        };
+      }
+      return {
+        ...state,
+        counts,
+        anomalies,
+        revision: state.revision + 1,
+        corrections: state.corrections + 1,
+        lastChangedAt: correctedAt,
+      };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export function foldTally(events: readonly TallyEvent[]): TallyState {
+  return events.reduce(evolveTally, initialTallyState());
+}
+
+/**
+ * `index` is the definition of the command's election, undefined when it is not defined. Returns [] for a retry of the
+ * submission that is already stored: the handler then answers with the original result.
+ */
+export function decideTally(
+  command: TallyCommand,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallyEvent[] {
+  switch (command.type) {
+    case 'SubmitTally':
+      return decideSubmitTally(command, state, index);
+    case 'CorrectTally':
+      return decideCorrectTally(command, state, index);
+    default:
+      return assertNever(command);
+  }
+}
+
+export function decideSubmitTally(
+  command: SubmitTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallyEvent[] {
+  const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
+  if (state.status === 'recorded') {
+    if (state.submissionId === command.submissionId) {
+      if (countsEqual(state.submittedCounts, command.counts)) return [];
+      throw new DomainError(
+        'conflict',
+        TallyErrorCode.SUBMISSION_ID_REUSED,
+        `Submission ${command.submissionId} was already used with different counts`,
+        [],
+        {
+          submissionId: command.submissionId,
+          changedFields: diffCounts(state.submittedCounts, command.counts),
+        },
+      );
+    }
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.ALREADY_SUBMITTED,
+      `A sheet for polling area ${command.pollingAreaId} and contest ${command.contestId} is already recorded (revision ${state.revision}); use a correction to change it`,
+      [],
+      { submissionId: state.submissionId, revision: state.revision },
+    );
+  }
+
+  const { violations, anomalies } = checkTally(command.counts, sheet);
+  if (violations.length > 0) throw DomainError.invalid(violations);
+  return [
+    {
+      type: 'TallySubmitted',
+      data: {
+        ...placementOf(sheet),
+        submissionId: command.submissionId,
+        counts: normalizeCounts(command.counts),
+        anomalies,
+        submittedAt: command.context.now,
+      },
+    },
+  ];
+}
+
+export function decideCorrectTally(
+  command: CorrectTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallyEvent[] {
+  const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
+  if (state.status === 'empty') {
+    throw new DomainError(
+      'not_found',
+      TallyErrorCode.NOT_FOUND,
+      `No sheet is recorded for polling area ${command.pollingAreaId} and contest ${command.contestId}: submit it first`,
+      [],
+      { pollingAreaId: command.pollingAreaId, contestId: command.contestId },
+    );
+  }
+  if (command.expectedRevision !== state.revision) {
+    throw new DomainError(
+      'stale',
+      TallyErrorCode.REVISION_MISMATCH,
+      `The sheet is at revision ${state.revision}, not ${command.expectedRevision}: reload it and correct again`,
+      [],
+      { expectedRevision: command.expectedRevision, currentRevision: state.revision },
+    );
+  }
+
+  const reason = (command.reason ?? '').trim();
+  const violations: RuleViolation[] = [];
+  if (reason.length < MIN_REASON_LENGTH) {
+    violations.push({
+      code: TallyErrorCode.REASON_TOO_SHORT,
+      message: `A correction needs a reason of at least ${MIN_REASON_LENGTH} characters`,
+      field: 'reason',
+    });
+  }
+  const check = checkTally(command.counts, sheet);
+  violations.push(...check.violations);
+  if (violations.length > 0) throw DomainError.invalid(violations);
+
+  const changedFields = diffCounts(state.counts, command.counts);
+  if (changedFields.length === 0) {
+    throw DomainError.invalid([
+      {
+        code: TallyErrorCode.CORRECTION_CHANGES_NOTHING,
+        message: `The counts are identical to revision ${state.revision}; nothing to correct`,
+        field: 'counts',
+      },
+    ]);
+  }
+  return [
+    {
+      type: 'TallyCorrected',
+      data: {
+        ...state.placement,
+        counts: normalizeCounts(command.counts),
+        previousCounts: state.counts,
+        changedFields,
+        reason,
+        anomalies: check.anomalies,
+        correctedAt: command.context.now,
+      },
+    },
+  ];
+}
+
+function placementOf(sheet: SheetExpectations): TallyPlacement {
+  // checkTally has already rejected a sheet without a unit, so unit is present here.
+  return {
+    electionId: sheet.electionId,
+    pollingAreaId: sheet.pollingAreaId,
+    contestId: sheet.contestId,
+    districtId: sheet.districtId,
+    unitId: sheet.unit?.unitId ?? '',
+  };
+}
+
+function pickPlacement(data: TallyPlacement): TallyPlacement {
+  return {
+    electionId: data.electionId,
+    pollingAreaId: data.pollingAreaId,
+    contestId: data.contestId,
+    districtId: data.districtId,
+    unitId: data.unitId,
+  };
+}
