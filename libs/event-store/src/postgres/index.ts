@@ -1,0 +1,8 @@
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+export { appendInTransaction } from './postgres-append';
+export { AppendNotifier, type AppendNotifierOptions } from './postgres-append-notifier';
+export {
+  EVENT_STORE_NOTIFY_CHANNEL,
+  EVENT_STORE_SCHEMA_VERSION,
+  migratePostgresEventStore,
+} from './postgres-migrations';

@@ -1,0 +1,236 @@
+import { type ClientBase, Pool } from 'pg';
+import {
+  type AppendResult,
+  EventStore,
+  type EventSubscription,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  START,
+  type StoredEvent,
+  type SubscribeOptions,
+} from '../event-store.port';
+import { BufferedSubscription } from '../subscription';
+import { AppendNotifier, type AppendNotifierOptions } from './postgres-append-notifier';
+import { appendInTransaction } from './postgres-append';
+import { EVENT_COLUMNS, type EventRow, likePrefixPattern, toSafeNumber, toStoredEvent } from './postgres-rows';
+
+export interface PostgresEventStoreOptions {
+  /** Pool size when the store builds its own pool from a connection string (default 10). */
+  poolSize?: number;
+  /** End the pool on close(). Defaults to true for a pool the store built, false for one it was given. */
+  endPoolOnClose?: boolean;
+  /** Fallback poll of subscriptions, for when a notification is lost or the LISTEN connection is down. */
+  pollIntervalMs?: number;
+  /** Events a subscription reads per query. */
+  subscriptionBatchSize?: number;
+  /** Events a subscription buffers ahead of its consumer. */
+  subscriptionCapacity?: number;
+  /** Consecutive failed reads a subscription retries (with backoff) before it fails. */
+  subscriptionMaxRetries?: number;
+  notifier?: AppendNotifierOptions;
+}
+
+interface PageRow extends Partial<EventRow> {
+  head: string;
+}
+
+interface Page {
+  events: StoredEvent[];
+  /** Every event up to here has been looked at, matching the filter or not. */
+  scannedTo: number;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const APPEND_ATTEMPTS = 3;
+
+/**
+ * The event store in one PostgreSQL table (es_events), created by migratePostgresEventStore(). See
+ * postgres-append.ts for how positions stay in commit order.
+ */
+export class PostgresEventStore extends EventStore {
+  readonly name = 'postgres' as const;
+  readonly pool: Pool;
+  private readonly endPoolOnClose: boolean;
+  private readonly notifier: AppendNotifier;
+  private readonly subscriptions = new Set<BufferedSubscription>();
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly capacity: number | undefined;
+  private readonly maxRetries: number;
+  private closed = false;
+
+  constructor(connection: string | Pool, options: PostgresEventStoreOptions = {}) {
+    super();
+    const ownsPool = typeof connection === 'string';
+    this.pool = ownsPool ? new Pool({ connectionString: connection, max: options.poolSize ?? 10 }) : connection;
+    if (ownsPool) {
+      // An idle client's network error is reported on the pool; unhandled, it would crash the process.
+      this.pool.on('error', () => undefined);
+    }
+    this.endPoolOnClose = options.endPoolOnClose ?? ownsPool;
+    this.notifier = new AppendNotifier(this.pool.options, options.notifier);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.batchSize = options.subscriptionBatchSize ?? 500;
+    this.capacity = options.subscriptionCapacity;
+    this.maxRetries = options.subscriptionMaxRetries ?? 10;
+  }
+
+  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await appendInTransaction(client, streamId, events, expected);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        // The log head lock makes the checks exact, so a unique violation can only come from a writer that
+        // bypassed it (e.g. a manual insert); a retry re-runs the checks and reports the precise error.
+        if (isPgError(error) && error.code === UNIQUE_VIOLATION && attempt < APPEND_ATTEMPTS) continue;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /**
+   * Appends as part of the caller's open READ COMMITTED transaction (for example a command that also writes an
+   * outbox row); the caller commits or rolls back. Other appends wait until it does.
+   */
+  appendInTransaction(
+    client: ClientBase,
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    return appendInTransaction(client, streamId, events, expected);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      [streamId, Math.max(0, options.fromRevision ?? 0), limitOf(options.maxCount)],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const page = await this.readPage(options.after ?? START, limitOf(options.maxCount), options.streamPrefixes);
+    return page.events;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    if (this.closed) throw new Error('The event store is closed');
+    this.notifier.start();
+    const prefixes = options.streamPrefixes;
+    const subscription: BufferedSubscription = new BufferedSubscription(
+      async (sink) => {
+        let after = options.after ?? START;
+        let failures = 0;
+        while (!sink.signal.aborted) {
+          const seen = this.notifier.currentGeneration;
+          let page: Page;
+          try {
+            page = await this.readPage(after, this.batchSize, prefixes);
+            failures = 0;
+          } catch (error) {
+            // A restart or failover of PostgreSQL should pause a projection, not kill it.
+            if (sink.signal.aborted) return;
+            failures += 1;
+            if (failures > this.maxRetries) throw error;
+            await delay(Math.min(100 * 2 ** failures, 5_000), sink.signal);
+            continue;
+          }
+          if (page.events.length > 0 && !(await sink.push(page.events))) return;
+          after = page.scannedTo;
+          if (page.events.length < this.batchSize) await this.notifier.wait(seen, this.pollIntervalMs, sink.signal);
+        }
+      },
+      { capacity: this.capacity, onClose: () => void this.subscriptions.delete(subscription) },
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ last_position: string }>('SELECT last_position FROM es_log_head');
+    const row = rows[0];
+    if (!row) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
+    return toSafeNumber(row.last_position);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  /** Drops the LISTEN connection as a network failure would; subscriptions carry on by polling and it reconnects. */
+  dropNotificationConnection(): Promise<void> {
+    return this.notifier.dropConnection();
+  }
+
+  get listeningForAppends(): boolean {
+    return this.notifier.listening;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.notifier.stop();
+    if (this.endPoolOnClose) await this.pool.end();
+  }
+
+  /**
+   * One statement, so one snapshot: the committed log head read alongside the page tells how far the log has been
+   * scanned even when the prefix filter matched nothing (positions are gapless, see postgres-append.ts).
+   */
+  private async readPage(after: number, limit: number | null, prefixes: string[] | undefined): Promise<Page> {
+    // No prefixes (undefined or []) means no filter, as for KurrentDB's stream name filter.
+    const filtered = prefixes !== undefined && prefixes.length > 0;
+    const { rows } = await this.pool.query<PageRow>(
+      `SELECT h.last_position AS head, p.*
+         FROM es_log_head h
+         LEFT JOIN LATERAL (
+           SELECT ${EVENT_COLUMNS} FROM es_events
+            WHERE position > $1 ${filtered ? 'AND stream_id LIKE ANY($3::text[])' : ''}
+            ORDER BY position LIMIT $2
+         ) p ON true
+        ORDER BY p.position`,
+      filtered ? [after, limit, prefixes.map(likePrefixPattern)] : [after, limit],
+    );
+    const first = rows[0];
+    if (!first) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
+    const events = rows.filter((row): row is PageRow & EventRow => row.position != null).map(toStoredEvent);
+    const last = events[events.length - 1];
+    const full = limit !== null && events.length >= limit;
+    const scannedTo = full && last ? last.position : Math.max(after, toSafeNumber(first.head));
+    return { events, scannedTo };
+  }
+}
+
+function limitOf(maxCount: number | undefined): number | null {
+  return maxCount === undefined ? null : Math.max(0, Math.floor(maxCount));
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function isPgError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
