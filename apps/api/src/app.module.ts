@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditController } from './audit/audit.controller';
+import { ElectionsModule } from './elections/elections.module';
+import { HealthController } from './health/health.controller';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { AppRuntime } from './infrastructure/runtime';
+import { ReadYourWrites } from './results/read-your-writes';
+import { ResultsController } from './results/results.controller';
+import { TalliesModule } from './tallies/tallies.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(runtime), ElectionsModule, TalliesModule],
+      controllers: [ResultsController, AuditController, HealthController],
+      providers: [ReadYourWrites],
+    };
+  }
+}

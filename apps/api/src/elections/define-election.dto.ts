@@ -1,0 +1,166 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
+
+const ID_MESSAGE = '$property must be 1-64 lowercase letters, digits or dashes, starting with a letter or digit';
+
+export class DistrictDto {
+  @ApiProperty({ example: 'ba-dinh' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  districtId!: string;
+
+  @ApiProperty({ example: 'Ba Đình' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}
+
+export class PollingAreaDto {
+  @ApiProperty({ example: 'ba-dinh-0001' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  pollingAreaId!: string;
+
+  @ApiProperty({ example: 'ba-dinh' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  districtId!: string;
+
+  @ApiProperty({ example: 1250 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  registeredVoters!: number;
+
+  @ApiPropertyOptional({ example: 'Khu vực bỏ phiếu số 1, phường Phúc Xá' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+}
+
+export class CandidateDto {
+  @ApiProperty({ example: 'na-02-1' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  candidateId!: string;
+
+  @ApiProperty({ example: 'Nguyễn Văn A' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: '1965-04-12', description: 'Ties for the last seat go to the older candidate' })
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be a date YYYY-MM-DD' })
+  birthDate!: string;
+}
+
+export class ElectoralUnitDto {
+  @ApiProperty({ example: 'na-02' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  unitId!: string;
+
+  @ApiProperty({ example: 'Đơn vị số 2' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  seats!: number;
+
+  @ApiPropertyOptional({ type: [String], description: 'The unit covers these whole districts (or give pollingAreaIds)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(ID_REGEX, { each: true, message: ID_MESSAGE })
+  districtIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'The unit covers these polling areas (or give districtIds)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20_000)
+  @Matches(ID_REGEX, { each: true, message: ID_MESSAGE })
+  pollingAreaIds?: string[];
+
+  @ApiProperty({ type: [CandidateDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => CandidateDto)
+  candidates!: CandidateDto[];
+}
+
+export class ContestDto {
+  @ApiProperty({ example: 'na' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  contestId!: string;
+
+  @ApiProperty({ example: 'Quốc hội khóa XV' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ type: [ElectoralUnitDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => ElectoralUnitDto)
+  electoralUnits!: ElectoralUnitDto[];
+}
+
+export class DefineElectionDto {
+  @ApiProperty({ example: 'hn-2021' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  electionId!: string;
+
+  @ApiProperty({ example: 'Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp, Hà Nội' })
+  @IsString()
+  @Length(1, 300)
+  name!: string;
+
+  @ApiProperty({ example: '2021-05-23' })
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'pollingDate must be a date YYYY-MM-DD' })
+  pollingDate!: string;
+
+  @ApiProperty({ type: [DistrictDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => DistrictDto)
+  districts!: DistrictDto[];
+
+  @ApiProperty({ type: [PollingAreaDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20_000)
+  @ValidateNested({ each: true })
+  @Type(() => PollingAreaDto)
+  pollingAreas!: PollingAreaDto[];
+
+  @ApiProperty({ type: [ContestDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ContestDto)
+  contests!: ContestDto[];
+}

@@ -1,0 +1,146 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError, DomainErrorKind } from '@tally/domain';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '@tally/event-store';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
+
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 422,
+  not_found: 404,
+  conflict: 409,
+  stale: 412,
+};
+
+const TITLE_OF_KIND: Record<DomainErrorKind, string> = {
+  invalid: 'The facts break a rule',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  stale: 'The resource has changed',
+};
+
+interface Mapped {
+  problem: { title: string; status: number; detail: string; code: string } & Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** The one place where errors become HTTP responses: RFC 9457 problem+json, stable codes, never a stack trace. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const mapped = this.map(exception);
+    if (mapped.problem.status >= 500) {
+      this.logger.error(
+        `request ${request.id} ${request.method} ${request.url} failed`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
+    }
+    const body: ProblemDetails = {
+      type: problemType(mapped.problem.code),
+      ...mapped.problem,
+      instance: request.url,
+      requestId: String(request.id),
+    };
+    void reply
+      .status(body.status)
+      .headers({ ...(mapped.headers ?? {}), 'content-type': PROBLEM_CONTENT_TYPE })
+      .send(body);
+  }
+
+  map(exception: unknown): Mapped {
+    if (exception instanceof DomainError) {
+      return {
+        problem: {
+          title: TITLE_OF_KIND[exception.kind],
+          status: STATUS_OF_KIND[exception.kind],
+          detail: exception.message,
+          code: exception.code,
+          ...(exception.violations.length > 0 ? { violations: exception.violations } : {}),
+          ...exception.details,
+        },
+      };
+    }
+    if (exception instanceof HttpProblem) {
+      return {
+        problem: {
+          title: exception.title,
+          status: exception.status,
+          detail: exception.message,
+          code: exception.code,
+          ...exception.extensions,
+        },
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof WrongExpectedRevisionError) {
+      return {
+        problem: {
+          title: 'The resource has changed',
+          status: 412,
+          detail: 'Another change was recorded first; read the current revision and try again',
+          code: 'STREAM.REVISION_CONFLICT',
+          currentRevision: exception.actual,
+        },
+      };
+    }
+    if (exception instanceof DuplicateEventIdError) {
+      return {
+        problem: {
+          title: 'Conflict',
+          status: 409,
+          detail: 'This id was already used for a different request',
+          code: 'REQUEST.ID_REUSED',
+        },
+      };
+    }
+    if (exception instanceof HttpException) return this.mapHttpException(exception);
+    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
+      return {
+        problem: {
+          title: 'Bad request',
+          status: fastifyError.statusCode,
+          detail: fastifyError.message ?? 'The request could not be read',
+          code: `REQUEST.${String(fastifyError.code ?? 'INVALID').replace(/^FST_ERR_/, '')}`,
+        },
+      };
+    }
+    return {
+      problem: {
+        title: 'Internal error',
+        status: 500,
+        detail: 'The server failed to handle this request; it has been logged with the request id',
+        code: 'INTERNAL',
+      },
+    };
+  }
+
+  private mapHttpException(exception: HttpException): Mapped {
+    const status = exception.getStatus();
+    const codes: Record<number, string> = {
+      400: 'REQUEST.INVALID',
+      404: 'ROUTE.NOT_FOUND',
+      405: 'REQUEST.METHOD_NOT_ALLOWED',
+      413: 'REQUEST.BODY_TOO_LARGE',
+      415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      429: 'REQUEST.RATE_LIMITED',
+    };
+    const response = exception.getResponse();
+    const detail =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? [(response as { message: unknown }).message].flat().join('; ')
+        : exception.message;
+    return {
+      problem: {
+        title: exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+        status,
+        detail: status >= 500 ? 'The server failed to handle this request' : detail,
+        code: codes[status] ?? (status >= 500 ? 'INTERNAL' : `HTTP.${status}`),
+      },
+    };
+  }
+}

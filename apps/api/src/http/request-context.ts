@@ -1,0 +1,28 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ANONYMOUS, Actor, CommandContext } from '@tally/domain';
+import type { FastifyRequest } from 'fastify';
+
+const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Until authentication lands every request acts as ANONYMOUS; the authenticated principal will be set here. */
+export function actorOf(request: FastifyRequest): Actor {
+  return (request as FastifyRequest & { actor?: Actor }).actor ?? ANONYMOUS;
+}
+
+export function commandContextOf(request: FastifyRequest, now = new Date()): CommandContext {
+  const requestId = String(request.id);
+  const header = request.headers['x-correlation-id'];
+  const correlationId = typeof header === 'string' && TRACE_ID.test(header) ? header : requestId;
+  return {
+    actor: actorOf(request),
+    requestId,
+    correlationId,
+    causationId: requestId,
+    now: now.toISOString(),
+  };
+}
+
+/** The command context of the current request: actor, request/correlation/causation ids and the time. */
+export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext): CommandContext =>
+  commandContextOf(execution.switchToHttp().getRequest<FastifyRequest>()),
+);

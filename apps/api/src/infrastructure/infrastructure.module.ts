@@ -1,0 +1,55 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventStore } from '@tally/event-store';
+import { createProjectionRunner, openEventStore, openReadModels } from '@tally/platform';
+import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, APP_RUNTIME, AppRuntime } from './runtime';
+
+/** Owns the connections: the event store, the read-model DataSource and (inline mode) the projection runner. */
+@Global()
+@Module({})
+export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('infrastructure');
+
+  constructor(
+    @Inject(APP_RUNTIME) private readonly runtime: AppRuntime,
+    private readonly eventStore: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: APP_RUNTIME, useValue: runtime },
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: EventStore, useFactory: () => openEventStore(runtime.config, runtime.databaseUrl) },
+        { provide: DataSource, useFactory: () => openReadModels(runtime.databaseUrl) },
+        {
+          provide: ProjectionRunner,
+          inject: [DataSource, EventStore],
+          useFactory: (dataSource: DataSource, eventStore: EventStore) => createProjectionRunner(dataSource, eventStore),
+        },
+        { provide: ResultsQueries, inject: [DataSource], useFactory: (ds: DataSource) => new ResultsQueries(ds) },
+        { provide: AuditQueries, inject: [DataSource], useFactory: (ds: DataSource) => new AuditQueries(ds) },
+      ],
+      exports: [APP_RUNTIME, APP_CONFIG, EventStore, DataSource, ProjectionRunner, ResultsQueries, AuditQueries],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.runtime.config.PROJECTIONS === 'inline') {
+      await this.runner.start();
+      this.logger.log('Projections run in this process (PROJECTIONS=inline)');
+    } else {
+      this.logger.log('Projections run elsewhere (PROJECTIONS=off): start the projector');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.eventStore.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

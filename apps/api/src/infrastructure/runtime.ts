@@ -1,0 +1,10 @@
+import { AppConfig } from '@tally/platform';
+
+/** What main.ts resolved before Nest starts: the validated config and the database to use. */
+export interface AppRuntime {
+  config: AppConfig;
+  databaseUrl: string;
+}
+
+export const APP_RUNTIME = Symbol('APP_RUNTIME');
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,15 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class MinPositionQuery {
+  @ApiPropertyOptional({
+    description: 'Wait (a few seconds at most) until the read models reflect this global position, e.g. the `position` of your 201',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  minPosition?: number;
+}

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import { CorrectTally } from '@tally/domain';
+import { TallyWriteResult } from './tally-results';
+
+export class CorrectTallyCommand extends Command<TallyWriteResult> {
+  constructor(
+    readonly correction: Omit<CorrectTally, 'type'>,
+    /** Optional client retry key. */
+    readonly correctionId?: string,
+  ) {
+    super();
+  }
+}

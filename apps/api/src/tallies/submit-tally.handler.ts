@@ -1,0 +1,71 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  decideTally,
+  DomainError,
+  foldTally,
+  metadataFor,
+  TallyErrorCode,
+  TallyEvent,
+  tallyId,
+  tallyStreamId,
+} from '@tally/domain';
+import { DuplicateEventIdError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
+import { ElectionCatalog } from '../elections/election-catalog';
+import { loadStream, toAppend } from '../infrastructure/event-streams';
+import { SubmitTallyCommand } from './submit-tally.command';
+import { submissionEventId } from './tally-event-ids';
+import { TallyWriteResult } from './tally-results';
+
+const ATTEMPTS = 3;
+
+@CommandHandler(SubmitTallyCommand)
+export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly catalog: ElectionCatalog,
+  ) {}
+
+  async execute({ submission }: SubmitTallyCommand): Promise<TallyWriteResult> {
+    const { electionId, pollingAreaId, contestId, submissionId } = submission;
+    const index = await this.catalog.find(electionId);
+    const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
+    const id = tallyId(electionId, pollingAreaId, contestId);
+
+    // A concurrent first submission makes our append fail: decide again on the new state (retry or 409).
+    for (let attempt = 1; ; attempt++) {
+      const stream = await loadStream<TallyEvent>(this.eventStore, streamId);
+      const events = decideTally({ type: 'SubmitTally', ...submission }, foldTally(stream.events), index);
+      if (events.length === 0) {
+        const original = stream.stored[0];
+        const anomalies = stream.events[0].type === 'TallySubmitted' ? stream.events[0].data.anomalies : [];
+        return { tallyId: id, revision: 0, position: original.position, status: 'submitted', anomalies, replayed: true };
+      }
+      try {
+        const appended = await this.eventStore.append(
+          streamId,
+          toAppend(events, metadataFor(submission.context), [submissionEventId(electionId, submissionId)]),
+          stream.expected,
+        );
+        const [event] = events;
+        return {
+          tallyId: id,
+          revision: appended.revision,
+          position: appended.position,
+          status: 'submitted',
+          anomalies: event.data.anomalies,
+          replayed: false,
+        };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError && attempt < ATTEMPTS) continue;
+        if (error instanceof DuplicateEventIdError) {
+          throw new DomainError(
+            'conflict',
+            TallyErrorCode.SUBMISSION_ID_REUSED,
+            `submissionId ${submissionId} was already used for another sheet (${error.existingStreamId})`,
+          );
+        }
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, TallyCounts } from '@tally/domain';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '../http/api-problem.decorator';
+import { etagOf, expectedRevisionFrom } from '../http/etag';
+import { Ctx } from '../http/request-context';
+import { ElectionIdParam, TallyParams } from '../http/route-params';
+import { CorrectTallyCommand } from './correct-tally.command';
+import { CorrectTallyDto } from './correct-tally.dto';
+import { SubmitTallyCommand } from './submit-tally.command';
+import { SubmitTallyDto } from './submit-tally.dto';
+import { TallyCountsDto } from './tally-counts.dto';
+import { TallyWriteResult } from './tally-results';
+import { TallySheetReader } from './tally-sheet.reader';
+
+function countsOf(dto: TallyCountsDto): TallyCounts {
+  return {
+    registeredVoters: dto.registeredVoters,
+    votersVoted: dto.votersVoted,
+    ballotsIssued: dto.ballotsIssued,
+    ballotsReceived: dto.ballotsReceived,
+    validBallots: dto.validBallots,
+    invalidBallots: dto.invalidBallots,
+    candidateVotes: { ...dto.candidateVotes },
+  };
+}
+
+function answer(reply: FastifyReply, result: TallyWriteResult, electionId: string): TallyWriteResult {
+  const [, pollingAreaId, contestId] = result.tallyId.split('.');
+  void reply
+    .header('etag', etagOf(result.revision))
+    .header('location', `/elections/${electionId}/tallies/${pollingAreaId}/${contestId}`);
+  if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  return result;
+}
+
+@ApiTags('tallies')
+@Controller('elections/:electionId/tallies')
+export class TalliesController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly sheets: TallySheetReader,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Submit the tally sheet of one polling area and contest',
+    description:
+      'Appends TallySubmitted after checking the arithmetic. A retry with the same submissionId and body returns ' +
+      'the original result (header Idempotent-Replayed: true) and appends nothing.',
+  })
+  @ApiCreatedResponse({ description: '{ tallyId, revision, position, status, anomalies } with an ETag; durably stored' })
+  @ApiProblems(400, 404, 409, 422)
+  async submit(
+    @Param() { electionId }: ElectionIdParam,
+    @Body() body: SubmitTallyDto,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TallyWriteResult> {
+    const result = await this.commandBus.execute(
+      new SubmitTallyCommand({
+        electionId,
+        pollingAreaId: body.pollingAreaId,
+        contestId: body.contestId,
+        submissionId: body.submissionId,
+        counts: countsOf(body),
+        context,
+      }),
+    );
+    return answer(reply, result, electionId);
+  }
+
+  @Get(':pollingAreaId/:contestId')
+  @ApiOperation({ summary: 'The current sheet (after corrections), with its revision as ETag' })
+  @ApiOkResponse({ description: 'The sheet' })
+  @ApiProblems(400, 404)
+  async get(@Param() params: TallyParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const sheet = await this.sheets.current(params.electionId, params.pollingAreaId, params.contestId);
+    void reply.header('etag', etagOf(sheet.revision));
+    return sheet;
+  }
+
+  @Post(':pollingAreaId/:contestId/corrections')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Correct a sheet with a reason; the original stays in the history',
+    description: 'Requires If-Match with the ETag of the sheet being corrected. Appends TallyCorrected.',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "0"' })
+  @ApiCreatedResponse({ description: '{ tallyId, revision, position, status, anomalies } with the new ETag' })
+  @ApiProblems(400, 404, 412, 422, 428)
+  async correct(
+    @Param() params: TallyParams,
+    @Body() body: CorrectTallyDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TallyWriteResult> {
+    const expectedRevision = expectedRevisionFrom(ifMatch);
+    const result = await this.commandBus.execute(
+      new CorrectTallyCommand(
+        {
+          electionId: params.electionId,
+          pollingAreaId: params.pollingAreaId,
+          contestId: params.contestId,
+          expectedRevision,
+          reason: body.reason,
+          counts: countsOf(body),
+          context,
+        },
+        body.correctionId,
+      ),
+    );
+    return answer(reply, result, params.electionId);
+  }
+
+  @Get(':pollingAreaId/:contestId/history')
+  @ApiOperation({ summary: 'Every event of the sheet: who, when, why, and the fields that changed' })
+  @ApiOkResponse({ description: 'The history, oldest first' })
+  @ApiProblems(400, 404)
+  history(@Param() params: TallyParams) {
+    return this.sheets.history(params.electionId, params.pollingAreaId, params.contestId);
+  }
+}

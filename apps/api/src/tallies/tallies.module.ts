@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ElectionsModule } from '../elections/elections.module';
+import { CorrectTallyHandler } from './correct-tally.handler';
+import { SubmitTallyHandler } from './submit-tally.handler';
+import { TalliesController } from './tallies.controller';
+import { TallySheetReader } from './tally-sheet.reader';
+
+@Module({
+  imports: [ElectionsModule],
+  controllers: [TalliesController],
+  providers: [SubmitTallyHandler, CorrectTallyHandler, TallySheetReader],
+})
+export class TalliesModule {}

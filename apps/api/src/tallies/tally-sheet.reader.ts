@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  foldTally,
+  TallyErrorCode,
+  TallyEvent,
+  tallyId,
+  tallyStreamId,
+  Actor,
+  Anomaly,
+  TallyCounts,
+} from '@tally/domain';
+import { EventStore } from '@tally/event-store';
+import { loadStream } from '../infrastructure/event-streams';
+
+export interface TallySheetView {
+  tallyId: string;
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  districtId: string;
+  unitId: string;
+  status: 'submitted' | 'corrected';
+  revision: number;
+  position: number;
+  submissionId: string;
+  counts: TallyCounts;
+  anomalies: Anomaly[];
+  corrections: number;
+  submittedAt: string;
+  lastChangedAt: string;
+}
+
+export interface TallyHistoryEntry {
+  revision: number;
+  position: number;
+  type: string;
+  recordedAt: string;
+  actor: Actor;
+  requestId: string;
+  correlationId: string;
+  reason: string | null;
+  /** The count fields this event changed (every field for the first submission). */
+  changedFields: string[];
+  counts: TallyCounts;
+  previousCounts: TallyCounts | null;
+  anomalies: Anomaly[];
+}
+
+/** Reads one sheet straight from its stream, so the ETag is always the stream's current revision. */
+@Injectable()
+export class TallySheetReader {
+  constructor(private readonly eventStore: EventStore) {}
+
+  private async load(electionId: string, pollingAreaId: string, contestId: string) {
+    const stream = await loadStream<TallyEvent>(this.eventStore, tallyStreamId(electionId, pollingAreaId, contestId));
+    if (stream.events.length === 0) {
+      throw new DomainError(
+        'not_found',
+        TallyErrorCode.NOT_FOUND,
+        `No tally sheet for polling area ${pollingAreaId} and contest ${contestId} in election ${electionId}`,
+      );
+    }
+    return stream;
+  }
+
+  async current(electionId: string, pollingAreaId: string, contestId: string): Promise<TallySheetView> {
+    const stream = await this.load(electionId, pollingAreaId, contestId);
+    const state = foldTally(stream.events);
+    if (state.status !== 'recorded') throw new Error('unreachable: a non-empty tally stream folds to a sheet');
+    const last = stream.stored[stream.stored.length - 1];
+    return {
+      tallyId: tallyId(electionId, pollingAreaId, contestId),
+      ...state.placement,
+      status: state.corrections > 0 ? 'corrected' : 'submitted',
+      revision: state.revision,
+      position: last.position,
+      submissionId: state.submissionId,
+      counts: state.counts,
+      anomalies: state.anomalies,
+      corrections: state.corrections,
+      submittedAt: state.submittedAt,
+      lastChangedAt: state.lastChangedAt,
+    };
+  }
+
+  async history(electionId: string, pollingAreaId: string, contestId: string) {
+    const stream = await this.load(electionId, pollingAreaId, contestId);
+    const entries: TallyHistoryEntry[] = stream.events.map((event, i) => {
+      const stored = stream.stored[i];
+      const metadata = stored.metadata as { actor?: Actor; requestId?: string; correlationId?: string };
+      const common = {
+        revision: stored.revision,
+        position: stored.position,
+        type: event.type,
+        recordedAt: stored.recordedAt.toISOString(),
+        actor: metadata.actor ?? { id: 'unknown' },
+        requestId: metadata.requestId ?? '',
+        correlationId: metadata.correlationId ?? '',
+        counts: event.data.counts,
+        anomalies: event.data.anomalies,
+      };
+      switch (event.type) {
+        case 'TallySubmitted':
+          return { ...common, reason: null, changedFields: Object.keys(event.data.counts), previousCounts: null };
+        case 'TallyCorrected':
+          return {
+            ...common,
+            reason: event.data.reason,
+            changedFields: event.data.changedFields,
+            previousCounts: event.data.previousCounts,
+          };
+      }
+    });
+    return { tallyId: tallyId(electionId, pollingAreaId, contestId), revision: entries.length - 1, events: entries };
+  }
+}

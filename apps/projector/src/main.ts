@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig, openDatabase } from '@tally/platform';
+import { ProjectorModule } from './projector.module';
+
+async function main(): Promise<void> {
+  const logger = new Logger('projector');
+  const config = loadConfig();
+  const database = await openDatabase(config, (line) => logger.log(line));
+  const app = await NestFactory.createApplicationContext(
+    ProjectorModule.forRoot({ config, databaseUrl: database.url }),
+  );
+  const shutdown = async (signal: string) => {
+    logger.log(`${signal}: stopping the projections`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

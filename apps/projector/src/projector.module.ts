@@ -1,0 +1,53 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventStore } from '@tally/event-store';
+import { AppConfig, createProjectionRunner, openEventStore, openReadModels } from '@tally/platform';
+import { ProjectionRunner } from '@tally/read-models';
+import { DataSource } from 'typeorm';
+
+export interface ProjectorRuntime {
+  config: AppConfig;
+  databaseUrl: string;
+}
+
+const RUNTIME = Symbol('PROJECTOR_RUNTIME');
+
+/** Runs the projections as their own process (one active runner per projection, elected by advisory lock). */
+@Global()
+@Module({})
+export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projector');
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ProjectorRuntime,
+    private readonly runner: ProjectionRunner,
+    private readonly eventStore: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  static forRoot(runtime: ProjectorRuntime): DynamicModule {
+    return {
+      module: ProjectorModule,
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: EventStore, useFactory: () => openEventStore(runtime.config, runtime.databaseUrl) },
+        { provide: DataSource, useFactory: () => openReadModels(runtime.databaseUrl) },
+        {
+          provide: ProjectionRunner,
+          inject: [DataSource, EventStore],
+          useFactory: (dataSource: DataSource, eventStore: EventStore) => createProjectionRunner(dataSource, eventStore),
+        },
+      ],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+    this.logger.log(`Projector started (events in ${this.runtime.config.EVENT_STORE})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.eventStore.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

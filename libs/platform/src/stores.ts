@@ -1,0 +1,37 @@
+import { EventStore, KurrentDbEventStore, migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
+import {
+  AuditTrailProjection,
+  createReadModelDataSource,
+  Projection,
+  ProjectionRunner,
+  ResultsProjection,
+  runReadModelMigrations,
+} from '@tally/read-models';
+import { DataSource } from 'typeorm';
+import { AppConfig } from './config';
+
+/** The configured event store, its schema ready. */
+export async function openEventStore(config: AppConfig, databaseUrl: string): Promise<EventStore> {
+  if (config.EVENT_STORE === 'kurrentdb') {
+    return new KurrentDbEventStore(config.KURRENTDB_CONNECTION_STRING!);
+  }
+  const store = new PostgresEventStore(databaseUrl);
+  await migratePostgresEventStore(store.pool);
+  return store;
+}
+
+/** The read-model database, migrated. */
+export async function openReadModels(databaseUrl: string): Promise<DataSource> {
+  const dataSource = await createReadModelDataSource(databaseUrl).initialize();
+  await runReadModelMigrations(dataSource);
+  return dataSource;
+}
+
+/** Every projection the read side runs (the api in inline mode, or the projector). */
+export function allProjections(): Projection[] {
+  return [new ResultsProjection(), new AuditTrailProjection()];
+}
+
+export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {
+  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections() });
+}
