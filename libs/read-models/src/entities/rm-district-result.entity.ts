@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Running totals of the reported sheets of one district in one contest. */
+@Entity({ name: 'rm_district_results' })
+export class RmDistrictResultEntity {
+  @PrimaryColumn({ name: 'election_id', type: 'text' })
+  electionId!: string;
+
+  @PrimaryColumn({ name: 'district_id', type: 'text' })
+  districtId!: string;
+
+  @PrimaryColumn({ name: 'contest_id', type: 'text' })
+  contestId!: string;
+
+  @Column({ name: 'polling_areas_reported', type: 'integer' })
+  pollingAreasReported!: number;
+
+  @Column({ name: 'polling_areas_expected', type: 'integer' })
+  pollingAreasExpected!: number;
+
+  @Column({ name: 'registered_voters', type: 'integer' })
+  registeredVoters!: number;
+
+  @Column({ name: 'voters_voted', type: 'integer' })
+  votersVoted!: number;
+
+  @Column({ name: 'valid_ballots', type: 'integer' })
+  validBallots!: number;
+
+  @Column({ name: 'invalid_ballots', type: 'integer' })
+  invalidBallots!: number;
+
+  /** candidateId → votes, for every candidate of every unit that has polling areas in this district. */
+  @Column({ name: 'candidate_votes', type: 'jsonb' })
+  candidateVotes!: Record<string, number>;
+}

@@ -1,0 +1,39 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { TallyCounts } from '../domain';
+import { bigintToNumber } from './bigint.transformer';
+
+/** The current counts of one sheet: the base that a correction's delta is computed against. */
+@Entity({ name: 'rm_tally_sheets' })
+@Index('rm_tally_sheets_district_idx', ['electionId', 'districtId', 'contestId'])
+export class RmTallySheetEntity {
+  @PrimaryColumn({ name: 'election_id', type: 'text' })
+  electionId!: string;
+
+  @PrimaryColumn({ name: 'polling_area_id', type: 'text' })
+  pollingAreaId!: string;
+
+  @PrimaryColumn({ name: 'contest_id', type: 'text' })
+  contestId!: string;
+
+  @Column({ name: 'district_id', type: 'text' })
+  districtId!: string;
+
+  @Column({ name: 'unit_id', type: 'text' })
+  unitId!: string;
+
+  @Column({ type: 'jsonb' })
+  counts!: TallyCounts;
+
+  /** Revision of the tally stream last applied: the idempotency guard for this single-stream row. */
+  @Column({ type: 'integer' })
+  revision!: number;
+
+  @Column({ type: 'text' })
+  status!: 'submitted' | 'corrected';
+
+  @Column({ name: 'corrections', type: 'integer' })
+  corrections!: number;
+
+  @Column({ name: 'last_position', type: 'bigint', transformer: bigintToNumber })
+  lastPosition!: number;
+}

@@ -1,0 +1,53 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export interface UnitCandidateRow {
+  candidateId: string;
+  name: string;
+  birthDate: string;
+  votes: number;
+}
+
+/** Running totals of one electoral unit; names and birth dates ride along so Art. 78 can be decided at read time. */
+@Entity({ name: 'rm_unit_results' })
+export class RmUnitResultEntity {
+  @PrimaryColumn({ name: 'election_id', type: 'text' })
+  electionId!: string;
+
+  @PrimaryColumn({ name: 'contest_id', type: 'text' })
+  contestId!: string;
+
+  @PrimaryColumn({ name: 'unit_id', type: 'text' })
+  unitId!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'integer' })
+  seats!: number;
+
+  @Column({ name: 'polling_areas_reported', type: 'integer' })
+  pollingAreasReported!: number;
+
+  @Column({ name: 'polling_areas_expected', type: 'integer' })
+  pollingAreasExpected!: number;
+
+  /** From the definition: the whole unit's voter list, whether or not its sheets are in. */
+  @Column({ name: 'expected_registered_voters', type: 'integer' })
+  expectedRegisteredVoters!: number;
+
+  /** From the reported sheets. */
+  @Column({ name: 'registered_voters', type: 'integer' })
+  registeredVoters!: number;
+
+  @Column({ name: 'voters_voted', type: 'integer' })
+  votersVoted!: number;
+
+  @Column({ name: 'valid_ballots', type: 'integer' })
+  validBallots!: number;
+
+  @Column({ name: 'invalid_ballots', type: 'integer' })
+  invalidBallots!: number;
+
+  @Column({ type: 'jsonb' })
+  candidates!: UnitCandidateRow[];
+}

@@ -1,0 +1,4 @@
+import { CreateReadModels1761000000000 } from './1761000000000-create-read-models.migration';
+
+/** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
+export const READ_MODEL_MIGRATIONS = [CreateReadModels1761000000000];

@@ -1,0 +1,123 @@
+import type { DataSource } from 'typeorm';
+import { EventStore, START } from '../../event-store/src/event-store.port';
+import { consoleLogger, Projection, ProjectionLogger } from './projection';
+import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
+import { ProjectionWorker, WorkerState } from './runner/projection-worker';
+import { StopSignal } from './runner/stop-signal';
+
+export interface ProjectionRunnerOptions {
+  /** Events per transaction (default 500). */
+  batchSize?: number;
+  /** How often a standby runner retries the lock (default 3000 ms). */
+  standbyRetryMs?: number;
+  /** Pause after a database error before resuming from the checkpoint (default 1000 ms). */
+  errorRetryMs?: number;
+  /** Progress log interval while catching up (default 5000 ms). */
+  progressIntervalMs?: number;
+  /** Backlog (in positions) from which catching up is logged (default 10,000). */
+  progressBacklog?: number;
+  logger?: ProjectionLogger;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  /** The checkpoint of this version; START while a rebuild has not stored one yet. */
+  position: number;
+  headPosition: number;
+  /** Positions between the head and the checkpoint (events of other streams count too). */
+  lag: number;
+  /** What this process does for the projection; another process may be the active one. */
+  state: WorkerState;
+}
+
+/**
+ * Keeps every projection's read model following the event store. Plain class, so the api (embedded mode) and the
+ * projector process use it the same way; several may run at once, and an advisory lock per projection elects one.
+ */
+export class ProjectionRunner {
+  private readonly stopSignal = new StopSignal();
+  private readonly workers: ProjectionWorker[];
+  private checkpointPoll: Promise<CheckpointRow[]> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly eventStore: EventStore,
+    private readonly projections: Projection[],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    const names = new Set(projections.map((p) => p.name));
+    if (names.size !== projections.length) throw new Error('Projection names must be unique');
+    const workerOptions = {
+      batchSize: options.batchSize ?? 500,
+      standbyRetryMs: options.standbyRetryMs ?? 3000,
+      errorRetryMs: options.errorRetryMs ?? 1000,
+      progressIntervalMs: options.progressIntervalMs ?? 5000,
+      progressBacklog: options.progressBacklog ?? 10_000,
+      logger: options.logger ?? consoleLogger,
+    };
+    this.workers = projections.map(
+      (p) => new ProjectionWorker(dataSource, eventStore, p, workerOptions, this.stopSignal),
+    );
+  }
+
+  /** Returns at once; each projection catches up in the background. A stopped runner cannot be started again. */
+  async start(): Promise<void> {
+    if (this.stopSignal.stopped) throw new Error('This ProjectionRunner was stopped; create a new one');
+    for (const worker of this.workers) worker.start();
+  }
+
+  /** Finishes the batch in flight, closes the subscriptions and releases the locks. */
+  async stop(): Promise<void> {
+    this.stopSignal.trigger();
+    await Promise.all(this.workers.map((w) => w.stopped()));
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const [head, checkpoints] = await Promise.all([this.eventStore.headPosition(), this.readCheckpoints()]);
+    return this.workers.map((worker) => {
+      const { name, version } = worker.projection;
+      const position = this.positionOf(checkpoints, name, version);
+      return {
+        name,
+        version,
+        position,
+        headPosition: head,
+        lag: Math.max(0, head - position),
+        state: worker.state,
+      };
+    });
+  }
+
+  /**
+   * True once every projection's checkpoint (of the current version) is at or past `position`; false on timeout.
+   * It reads the checkpoint table, so it works whichever process runs the projections.
+   */
+  async waitForPosition(position: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let pause = 5;
+    for (;;) {
+      const checkpoints = await this.readCheckpoints();
+      if (this.projections.every((p) => this.positionOf(checkpoints, p.name, p.version) >= position))
+        return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+      pause = Math.min(pause * 2, 100);
+    }
+  }
+
+  private positionOf(checkpoints: CheckpointRow[], name: string, version: number): number {
+    const row = checkpoints.find((c) => c.name === name);
+    return row && row.version === version ? row.position : START;
+  }
+
+  /** Concurrent waiters share one query in flight, so many read-your-writes requests cost one poll. */
+  private readCheckpoints(): Promise<CheckpointRow[]> {
+    this.checkpointPoll ??= readCheckpoints(
+      this.dataSource.manager,
+      this.projections.map((p) => p.name),
+    ).finally(() => (this.checkpointPoll = null));
+    return this.checkpointPoll;
+  }
+}

@@ -1,0 +1,52 @@
+import type { ElectionDefinition, TallyCounts, TallyPlacement } from '../domain';
+
+/**
+ * Shape checks on stored facts. A projection must never throw on a fact, and a malformed one must not reach a
+ * typed column and abort the batch's transaction forever: these let the projection log and skip it instead.
+ */
+const COUNT_FIELDS = [
+  'registeredVoters',
+  'votersVoted',
+  'ballotsIssued',
+  'ballotsReceived',
+  'validBallots',
+  'invalidBallots',
+] as const;
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+export function asCounts(value: unknown): TallyCounts | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const counts = value as Record<string, unknown>;
+  if (!COUNT_FIELDS.every((f) => isCount(counts[f]))) return null;
+  const votes = counts.candidateVotes;
+  if (typeof votes !== 'object' || votes === null || !Object.values(votes).every(isCount)) return null;
+  return value as TallyCounts;
+}
+
+export function asPlacement(data: Record<string, unknown>): TallyPlacement | null {
+  const { electionId, pollingAreaId, contestId, districtId, unitId } = data;
+  if (![electionId, pollingAreaId, contestId, districtId, unitId].every(isText)) return null;
+  return data as unknown as TallyPlacement;
+}
+
+export function asDefinition(value: unknown): ElectionDefinition | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const d = value as Record<string, unknown>;
+  const dateOk = typeof d.pollingDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d.pollingDate);
+  const listsOk = [d.districts, d.pollingAreas, d.contests].every(Array.isArray);
+  if (!isText(d.electionId) || typeof d.name !== 'string' || !dateOk || !listsOk) return null;
+  if (Number.isNaN(Date.parse(d.pollingDate as string))) return null;
+  return value as ElectionDefinition;
+}
+
+export const ZERO_COUNTS: TallyCounts = {
+  registeredVoters: 0,
+  votersVoted: 0,
+  ballotsIssued: 0,
+  ballotsReceived: 0,
+  validBallots: 0,
+  invalidBallots: 0,
+  candidateVotes: {},
+};

@@ -1,0 +1,357 @@
+import type { EntityManager } from 'typeorm';
+import type { StoredEvent } from '../../../event-store/src/event-store.port';
+import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
+import type { RmElectionEntity } from '../entities/rm-election.entity';
+import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';
+import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
+import { asDefinition, asPlacement } from './fact-shapes';
+
+export const sheetKey = (electionId: string, pollingAreaId: string, contestId: string) =>
+  `${electionId}|${pollingAreaId}|${contestId}`;
+const districtKey = (electionId: string, districtId: string, contestId: string) =>
+  `${electionId}|${districtId}|${contestId}`;
+const unitKey = (electionId: string, contestId: string, unitId: string) =>
+  `${electionId}|${contestId}|${unitId}`;
+
+type Triple = [string, string, string];
+
+/**
+ * The rows one batch of events touches, read with a handful of queries, changed in memory, and written back with
+ * one upsert per table. A batch of 500 sheets costs about eight round trips instead of several per event.
+ */
+export class ResultsBatch {
+  readonly elections = new Map<string, { revision: number }>();
+  readonly sheets = new Map<string, RmTallySheetEntity>();
+  private readonly districts = new Map<string, RmDistrictResultEntity>();
+  private readonly units = new Map<string, RmUnitResultEntity>();
+  private readonly newElections = new Map<string, RmElectionEntity>();
+  private readonly dirtySheets = new Set<string>();
+  private readonly dirtyDistricts = new Set<string>();
+  private readonly dirtyUnits = new Set<string>();
+
+  static async load(events: StoredEvent[], manager: EntityManager): Promise<ResultsBatch> {
+    const batch = new ResultsBatch();
+    const electionIds = new Set<string>();
+    const sheetKeys = new Map<string, Triple>();
+    const districtKeys = new Map<string, Triple>();
+    const unitKeys = new Map<string, Triple>();
+    for (const event of events) {
+      const definition = event.type === 'ElectionDefined' ? asDefinition(event.data.definition) : null;
+      if (definition) electionIds.add(definition.electionId);
+      const p = asPlacement(event.data);
+      if (!p) continue;
+      electionIds.add(p.electionId);
+      sheetKeys.set(sheetKey(p.electionId, p.pollingAreaId, p.contestId), [
+        p.electionId,
+        p.pollingAreaId,
+        p.contestId,
+      ]);
+      districtKeys.set(districtKey(p.electionId, p.districtId, p.contestId), [
+        p.electionId,
+        p.districtId,
+        p.contestId,
+      ]);
+      unitKeys.set(unitKey(p.electionId, p.contestId, p.unitId), [p.electionId, p.contestId, p.unitId]);
+    }
+
+    if (electionIds.size > 0) {
+      const rows: Array<{ election_id: string; revision: number }> = await manager.query(
+        'SELECT election_id, revision FROM rm_elections WHERE election_id = ANY($1::text[])',
+        [[...electionIds]],
+      );
+      for (const r of rows) batch.elections.set(r.election_id, { revision: r.revision });
+    }
+
+    const sheets = await selectByKeys(
+      manager,
+      'rm_tally_sheets',
+      ['election_id', 'polling_area_id', 'contest_id'],
+      sheetKeys,
+    );
+    for (const r of sheets) {
+      const sheet = toSheet(r);
+      batch.sheets.set(sheetKey(sheet.electionId, sheet.pollingAreaId, sheet.contestId), sheet);
+      // A sheet's counts leave its stored place, which is where they must be subtracted from.
+      districtKeys.set(districtKey(sheet.electionId, sheet.districtId, sheet.contestId), [
+        sheet.electionId,
+        sheet.districtId,
+        sheet.contestId,
+      ]);
+      unitKeys.set(unitKey(sheet.electionId, sheet.contestId, sheet.unitId), [
+        sheet.electionId,
+        sheet.contestId,
+        sheet.unitId,
+      ]);
+    }
+
+    const districts = await selectByKeys(
+      manager,
+      'rm_district_results',
+      ['election_id', 'district_id', 'contest_id'],
+      districtKeys,
+    );
+    for (const r of districts) {
+      const row = toDistrict(r);
+      batch.districts.set(districtKey(row.electionId, row.districtId, row.contestId), row);
+    }
+    const units = await selectByKeys(
+      manager,
+      'rm_unit_results',
+      ['election_id', 'contest_id', 'unit_id'],
+      unitKeys,
+    );
+    for (const r of units) {
+      const row = toUnit(r);
+      batch.units.set(unitKey(row.electionId, row.contestId, row.unitId), row);
+    }
+    return batch;
+  }
+
+  /** Result rows of an election defined in this batch replace whatever the maps hold for it. */
+  putElection(
+    election: RmElectionEntity,
+    districts: RmDistrictResultEntity[],
+    units: RmUnitResultEntity[],
+  ): void {
+    this.elections.set(election.electionId, { revision: election.revision });
+    this.newElections.set(election.electionId, election);
+    for (const d of districts) {
+      const key = districtKey(d.electionId, d.districtId, d.contestId);
+      this.districts.set(key, d);
+      this.dirtyDistricts.add(key);
+    }
+    for (const u of units) {
+      const key = unitKey(u.electionId, u.contestId, u.unitId);
+      this.units.set(key, u);
+      this.dirtyUnits.add(key);
+    }
+  }
+
+  putSheet(sheet: RmTallySheetEntity): void {
+    const key = sheetKey(sheet.electionId, sheet.pollingAreaId, sheet.contestId);
+    this.sheets.set(key, sheet);
+    this.dirtySheets.add(key);
+  }
+
+  /** The row, marked to be written back (callers only ask in order to change it). */
+  district(electionId: string, districtId: string, contestId: string): RmDistrictResultEntity | undefined {
+    const key = districtKey(electionId, districtId, contestId);
+    const row = this.districts.get(key);
+    if (row) this.dirtyDistricts.add(key);
+    return row;
+  }
+
+  unit(electionId: string, contestId: string, unitId: string): RmUnitResultEntity | undefined {
+    const key = unitKey(electionId, contestId, unitId);
+    const row = this.units.get(key);
+    if (row) this.dirtyUnits.add(key);
+    return row;
+  }
+
+  async flush(manager: EntityManager): Promise<void> {
+    const elections = [...this.newElections.values()].map((e) => ({
+      election_id: e.electionId,
+      name: e.name,
+      polling_date: e.pollingDate,
+      definition: e.definition,
+      revision: e.revision,
+      position: e.position,
+    }));
+    await upsert(manager, 'rm_elections', ['election_id'], ELECTION_COLUMNS, elections);
+
+    const districts = [...this.dirtyDistricts]
+      .map((k) => this.districts.get(k)!)
+      .map((d) => ({
+        election_id: d.electionId,
+        district_id: d.districtId,
+        contest_id: d.contestId,
+        polling_areas_reported: d.pollingAreasReported,
+        polling_areas_expected: d.pollingAreasExpected,
+        registered_voters: d.registeredVoters,
+        voters_voted: d.votersVoted,
+        valid_ballots: d.validBallots,
+        invalid_ballots: d.invalidBallots,
+        candidate_votes: d.candidateVotes,
+      }));
+    await upsert(
+      manager,
+      'rm_district_results',
+      ['election_id', 'district_id', 'contest_id'],
+      DISTRICT_COLUMNS,
+      districts,
+    );
+
+    const units = [...this.dirtyUnits]
+      .map((k) => this.units.get(k)!)
+      .map((u) => ({
+        election_id: u.electionId,
+        contest_id: u.contestId,
+        unit_id: u.unitId,
+        name: u.name,
+        seats: u.seats,
+        polling_areas_reported: u.pollingAreasReported,
+        polling_areas_expected: u.pollingAreasExpected,
+        expected_registered_voters: u.expectedRegisteredVoters,
+        registered_voters: u.registeredVoters,
+        voters_voted: u.votersVoted,
+        valid_ballots: u.validBallots,
+        invalid_ballots: u.invalidBallots,
+        candidates: u.candidates,
+      }));
+    await upsert(manager, 'rm_unit_results', ['election_id', 'contest_id', 'unit_id'], UNIT_COLUMNS, units);
+
+    const sheets = [...this.dirtySheets]
+      .map((k) => this.sheets.get(k)!)
+      .map((s) => ({
+        election_id: s.electionId,
+        polling_area_id: s.pollingAreaId,
+        contest_id: s.contestId,
+        district_id: s.districtId,
+        unit_id: s.unitId,
+        counts: s.counts,
+        revision: s.revision,
+        status: s.status,
+        corrections: s.corrections,
+        last_position: s.lastPosition,
+      }));
+    await upsert(
+      manager,
+      'rm_tally_sheets',
+      ['election_id', 'polling_area_id', 'contest_id'],
+      SHEET_COLUMNS,
+      sheets,
+    );
+  }
+}
+
+const ELECTION_COLUMNS = {
+  election_id: 'text',
+  name: 'text',
+  polling_date: 'date',
+  definition: 'jsonb',
+  revision: 'integer',
+  position: 'bigint',
+};
+const TOTAL_COLUMNS = {
+  polling_areas_reported: 'integer',
+  polling_areas_expected: 'integer',
+  registered_voters: 'integer',
+  voters_voted: 'integer',
+  valid_ballots: 'integer',
+  invalid_ballots: 'integer',
+};
+const DISTRICT_COLUMNS = {
+  election_id: 'text',
+  district_id: 'text',
+  contest_id: 'text',
+  ...TOTAL_COLUMNS,
+  candidate_votes: 'jsonb',
+};
+const UNIT_COLUMNS = {
+  election_id: 'text',
+  contest_id: 'text',
+  unit_id: 'text',
+  name: 'text',
+  seats: 'integer',
+  ...TOTAL_COLUMNS,
+  expected_registered_voters: 'integer',
+  candidates: 'jsonb',
+};
+const SHEET_COLUMNS = {
+  election_id: 'text',
+  polling_area_id: 'text',
+  contest_id: 'text',
+  district_id: 'text',
+  unit_id: 'text',
+  counts: 'jsonb',
+  revision: 'integer',
+  status: 'text',
+  corrections: 'integer',
+  last_position: 'bigint',
+};
+
+/** One statement for many rows: the rows travel as one jsonb parameter, so no placeholder limit applies. */
+async function upsert(
+  manager: EntityManager,
+  table: string,
+  keyColumns: string[],
+  columns: Record<string, string>,
+  rows: object[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns);
+  const record = names.map((n) => `${n} ${columns[n]}`).join(', ');
+  const updates = names
+    .filter((n) => !keyColumns.includes(n))
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .join(', ');
+  await manager.query(
+    `INSERT INTO ${table} (${names.join(', ')})
+     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${record})
+     ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+async function selectByKeys(
+  manager: EntityManager,
+  table: string,
+  keyColumns: [string, string, string],
+  keys: Map<string, Triple>,
+): Promise<Array<Record<string, unknown>>> {
+  if (keys.size === 0) return [];
+  const triples = [...keys.values()];
+  return manager.query(
+    `SELECT t.* FROM ${table} t
+     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(a, b, c)
+       ON t.${keyColumns[0]} = k.a AND t.${keyColumns[1]} = k.b AND t.${keyColumns[2]} = k.c`,
+    [triples.map((t) => t[0]), triples.map((t) => t[1]), triples.map((t) => t[2])],
+  );
+}
+
+const totals = (r: Record<string, unknown>) => ({
+  pollingAreasReported: Number(r.polling_areas_reported),
+  pollingAreasExpected: Number(r.polling_areas_expected),
+  registeredVoters: Number(r.registered_voters),
+  votersVoted: Number(r.voters_voted),
+  validBallots: Number(r.valid_ballots),
+  invalidBallots: Number(r.invalid_ballots),
+});
+
+function toSheet(r: Record<string, unknown>): RmTallySheetEntity {
+  return {
+    electionId: r.election_id as string,
+    pollingAreaId: r.polling_area_id as string,
+    contestId: r.contest_id as string,
+    districtId: r.district_id as string,
+    unitId: r.unit_id as string,
+    counts: r.counts as RmTallySheetEntity['counts'],
+    revision: Number(r.revision),
+    status: r.status as RmTallySheetEntity['status'],
+    corrections: Number(r.corrections),
+    lastPosition: Number(r.last_position),
+  };
+}
+
+function toDistrict(r: Record<string, unknown>): RmDistrictResultEntity {
+  return {
+    electionId: r.election_id as string,
+    districtId: r.district_id as string,
+    contestId: r.contest_id as string,
+    ...totals(r),
+    candidateVotes: r.candidate_votes as Record<string, number>,
+  };
+}
+
+function toUnit(r: Record<string, unknown>): RmUnitResultEntity {
+  return {
+    electionId: r.election_id as string,
+    contestId: r.contest_id as string,
+    unitId: r.unit_id as string,
+    name: r.name as string,
+    seats: Number(r.seats),
+    ...totals(r),
+    expectedRegisteredVoters: Number(r.expected_registered_voters),
+    candidates: r.candidates as RmUnitResultEntity['candidates'],
+  };
+}

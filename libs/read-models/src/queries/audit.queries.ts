@@ -1,0 +1,49 @@
+import type { DataSource } from 'typeorm';
+import { START } from '../../../event-store/src/event-store.port';
+import { AuditTrailProjection } from '../projections/audit-trail.projection';
+import type { AuditItem, AuditListOptions, AuditPage } from './audit.shapes';
+import { checkpointPosition, readSnapshot } from './read-snapshot';
+
+export const MAX_AUDIT_PAGE = 1000;
+
+export class AuditQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Null when no event of the election has been projected (unknown election). */
+  async list(electionId: string, options: AuditListOptions): Promise<AuditPage | null> {
+    const limit = Math.min(Math.max(Math.trunc(options.limit), 1), MAX_AUDIT_PAGE);
+    const after = options.after ?? START;
+    return readSnapshot(this.dataSource, async (manager) => {
+      const [known] = await manager.query(
+        'SELECT EXISTS (SELECT 1 FROM rm_audit_entries WHERE election_id = $1) AS known',
+        [electionId],
+      );
+      if (!known.known) return null;
+      const position = await checkpointPosition(manager, AuditTrailProjection.NAME);
+      // One extra row tells whether another page follows without a second query.
+      const rows: Array<Record<string, unknown>> = await manager.query(
+        `SELECT * FROM rm_audit_entries WHERE election_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
+        [electionId, after, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toItem);
+      const nextCursor = rows.length > limit ? items[items.length - 1].position : null;
+      return { electionId, position, items, nextCursor };
+    });
+  }
+}
+
+function toItem(r: Record<string, unknown>): AuditItem {
+  return {
+    position: Number(r.position),
+    streamId: r.stream_id as string,
+    revision: Number(r.revision),
+    type: r.type as string,
+    recordedAt: (r.recorded_at as Date).toISOString(),
+    actor: r.actor as Record<string, unknown>,
+    reason: (r.reason as string | null) ?? null,
+    summary: r.summary as string,
+    pollingAreaId: (r.polling_area_id as string | null) ?? null,
+    contestId: (r.contest_id as string | null) ?? null,
+    districtId: (r.district_id as string | null) ?? null,
+  };
+}

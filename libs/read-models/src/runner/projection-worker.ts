@@ -1,0 +1,203 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventStore, EventSubscription, StoredEvent } from '../../../event-store/src/event-store.port';
+import { PROJECTED_STREAM_PREFIXES, Projection, ProjectionLogger } from '../projection';
+import { lockCheckpoint, saveCheckpoint, truncateTables } from './checkpoints';
+import { StopSignal } from './stop-signal';
+
+export interface WorkerOptions {
+  batchSize: number;
+  standbyRetryMs: number;
+  errorRetryMs: number;
+  progressIntervalMs: number;
+  /** Below this many events behind the head, catching up is not worth a progress log. */
+  progressBacklog: number;
+  logger: ProjectionLogger;
+}
+
+export type WorkerState = 'idle' | 'standby' | 'active' | 'stopped';
+
+/**
+ * Runs one projection: wins its advisory lock (one active runner across processes), rebuilds on a version change,
+ * then applies batches from its checkpoint, each batch and the checkpoint in one transaction.
+ */
+export class ProjectionWorker {
+  state: WorkerState = 'idle';
+  private subscription: EventSubscription | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly lockKey: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly eventStore: EventStore,
+    readonly projection: Projection,
+    private readonly options: WorkerOptions,
+    private readonly stop: StopSignal,
+  ) {
+    this.lockKey = `tally-ledger:projection:${projection.name}`;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stopped(): Promise<void> {
+    await this.subscription?.close().catch(() => undefined);
+    await this.loop;
+  }
+
+  private get tag(): string {
+    return `[projection ${this.projection.name} v${this.projection.version}]`;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stop.stopped) {
+      let lock: QueryRunner | null = null;
+      try {
+        lock = await this.tryLock();
+        if (!lock) {
+          if (this.state !== 'standby')
+            this.options.logger.log(`${this.tag} standby: another runner holds the lock`);
+          this.state = 'standby';
+          await this.stop.sleep(this.options.standbyRetryMs);
+          continue;
+        }
+        this.state = 'active';
+        await this.lead(lock);
+      } catch (error) {
+        this.options.logger.error(`${this.tag} failed, retrying: ${(error as Error).stack ?? String(error)}`);
+        await this.stop.sleep(this.options.errorRetryMs);
+      } finally {
+        if (lock) await this.unlock(lock);
+      }
+    }
+    this.state = 'stopped';
+  }
+
+  /** A session lock on a dedicated connection: it lasts as long as that connection, even if this process dies. */
+  private async tryLock(): Promise<QueryRunner | null> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [row] = await runner.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
+        this.lockKey,
+      ]);
+      if (row.locked) return runner;
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+    await runner.release();
+    return null;
+  }
+
+  private async unlock(runner: QueryRunner): Promise<void> {
+    try {
+      await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [this.lockKey]);
+    } catch {
+      // The connection is gone, and the lock with it.
+    }
+    await runner.release().catch(() => undefined);
+  }
+
+  private async lead(lock: QueryRunner): Promise<void> {
+    const from = await this.prepareCheckpoint();
+    const head = await this.eventStore.headPosition();
+    const progress = new Progress(this.options, this.tag, head - from);
+    const subscription = this.eventStore.subscribeToAll({
+      after: from,
+      streamPrefixes: PROJECTED_STREAM_PREFIXES,
+    });
+    this.subscription = subscription;
+    // Noticing a dropped lock connection lets another process take over; the checkpoint guard keeps it safe anyway.
+    let lockLost = false;
+    const heartbeat = setInterval(() => {
+      lock.query('SELECT 1').catch(() => {
+        lockLost = true;
+        void subscription.close().catch(() => undefined);
+      });
+    }, this.options.standbyRetryMs);
+    try {
+      while (!this.stop.stopped && !lockLost) {
+        const next = subscription.nextBatch(this.options.batchSize);
+        next.catch(() => undefined);
+        const batch = await Promise.race([next, this.stop.promise.then(() => null)]);
+        if (batch === null || this.stop.stopped) break;
+        if (batch.length === 0) continue;
+        const applied = await this.applyBatch(batch);
+        progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
+      }
+      if (lockLost) throw new Error('lost the advisory lock connection');
+    } finally {
+      clearInterval(heartbeat);
+      this.subscription = null;
+      await subscription.close().catch(() => undefined);
+    }
+  }
+
+  /** The position to resume after; on a version change, the rows are emptied and replay starts from START. */
+  private async prepareCheckpoint(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const { name, version, tables } = this.projection;
+      const checkpoint = await lockCheckpoint(manager, name, version);
+      if (checkpoint.version === version) return checkpoint.position;
+      this.options.logger.log(
+        `${this.tag} stored version ${checkpoint.version} differs: rebuilding from the start`,
+      );
+      await truncateTables(manager, tables);
+      await saveCheckpoint(manager, name, version, -1);
+      return -1;
+    });
+  }
+
+  /** Returns how many events were new: a redelivered event at or below the checkpoint is skipped. */
+  private async applyBatch(batch: StoredEvent[]): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const { name, version } = this.projection;
+      const checkpoint = await lockCheckpoint(manager, name, version);
+      if (checkpoint.version !== version) {
+        throw new Error(`checkpoint version changed to ${checkpoint.version} under this runner`);
+      }
+      const fresh = batch.filter((e) => e.position > checkpoint.position);
+      if (fresh.length === 0) return 0;
+      await this.projection.apply(fresh, manager);
+      await saveCheckpoint(manager, name, version, Math.max(...fresh.map((e) => e.position)));
+      return fresh.length;
+    });
+  }
+}
+
+/** Logs events/s while a large backlog drains, and once when it is gone. */
+class Progress {
+  private readonly startedAt = Date.now();
+  private lastLogAt = Date.now();
+  private applied = 0;
+  private catchingUp: boolean;
+
+  constructor(
+    private readonly options: WorkerOptions,
+    private readonly tag: string,
+    backlog: number,
+  ) {
+    this.catchingUp = backlog >= options.progressBacklog;
+    if (this.catchingUp) options.logger.log(`${tag} catching up on a backlog of about ${backlog} positions`);
+  }
+
+  record(applied: number, position: number, fullBatch: boolean): void {
+    if (!this.catchingUp) return;
+    this.applied += applied;
+    const now = Date.now();
+    const rate = Math.round(this.applied / Math.max((now - this.startedAt) / 1000, 0.001));
+    if (!fullBatch) {
+      this.catchingUp = false;
+      const seconds = ((now - this.startedAt) / 1000).toFixed(1);
+      this.options.logger.log(
+        `${this.tag} caught up at position ${position}: ${this.applied} events in ${seconds}s (${rate} events/s)`,
+      );
+    } else if (now - this.lastLogAt >= this.options.progressIntervalMs) {
+      this.lastLogAt = now;
+      this.options.logger.log(
+        `${this.tag} ${this.applied} events applied, at position ${position} (${rate} events/s)`,
+      );
+    }
+  }
+}
