@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { EventStore, START } from '../../event-store/src/event-store.port';
+import { EventStore, START } from '@tally/event-store';
 import { consoleLogger, Projection, ProjectionLogger } from './projection';
 import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
 import { ProjectionWorker, WorkerState } from './runner/projection-worker';
@@ -17,6 +17,12 @@ export interface ProjectionRunnerOptions {
   /** Backlog (in positions) from which catching up is logged (default 10,000). */
   progressBacklog?: number;
   logger?: ProjectionLogger;
+}
+
+export interface ProjectionRunnerConfig extends ProjectionRunnerOptions {
+  dataSource: DataSource;
+  eventStore: EventStore;
+  projections: Projection[];
 }
 
 export interface ProjectionStatus {
@@ -40,14 +46,33 @@ export class ProjectionRunner {
   private readonly workers: ProjectionWorker[];
   private checkpointPoll: Promise<CheckpointRow[]> | null = null;
 
+  private readonly dataSource: DataSource;
+  private readonly eventStore: EventStore;
+  private readonly projections: Projection[];
+
+  constructor(config: ProjectionRunnerConfig);
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly eventStore: EventStore,
-    private readonly projections: Projection[],
+    dataSource: DataSource,
+    eventStore: EventStore,
+    projections: Projection[],
+    options?: ProjectionRunnerOptions,
+  );
+  constructor(
+    first: DataSource | ProjectionRunnerConfig,
+    eventStore?: EventStore,
+    projections?: Projection[],
     options: ProjectionRunnerOptions = {},
   ) {
-    const names = new Set(projections.map((p) => p.name));
-    if (names.size !== projections.length) throw new Error('Projection names must be unique');
+    const config: ProjectionRunnerConfig = isConfig(first)
+      ? first
+      : { ...options, dataSource: first, eventStore: eventStore!, projections: projections! };
+    const { dataSource } = config;
+    this.dataSource = dataSource;
+    this.eventStore = config.eventStore;
+    this.projections = config.projections;
+    options = config;
+    const names = new Set(this.projections.map((p) => p.name));
+    if (names.size !== this.projections.length) throw new Error('Projection names must be unique');
     const workerOptions = {
       batchSize: options.batchSize ?? 500,
       standbyRetryMs: options.standbyRetryMs ?? 3000,
@@ -56,8 +81,8 @@ export class ProjectionRunner {
       progressBacklog: options.progressBacklog ?? 10_000,
       logger: options.logger ?? consoleLogger,
     };
-    this.workers = projections.map(
-      (p) => new ProjectionWorker(dataSource, eventStore, p, workerOptions, this.stopSignal),
+    this.workers = this.projections.map(
+      (p) => new ProjectionWorker(dataSource, this.eventStore, p, workerOptions, this.stopSignal),
     );
   }
 
@@ -120,4 +145,8 @@ export class ProjectionRunner {
     ).finally(() => (this.checkpointPoll = null));
     return this.checkpointPoll;
   }
+}
+
+function isConfig(value: DataSource | ProjectionRunnerConfig): value is ProjectionRunnerConfig {
+  return 'projections' in value && 'eventStore' in value;
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { StoredEvent } from '../../event-store/src/event-store.port';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX } from './domain';
+import type { StoredEvent } from '@tally/event-store';
+import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX } from '@tally/domain';
 
 /**
  * One projection per query model. `apply` runs inside the runner's transaction, together with the checkpoint update.

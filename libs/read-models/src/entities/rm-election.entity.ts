@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ElectionDefinition } from '../domain';
+import type { ElectionDefinition } from '@tally/domain';
 import { bigintToNumber } from './bigint.transformer';
 
 @Entity({ name: 'rm_elections' })

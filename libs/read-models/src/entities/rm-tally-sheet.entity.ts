@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { TallyCounts } from '../domain';
+import type { TallyCounts } from '@tally/domain';
 import { bigintToNumber } from './bigint.transformer';
 
 /** The current counts of one sheet: the base that a correction's delta is computed against. */

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../../event-store/src/event-store.port';
+import type { StoredEvent } from '@tally/event-store';
 import { asCounts, asDefinition, asPlacement } from './fact-shapes';
 
 const n = (value: number) => value.toLocaleString('en-US');

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { StoredEvent } from '../../../event-store/src/event-store.port';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX } from '../domain';
+import type { StoredEvent } from '@tally/event-store';
+import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import { auditSummary } from './audit-summary';
 import { asDefinition } from './fact-shapes';

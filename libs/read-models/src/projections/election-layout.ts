@@ -1,41 +1,35 @@
-import type { ElectionDefinition } from '../domain';
+import { ElectionDefinition, ElectionIndex } from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 
 /**
- * The empty result rows an election starts with: one per district × contest and one per electoral unit, with the
- * polling areas each expects. The domain's ElectionIndex did not exist when this was written; this is the one
- * place that resolves a unit's coverage (whole districts or a list of polling areas).
+ * The empty result rows an election starts with: one per district × contest that has polling areas in the contest,
+ * and one per electoral unit, each with the polling areas it expects. Coverage comes from the domain's
+ * ElectionIndex, so "expected" means exactly what the tally decider accepts.
  */
 export function initialResultRows(definition: ElectionDefinition): {
   districts: RmDistrictResultEntity[];
   units: RmUnitResultEntity[];
 } {
+  const index = ElectionIndex.of(definition);
   const { electionId } = definition;
-  const areasByDistrict = new Map<string, typeof definition.pollingAreas>();
-  for (const area of definition.pollingAreas) {
-    const list = areasByDistrict.get(area.districtId) ?? [];
-    list.push(area);
-    areasByDistrict.set(area.districtId, list);
-  }
-  const areaById = new Map(definition.pollingAreas.map((a) => [a.pollingAreaId, a]));
-
-  const districts = new Map<string, RmDistrictResultEntity>();
+  const districts: RmDistrictResultEntity[] = [];
   const units: RmUnitResultEntity[] = [];
   for (const contest of definition.contests) {
+    const { contestId } = contest;
+    const candidatesOfDistrict = new Map<string, Record<string, number>>();
     for (const unit of contest.electoralUnits) {
-      const areas = unit.pollingAreaIds
-        ? unit.pollingAreaIds.flatMap((id) => areaById.get(id) ?? [])
-        : (unit.districtIds ?? []).flatMap((id) => areasByDistrict.get(id) ?? []);
+      if (index.unit(contestId, unit.unitId) !== unit) continue; // a duplicate id: the index keeps the first
+      const areas = index.pollingAreasOfUnit(contestId, unit.unitId);
       units.push({
         electionId,
-        contestId: contest.contestId,
+        contestId,
         unitId: unit.unitId,
         name: unit.name,
         seats: unit.seats,
         pollingAreasReported: 0,
         pollingAreasExpected: areas.length,
-        expectedRegisteredVoters: areas.reduce((sum, a) => sum + a.registeredVoters, 0),
+        expectedRegisteredVoters: index.registeredVotersOfUnit(contestId, unit.unitId),
         registeredVoters: 0,
         votersVoted: 0,
         validBallots: 0,
@@ -47,28 +41,26 @@ export function initialResultRows(definition: ElectionDefinition): {
           votes: 0,
         })),
       });
-      for (const area of areas) {
-        const key = `${area.districtId}|${contest.contestId}`;
-        let row = districts.get(key);
-        if (!row) {
-          row = {
-            electionId,
-            districtId: area.districtId,
-            contestId: contest.contestId,
-            pollingAreasReported: 0,
-            pollingAreasExpected: 0,
-            registeredVoters: 0,
-            votersVoted: 0,
-            validBallots: 0,
-            invalidBallots: 0,
-            candidateVotes: {},
-          };
-          districts.set(key, row);
-        }
-        row.pollingAreasExpected += 1;
-        for (const c of unit.candidates) row.candidateVotes[c.candidateId] = 0;
+      for (const districtId of new Set(areas.map((a) => index.districtOf(a)!))) {
+        const votes = candidatesOfDistrict.get(districtId) ?? {};
+        for (const c of unit.candidates) votes[c.candidateId] = 0;
+        candidatesOfDistrict.set(districtId, votes);
       }
     }
+    for (const districtId of index.districtsOfContest(contestId)) {
+      districts.push({
+        electionId,
+        districtId,
+        contestId,
+        pollingAreasReported: 0,
+        pollingAreasExpected: index.pollingAreasExpectedCount(districtId, contestId),
+        registeredVoters: 0,
+        votersVoted: 0,
+        validBallots: 0,
+        invalidBallots: 0,
+        candidateVotes: candidatesOfDistrict.get(districtId) ?? {},
+      });
+    }
   }
-  return { districts: [...districts.values()], units };
+  return { districts, units };
 }

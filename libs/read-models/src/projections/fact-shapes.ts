@@ -1,4 +1,4 @@
-import type { ElectionDefinition, TallyCounts, TallyPlacement } from '../domain';
+import type { ElectionDefinition, TallyCounts, TallyPlacement } from '@tally/domain';
 
 /**
  * Shape checks on stored facts. A projection must never throw on a fact, and a malformed one must not reach a

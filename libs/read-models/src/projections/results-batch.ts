@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { StoredEvent } from '../../../event-store/src/event-store.port';
+import type { StoredEvent } from '@tally/event-store';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmElectionEntity } from '../entities/rm-election.entity';
 import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { StoredEvent } from '../../../event-store/src/event-store.port';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TallyCounts } from '../domain';
+import type { StoredEvent } from '@tally/event-store';
+import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TallyCounts } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import { asCounts, asDefinition, asPlacement } from './fact-shapes';
 import { initialResultRows } from './election-layout';
@@ -36,7 +36,12 @@ export class ResultsProjection implements Projection {
     if (!definition) return this.skip(event, 'malformed election definition');
     const known = batch.elections.get(definition.electionId);
     if (known && known.revision >= event.revision) return;
-    const rows = initialResultRows(definition);
+    let rows: ReturnType<typeof initialResultRows>;
+    try {
+      rows = initialResultRows(definition);
+    } catch (error) {
+      return this.skip(event, `definition cannot be laid out: ${(error as Error).message}`);
+    }
     batch.putElection(
       {
         electionId: definition.electionId,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { START } from '../../../event-store/src/event-store.port';
+import { START } from '@tally/event-store';
 import { AuditTrailProjection } from '../projections/audit-trail.projection';
 import type { AuditItem, AuditListOptions, AuditPage } from './audit.shapes';
 import { checkpointPosition, readSnapshot } from './read-snapshot';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { START } from '../../../event-store/src/event-store.port';
+import { START } from '@tally/event-store';
 
 /**
  * Runs the reads in one REPEATABLE READ, read-only transaction: every row and the checkpoint come from the same

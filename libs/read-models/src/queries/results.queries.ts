@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { decideUnitOutcome, ElectionDefinition } from '../domain';
+import { decideUnitOutcome, ElectionDefinition } from '@tally/domain';
 import type { UnitCandidateRow } from '../entities/rm-unit-result.entity';
 import { ResultsProjection } from '../projections/results.projection';
 import { checkpointPosition, ratio, readSnapshot } from './read-snapshot';

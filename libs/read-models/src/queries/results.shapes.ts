@@ -1,4 +1,4 @@
-import type { UnitOutcomeStatus } from '../domain';
+import type { UnitOutcomeStatus } from '@tally/domain';
 
 /** Field names here are the public contract of the results endpoints (issue 2, section 7). */
 export interface CandidateResult {

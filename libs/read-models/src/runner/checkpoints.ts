@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { START } from '../../../event-store/src/event-store.port';
+import { START } from '@tally/event-store';
 
 export interface CheckpointRow {
   name: string;

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { EventStore, EventSubscription, StoredEvent } from '../../../event-store/src/event-store.port';
+import type { EventStore, EventSubscription, StoredEvent } from '@tally/event-store';
 import { PROJECTED_STREAM_PREFIXES, Projection, ProjectionLogger } from '../projection';
 import { lockCheckpoint, saveCheckpoint, truncateTables } from './checkpoints';
 import { StopSignal } from './stop-signal';
