@@ -1,0 +1,366 @@
+import type { StoredEvent } from '@tally/event-store';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
+import { createReadModelDataSource, runReadModelMigrations } from '../data-source';
+import type { ProjectionLogger } from '../projection';
+import { ResultsQueries } from '../queries/results.queries';
+import {
+  counts,
+  dumpReadModels,
+  facts,
+  MemoryLog,
+  SheetPlace,
+  smallElection,
+} from '../testing/read-model-fixtures';
+import { AuditTrailProjection } from './audit-trail.projection';
+import { ResultsProjection } from './results.projection';
+
+const E = 'hn-test';
+const BD1: SheetPlace = {
+  pollingAreaId: 'ba-dinh-0001',
+  contestId: 'na',
+  districtId: 'ba-dinh',
+  unitId: 'na-01',
+};
+const BD2: SheetPlace = {
+  pollingAreaId: 'ba-dinh-0002',
+  contestId: 'na',
+  districtId: 'ba-dinh',
+  unitId: 'na-01',
+};
+const DD1: SheetPlace = {
+  pollingAreaId: 'dong-da-0001',
+  contestId: 'na',
+  districtId: 'dong-da',
+  unitId: 'na-01',
+};
+const BD1_HD: SheetPlace = {
+  pollingAreaId: 'ba-dinh-0001',
+  contestId: 'hdnd',
+  districtId: 'ba-dinh',
+  unitId: 'hd-01',
+};
+
+const BD1_COUNTS = counts(1000, 900, 880, 20, { 'na-01-1': 700, 'na-01-2': 500, 'na-01-3': 300 });
+const BD2_COUNTS = counts(800, 700, 690, 10, { 'na-01-1': 400, 'na-01-2': 500, 'na-01-3': 200 });
+const DD1_COUNTS = counts(1200, 1100, 1080, 20, { 'na-01-1': 900, 'na-01-2': 300, 'na-01-3': 650 });
+
+describe('ResultsProjection and AuditTrailProjection', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  const warnings: string[] = [];
+  const logger: ProjectionLogger = {
+    log: () => undefined,
+    warn: (m) => warnings.push(m),
+    error: (m) => warnings.push(m),
+  };
+  const results = new ResultsProjection(logger);
+  const audit = new AuditTrailProjection(logger);
+
+  const apply = (events: StoredEvent[]) =>
+    ds.transaction(async (manager) => {
+      await results.apply(events, manager);
+      await audit.apply(events, manager);
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('rm_projection');
+    ds = createReadModelDataSource(db.url, { poolSize: 4 });
+    await runReadModelMigrations(ds);
+  });
+
+  beforeEach(async () => {
+    warnings.length = 0;
+    await ds.query(
+      'TRUNCATE rm_elections, rm_tally_sheets, rm_district_results, rm_unit_results, rm_audit_entries',
+    );
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  function electionNight(): MemoryLog {
+    const log = new MemoryLog();
+    log.add(facts.electionDefined(smallElection(E)));
+    log.add(facts.tallySubmitted(E, BD1, BD1_COUNTS));
+    log.add(facts.tallySubmitted(E, BD2, BD2_COUNTS));
+    log.add(facts.tallySubmitted(E, DD1, DD1_COUNTS));
+    return log;
+  }
+
+  it('starts every district × contest and unit at zero reported, with the polling areas it expects', async () => {
+    const log = new MemoryLog();
+    log.add(facts.electionDefined(smallElection(E)));
+    await apply(log.events);
+
+    const districts = await ds.query(
+      `SELECT district_id, contest_id, polling_areas_reported, polling_areas_expected, candidate_votes
+       FROM rm_district_results ORDER BY district_id, contest_id`,
+    );
+    expect(districts).toEqual([
+      {
+        district_id: 'ba-dinh',
+        contest_id: 'hdnd',
+        polling_areas_reported: 0,
+        polling_areas_expected: 2,
+        candidate_votes: { 'hd-01-1': 0, 'hd-01-2': 0 },
+      },
+      {
+        district_id: 'ba-dinh',
+        contest_id: 'na',
+        polling_areas_reported: 0,
+        polling_areas_expected: 2,
+        candidate_votes: { 'na-01-1': 0, 'na-01-2': 0, 'na-01-3': 0 },
+      },
+      {
+        district_id: 'dong-da',
+        contest_id: 'hdnd',
+        polling_areas_reported: 0,
+        polling_areas_expected: 1,
+        candidate_votes: { 'hd-02-1': 0, 'hd-02-2': 0 },
+      },
+      {
+        district_id: 'dong-da',
+        contest_id: 'na',
+        polling_areas_reported: 0,
+        polling_areas_expected: 1,
+        candidate_votes: { 'na-01-1': 0, 'na-01-2': 0, 'na-01-3': 0 },
+      },
+    ]);
+    const units = await ds.query(
+      `SELECT unit_id, polling_areas_expected, expected_registered_voters FROM rm_unit_results ORDER BY unit_id`,
+    );
+    expect(units).toEqual([
+      { unit_id: 'hd-01', polling_areas_expected: 2, expected_registered_voters: 1800 },
+      { unit_id: 'hd-02', polling_areas_expected: 1, expected_registered_voters: 1200 },
+      { unit_id: 'na-01', polling_areas_expected: 3, expected_registered_voters: 3000 },
+    ]);
+  });
+
+  it('sums the submitted sheets per district and reports shares, turnout and Art. 78 winners', async () => {
+    await apply(electionNight().events);
+    const queries = new ResultsQueries(ds);
+
+    const baDinh = await queries.districtResult(E, 'ba-dinh');
+    const na = baDinh!.contests.find((c) => c.contestId === 'na')!;
+    expect(na).toEqual({
+      contestId: 'na',
+      name: 'Quốc hội',
+      pollingAreasReported: 2,
+      pollingAreasExpected: 2,
+      registeredVoters: 1800,
+      votersVoted: 1600,
+      turnout: 0.8889,
+      validBallots: 1570,
+      invalidBallots: 30,
+      candidates: [
+        { candidateId: 'na-01-1', unitId: 'na-01', name: 'An', votes: 1100, share: 0.7006, elected: true },
+        // Above half in this district, but `elected` is the unit's outcome, where Bình has 1300 of 2650.
+        { candidateId: 'na-01-2', unitId: 'na-01', name: 'Bình', votes: 1000, share: 0.6369, elected: false },
+        { candidateId: 'na-01-3', unitId: 'na-01', name: 'Cường', votes: 500, share: 0.3185, elected: false },
+      ],
+    });
+    // hdnd in ba-dinh has no sheet yet.
+    const hdnd = baDinh!.contests.find((c) => c.contestId === 'hdnd')!;
+    expect(hdnd).toMatchObject({
+      pollingAreasReported: 0,
+      pollingAreasExpected: 2,
+      turnout: 0,
+      validBallots: 0,
+    });
+
+    const city = await queries.cityResults(E);
+    const cityNa = city!.contests.find((c) => c.contestId === 'na')!;
+    expect(cityNa).toMatchObject({
+      pollingAreasReported: 3,
+      pollingAreasExpected: 3,
+      registeredVoters: 3000,
+      votersVoted: 2700,
+      turnout: 0.9,
+      validBallots: 2650,
+      invalidBallots: 50,
+      complete: true,
+    });
+    expect(cityNa.units[0]).toMatchObject({
+      unitId: 'na-01',
+      seats: 2,
+      provisional: false,
+      status: 'seats_filled',
+      unresolvedTie: false,
+      expectedRegisteredVoters: 3000,
+    });
+    // 2000 / 2650 and 1300 / 2650 pass half of the valid ballots; 1150 does not.
+    expect(cityNa.units[0].candidates).toEqual([
+      { candidateId: 'na-01-1', name: 'An', votes: 2000, share: 0.7547, elected: true },
+      { candidateId: 'na-01-2', name: 'Bình', votes: 1300, share: 0.4906, elected: false },
+      { candidateId: 'na-01-3', name: 'Cường', votes: 1150, share: 0.434, elected: false },
+    ]);
+    expect(cityNa.units[0].status).toBe('seats_filled');
+    const cityHdnd = city!.contests.find((c) => c.contestId === 'hdnd')!;
+    expect(cityHdnd).toMatchObject({ complete: false, pollingAreasReported: 0, pollingAreasExpected: 3 });
+    expect(cityHdnd.units.map((u) => [u.unitId, u.provisional, u.status])).toEqual([
+      ['hd-01', true, 'no_ballots'],
+      ['hd-02', true, 'no_ballots'],
+    ]);
+  });
+
+  it('replaces a sheet on correction instead of adding to it', async () => {
+    const log = electionNight();
+    const corrected = counts(1000, 900, 870, 30, { 'na-01-1': 650, 'na-01-2': 550, 'na-01-3': 300 });
+    log.add(
+      facts.tallyCorrected(E, BD1, corrected, BD1_COUNTS, 'Transcription error on the sheet', [
+        'validBallots',
+      ]),
+    );
+    await apply(log.events.slice(0, 4));
+    await apply(log.events.slice(4));
+
+    const [row] = await ds.query(
+      `SELECT * FROM rm_district_results WHERE election_id = $1 AND district_id = 'ba-dinh' AND contest_id = 'na'`,
+      [E],
+    );
+    expect(row).toMatchObject({
+      polling_areas_reported: 2,
+      registered_voters: 1800,
+      voters_voted: 1600,
+      valid_ballots: 870 + 690,
+      invalid_ballots: 30 + 10,
+      candidate_votes: { 'na-01-1': 1050, 'na-01-2': 1050, 'na-01-3': 500 },
+    });
+    const [sheet] = await ds.query(`SELECT * FROM rm_tally_sheets WHERE polling_area_id = 'ba-dinh-0001'`);
+    expect(sheet).toMatchObject({
+      status: 'corrected',
+      corrections: 1,
+      revision: 1,
+      counts: corrected,
+      last_position: '4',
+    });
+    const [unit] = await ds.query(
+      `SELECT valid_ballots, candidates FROM rm_unit_results WHERE unit_id = 'na-01'`,
+    );
+    expect(unit.valid_ballots).toBe(870 + 690 + 1080);
+    expect(unit.candidates.map((c: { votes: number }) => c.votes)).toEqual([1950, 1350, 1150]);
+  });
+
+  it('is idempotent when a batch is delivered twice, or replayed in pieces', async () => {
+    const log = electionNight();
+    log.add(facts.tallySubmitted(E, BD1_HD, counts(1000, 900, 880, 20, { 'hd-01-1': 600, 'hd-01-2': 280 })));
+    log.add(
+      facts.tallyCorrected(
+        E,
+        BD1,
+        counts(1000, 900, 880, 20, { 'na-01-1': 701, 'na-01-2': 499, 'na-01-3': 300 }),
+        BD1_COUNTS,
+        'Recount ordered',
+        ['candidateVotes.na-01-1', 'candidateVotes.na-01-2'],
+      ),
+    );
+    await apply(log.events);
+    const once = await dumpReadModels(ds);
+
+    await apply(log.events);
+    expect(await dumpReadModels(ds)).toEqual(once);
+
+    await apply(log.events.slice(2, 5));
+    await apply(log.events.slice(5));
+    expect(await dumpReadModels(ds)).toEqual(once);
+  });
+
+  it('yields the same rows whether the log arrives in one batch or one event at a time', async () => {
+    const log = electionNight();
+    log.add(
+      facts.tallyCorrected(
+        E,
+        DD1,
+        counts(1200, 1100, 1081, 19, { 'na-01-1': 901, 'na-01-2': 300, 'na-01-3': 650 }),
+        DD1_COUNTS,
+        'Invalid ballot recounted',
+        ['validBallots'],
+      ),
+    );
+    await apply(log.events);
+    const batched = await dumpReadModels(ds);
+
+    await ds.query(
+      'TRUNCATE rm_elections, rm_tally_sheets, rm_district_results, rm_unit_results, rm_audit_entries',
+    );
+    for (const event of log.events) await apply([event]);
+    expect(await dumpReadModels(ds)).toEqual(batched);
+  });
+
+  it('keeps district sums equal to the city totals', async () => {
+    const log = electionNight();
+    log.add(facts.tallySubmitted(E, BD1_HD, counts(1000, 900, 880, 20, { 'hd-01-1': 600, 'hd-01-2': 280 })));
+    log.add(
+      facts.tallyCorrected(
+        E,
+        BD2,
+        counts(800, 700, 680, 20, { 'na-01-1': 400, 'na-01-2': 480, 'na-01-3': 200 }),
+        BD2_COUNTS,
+        'Invalid ballots recounted',
+        ['validBallots', 'invalidBallots'],
+      ),
+    );
+    await apply(log.events);
+    const queries = new ResultsQueries(ds);
+    const [districts, city] = await Promise.all([queries.districtResults(E), queries.cityResults(E)]);
+    expect(districts!.position).toBe(city!.position);
+
+    const fields = [
+      'pollingAreasReported',
+      'pollingAreasExpected',
+      'registeredVoters',
+      'votersVoted',
+      'validBallots',
+      'invalidBallots',
+    ] as const;
+    for (const contest of city!.contests) {
+      const rows = districts!.districts.flatMap((d) =>
+        d.contests.filter((c) => c.contestId === contest.contestId),
+      );
+      for (const field of fields) {
+        expect([contest.contestId, field, rows.reduce((sum, r) => sum + r[field], 0)]).toEqual([
+          contest.contestId,
+          field,
+          contest[field],
+        ]);
+      }
+      const unitValid = contest.units.reduce((sum, u) => sum + u.validBallots, 0);
+      expect(unitValid).toBe(contest.validBallots);
+    }
+  });
+
+  it('logs and skips facts it cannot place, without throwing', async () => {
+    const log = new MemoryLog();
+    log.add(facts.tallySubmitted('nowhere', BD1, BD1_COUNTS));
+    log.add(facts.electionDefined(smallElection(E)));
+    log.add({
+      streamId: 'tally-hn-test.x.na',
+      event: { ...facts.tallySubmitted(E, BD1, BD1_COUNTS).event, type: 'TallyVoided' },
+    });
+    log.add({
+      streamId: 'tally-hn-test.y.na',
+      event: { ...facts.tallySubmitted(E, BD2, BD2_COUNTS).event, data: { counts: 'garbage' } },
+    });
+    log.add({ streamId: 'other-stream', event: facts.tallySubmitted(E, DD1, DD1_COUNTS).event });
+    await expect(apply(log.events)).resolves.toBeUndefined();
+
+    expect(warnings.some((w) => w.includes('unknown election'))).toBe(true);
+    expect(warnings.some((w) => w.includes('unknown tally event type'))).toBe(true);
+    expect(warnings.some((w) => w.includes('malformed'))).toBe(true);
+    const sheets = await ds.query('SELECT * FROM rm_tally_sheets');
+    expect(sheets).toEqual([]);
+    const [{ count }] = await ds.query('SELECT count(*)::int AS count FROM rm_elections');
+    expect(count).toBe(1);
+  });
+
+  it('returns null for an unknown election or district', async () => {
+    await apply(electionNight().events);
+    const queries = new ResultsQueries(ds);
+    expect(await queries.districtResults('nope')).toBeNull();
+    expect(await queries.cityResults('nope')).toBeNull();
+    expect(await queries.districtResult(E, 'nope')).toBeNull();
+  });
+});
