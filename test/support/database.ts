@@ -13,7 +13,10 @@ export interface TestDatabase {
 
 export function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the specs through jest (global-setup starts PostgreSQL)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run the specs through jest (global-setup starts PostgreSQL)',
+    );
   return url;
 }
 

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, (line) => logger.log(line));
   const app = await createApiApp({ config, databaseUrl: database.url });
   await app.listen({ port: config.PORT, host: config.HOST });
-  logger.log(`Tally Ledger api on http://${config.HOST}:${config.PORT} (OpenAPI at /docs, events in ${config.EVENT_STORE})`);
+  logger.log(
+    `Tally Ledger api on http://${config.HOST}:${config.PORT} (OpenAPI at /docs, events in ${config.EVENT_STORE})`,
+  );
 
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: shutting down`);

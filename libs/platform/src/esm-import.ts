@@ -3,4 +3,6 @@
  * `import()` into `require()`; this keeps a real dynamic import.
  */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
-export const importEsm = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<T>;
+export const importEsm = new Function('specifier', 'return import(specifier)') as <T>(
+  specifier: string,
+) => Promise<T>;

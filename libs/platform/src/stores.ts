@@ -1,4 +1,9 @@
-import { EventStore, KurrentDbEventStore, migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
+import {
+  EventStore,
+  KurrentDbEventStore,
+  migratePostgresEventStore,
+  PostgresEventStore,
+} from '@tally/event-store';
 import {
   AuditTrailProjection,
   createReadModelDataSource,

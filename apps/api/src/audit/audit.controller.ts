@@ -42,7 +42,9 @@ export class AuditController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every event of the election in global order: who, when, why, and a short summary' })
+  @ApiOperation({
+    summary: 'Every event of the election in global order: who, when, why, and a short summary',
+  })
   @ApiOkResponse({ description: '`items` and `nextCursor` (null on the last page)' })
   @ApiProblems(400, 503)
   async list(@Param() { electionId }: ElectionIdParam, @Query() query: AuditPageQuery) {

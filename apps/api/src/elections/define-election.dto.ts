@@ -16,7 +16,8 @@ import {
 } from 'class-validator';
 import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
 
-const ID_MESSAGE = '$property must be 1-64 lowercase letters, digits or dashes, starting with a letter or digit';
+const ID_MESSAGE =
+  '$property must be 1-64 lowercase letters, digits or dashes, starting with a letter or digit';
 
 export class DistrictDto {
   @ApiProperty({ example: 'ba-dinh' })
@@ -83,14 +84,20 @@ export class ElectoralUnitDto {
   @Max(100)
   seats!: number;
 
-  @ApiPropertyOptional({ type: [String], description: 'The unit covers these whole districts (or give pollingAreaIds)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The unit covers these whole districts (or give pollingAreaIds)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(ID_REGEX, { each: true, message: ID_MESSAGE })
   districtIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'The unit covers these polling areas (or give districtIds)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The unit covers these polling areas (or give districtIds)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20_000)

@@ -20,13 +20,28 @@ export class DefineElectionHandler implements ICommandHandler<DefineElectionComm
   async execute({ definition, context }: DefineElectionCommand): Promise<DefineElectionResult> {
     const streamId = electionStreamId(definition.electionId);
     const stream = await loadStream<ElectionEvent>(this.eventStore, streamId);
-    const events = decideElection({ type: 'DefineElection', definition, context }, foldElection(stream.events));
+    const events = decideElection(
+      { type: 'DefineElection', definition, context },
+      foldElection(stream.events),
+    );
     const appended = await this.eventStore
-      .append(streamId, toAppend(events, metadataFor(context), events.map(() => randomUUID())), stream.expected)
+      .append(
+        streamId,
+        toAppend(
+          events,
+          metadataFor(context),
+          events.map(() => randomUUID()),
+        ),
+        stream.expected,
+      )
       .catch((error: unknown) => {
         // Another request defined the same id between our read and our append.
         if (error instanceof WrongExpectedRevisionError) {
-          throw new DomainError('conflict', ElectionErrorCode.ALREADY_DEFINED, `Election ${definition.electionId} is already defined`);
+          throw new DomainError(
+            'conflict',
+            ElectionErrorCode.ALREADY_DEFINED,
+            `Election ${definition.electionId} is already defined`,
+          );
         }
         throw error;
       });

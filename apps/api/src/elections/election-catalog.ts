@@ -37,9 +37,15 @@ export class ElectionCatalog {
   async get(electionId: string): Promise<ElectionIndex> {
     const index = await this.find(electionId);
     if (!index) {
-      throw new DomainError('not_found', ElectionErrorCode.NOT_FOUND, `Election ${electionId} is not defined`, [], {
-        electionId,
-      });
+      throw new DomainError(
+        'not_found',
+        ElectionErrorCode.NOT_FOUND,
+        `Election ${electionId} is not defined`,
+        [],
+        {
+          electionId,
+        },
+      );
     }
     return index;
   }

@@ -22,7 +22,8 @@ export class ElectionsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Define an election: districts, polling areas, contests, electoral units and candidates',
-    description: 'Appends ElectionDefined. The definition is checked (unique ids, references, seats, coverage).',
+    description:
+      'Appends ElectionDefined. The definition is checked (unique ids, references, seats, coverage).',
   })
   @ApiCreatedResponse({ description: 'Defined; durably stored before this response' })
   @ApiProblems(400, 409, 422)
@@ -31,7 +32,9 @@ export class ElectionsController {
     @Ctx() context: CommandContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DefineElectionResult> {
-    const result = await this.commandBus.execute(new DefineElectionCommand(body as ElectionDefinition, context));
+    const result = await this.commandBus.execute(
+      new DefineElectionCommand(body as ElectionDefinition, context),
+    );
     void reply.header('location', `/elections/${result.electionId}`);
     return result;
   }

@@ -1,5 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 export class ProblemDetailsSchema {
   @ApiProperty({ example: 'urn:tally-ledger:problem:TALLY.VOTES_EXCEED_SEATS_CAP' }) type!: string;
@@ -9,7 +15,11 @@ export class ProblemDetailsSchema {
   @ApiProperty({ example: 'TALLY.VOTES_EXCEED_SEATS_CAP', description: 'Stable error code' }) code!: string;
   @ApiPropertyOptional() instance?: string;
   @ApiPropertyOptional() requestId?: string;
-  @ApiPropertyOptional({ description: '400: every malformed field', type: 'array', items: { type: 'object' } })
+  @ApiPropertyOptional({
+    description: '400: every malformed field',
+    type: 'array',
+    items: { type: 'object' },
+  })
   errors?: unknown[];
   @ApiPropertyOptional({ description: '422: every broken rule', type: 'array', items: { type: 'object' } })
   violations?: unknown[];

@@ -17,9 +17,15 @@ export function expectedRevisionFrom(ifMatch: string | undefined): number {
   }
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(ifMatch);
   if (!match) {
-    throw new HttpProblem(400, 'REQUEST.INVALID_IF_MATCH', 'The request is malformed', 'If-Match must be an ETag such as "3"', {
-      errors: [{ field: 'If-Match', message: 'must be an ETag such as "3"' }],
-    });
+    throw new HttpProblem(
+      400,
+      'REQUEST.INVALID_IF_MATCH',
+      'The request is malformed',
+      'If-Match must be an ETag such as "3"',
+      {
+        errors: [{ field: 'If-Match', message: 'must be an ETag such as "3"' }],
+      },
+    );
   }
   return Number(match[1]);
 }

@@ -15,7 +15,10 @@ export interface LoadedStream<E extends DomainEvent> {
 }
 
 /** Reads a whole stream as domain events (the store holds only what the deciders produced). */
-export async function loadStream<E extends DomainEvent>(store: EventStore, streamId: string): Promise<LoadedStream<E>> {
+export async function loadStream<E extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+): Promise<LoadedStream<E>> {
   const stored = await store.readStream(streamId);
   return {
     stored,
@@ -24,7 +27,11 @@ export async function loadStream<E extends DomainEvent>(store: EventStore, strea
   };
 }
 
-export function toAppend(events: DomainEvent[], metadata: EventMetadata, eventIds: string[]): EventToAppend[] {
+export function toAppend(
+  events: DomainEvent[],
+  metadata: EventMetadata,
+  eventIds: string[],
+): EventToAppend[] {
   return events.map((event, i) => ({
     eventId: eventIds[i],
     type: event.type,

@@ -1,4 +1,12 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
 import { createProjectionRunner, openEventStore, openReadModels } from '@tally/platform';
 import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
@@ -29,12 +37,25 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         {
           provide: ProjectionRunner,
           inject: [DataSource, EventStore],
-          useFactory: (dataSource: DataSource, eventStore: EventStore) => createProjectionRunner(dataSource, eventStore),
+          useFactory: (dataSource: DataSource, eventStore: EventStore) =>
+            createProjectionRunner(dataSource, eventStore),
         },
-        { provide: ResultsQueries, inject: [DataSource], useFactory: (ds: DataSource) => new ResultsQueries(ds) },
+        {
+          provide: ResultsQueries,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new ResultsQueries(ds),
+        },
         { provide: AuditQueries, inject: [DataSource], useFactory: (ds: DataSource) => new AuditQueries(ds) },
       ],
-      exports: [APP_RUNTIME, APP_CONFIG, EventStore, DataSource, ProjectionRunner, ResultsQueries, AuditQueries],
+      exports: [
+        APP_RUNTIME,
+        APP_CONFIG,
+        EventStore,
+        DataSource,
+        ProjectionRunner,
+        ResultsQueries,
+        AuditQueries,
+      ],
     };
   }
 

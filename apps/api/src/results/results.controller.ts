@@ -9,7 +9,11 @@ import { MinPositionQuery } from './results.query-params';
 
 function found<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) {
-    throw new DomainError('not_found', 'RESULTS.NOT_FOUND', `${what} has no results (unknown, or not projected yet)`);
+    throw new DomainError(
+      'not_found',
+      'RESULTS.NOT_FOUND',
+      `${what} has no results (unknown, or not projected yet)`,
+    );
   }
   return value;
 }
@@ -23,7 +27,9 @@ export class ResultsController {
   ) {}
 
   @Get('districts')
-  @ApiOperation({ summary: 'Per district and contest: reporting progress, turnout, ballots and votes per candidate' })
+  @ApiOperation({
+    summary: 'Per district and contest: reporting progress, turnout, ballots and votes per candidate',
+  })
   @ApiOkResponse({ description: 'District results with the global `position` they reflect' })
   @ApiProblems(400, 404, 503)
   async districts(@Param() { electionId }: ElectionIdParam, @Query() { minPosition }: MinPositionQuery) {
@@ -35,14 +41,21 @@ export class ResultsController {
   @ApiOperation({ summary: 'One district, per contest' })
   @ApiOkResponse({ description: 'The district results with the `position` they reflect' })
   @ApiProblems(400, 404, 503)
-  async district(@Param() { electionId, districtId }: DistrictParams, @Query() { minPosition }: MinPositionQuery) {
+  async district(
+    @Param() { electionId, districtId }: DistrictParams,
+    @Query() { minPosition }: MinPositionQuery,
+  ) {
     await this.readYourWrites.waitFor(minPosition);
-    return found(await this.queries.districtResult(electionId, districtId), `District ${districtId} of ${electionId}`);
+    return found(
+      await this.queries.districtResult(electionId, districtId),
+      `District ${districtId} of ${electionId}`,
+    );
   }
 
   @Get('city')
   @ApiOperation({
-    summary: 'City totals per contest, and per electoral unit: votes, shares and provisional winners (Art. 78)',
+    summary:
+      'City totals per contest, and per electoral unit: votes, shares and provisional winners (Art. 78)',
   })
   @ApiOkResponse({ description: 'City results with the `position` they reflect' })
   @ApiProblems(400, 404, 503)

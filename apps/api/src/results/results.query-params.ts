@@ -4,7 +4,8 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class MinPositionQuery {
   @ApiPropertyOptional({
-    description: 'Wait (a few seconds at most) until the read models reflect this global position, e.g. the `position` of your 201',
+    description:
+      'Wait (a few seconds at most) until the read models reflect this global position, e.g. the `position` of your 201',
   })
   @IsOptional()
   @Type(() => Number)

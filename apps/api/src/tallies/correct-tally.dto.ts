@@ -5,7 +5,9 @@ import { TallyCountsDto } from './tally-counts.dto';
 export class CorrectTallyDto extends TallyCountsDto {
   @ApiProperty({ example: 'Biên bản ghi nhầm số phiếu hợp lệ: 1.220 thay vì 1.202', minLength: 10 })
   @IsString()
-  @Length(10, 2000, { message: 'reason must be between 10 and 2000 characters: say why the sheet is corrected' })
+  @Length(10, 2000, {
+    message: 'reason must be between 10 and 2000 characters: say why the sheet is corrected',
+  })
   reason!: string;
 
   @ApiPropertyOptional({

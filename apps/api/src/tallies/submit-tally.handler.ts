@@ -38,7 +38,14 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
       if (events.length === 0) {
         const original = stream.stored[0];
         const anomalies = stream.events[0].type === 'TallySubmitted' ? stream.events[0].data.anomalies : [];
-        return { tallyId: id, revision: 0, position: original.position, status: 'submitted', anomalies, replayed: true };
+        return {
+          tallyId: id,
+          revision: 0,
+          position: original.position,
+          status: 'submitted',
+          anomalies,
+          replayed: true,
+        };
       }
       try {
         const appended = await this.eventStore.append(

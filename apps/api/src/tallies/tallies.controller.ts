@@ -52,7 +52,9 @@ export class TalliesController {
       'Appends TallySubmitted after checking the arithmetic. A retry with the same submissionId and body returns ' +
       'the original result (header Idempotent-Replayed: true) and appends nothing.',
   })
-  @ApiCreatedResponse({ description: '{ tallyId, revision, position, status, anomalies } with an ETag; durably stored' })
+  @ApiCreatedResponse({
+    description: '{ tallyId, revision, position, status, anomalies } with an ETag; durably stored',
+  })
   @ApiProblems(400, 404, 409, 422)
   async submit(
     @Param() { electionId }: ElectionIdParam,

@@ -53,7 +53,10 @@ export class TallySheetReader {
   constructor(private readonly eventStore: EventStore) {}
 
   private async load(electionId: string, pollingAreaId: string, contestId: string) {
-    const stream = await loadStream<TallyEvent>(this.eventStore, tallyStreamId(electionId, pollingAreaId, contestId));
+    const stream = await loadStream<TallyEvent>(
+      this.eventStore,
+      tallyStreamId(electionId, pollingAreaId, contestId),
+    );
     if (stream.events.length === 0) {
       throw new DomainError(
         'not_found',
@@ -67,7 +70,8 @@ export class TallySheetReader {
   async current(electionId: string, pollingAreaId: string, contestId: string): Promise<TallySheetView> {
     const stream = await this.load(electionId, pollingAreaId, contestId);
     const state = foldTally(stream.events);
-    if (state.status !== 'recorded') throw new Error('unreachable: a non-empty tally stream folds to a sheet');
+    if (state.status !== 'recorded')
+      throw new Error('unreachable: a non-empty tally stream folds to a sheet');
     const last = stream.stored[stream.stored.length - 1];
     return {
       tallyId: tallyId(electionId, pollingAreaId, contestId),
@@ -102,7 +106,12 @@ export class TallySheetReader {
       };
       switch (event.type) {
         case 'TallySubmitted':
-          return { ...common, reason: null, changedFields: Object.keys(event.data.counts), previousCounts: null };
+          return {
+            ...common,
+            reason: null,
+            changedFields: Object.keys(event.data.counts),
+            previousCounts: null,
+          };
         case 'TallyCorrected':
           return {
             ...common,
@@ -112,6 +121,10 @@ export class TallySheetReader {
           };
       }
     });
-    return { tallyId: tallyId(electionId, pollingAreaId, contestId), revision: entries.length - 1, events: entries };
+    return {
+      tallyId: tallyId(electionId, pollingAreaId, contestId),
+      revision: entries.length - 1,
+      events: entries,
+    };
   }
 }

@@ -20,7 +20,8 @@ export function IsCountRecord(options?: ValidationOptions): PropertyDecorator {
             entries.length > 0 &&
             entries.length <= 200 &&
             entries.every(
-              ([key, count]) => ID_REGEX.test(key) && Number.isSafeInteger(count) && count >= 0 && count <= MAX_COUNT,
+              ([key, count]) =>
+                ID_REGEX.test(key) && Number.isSafeInteger(count) && count >= 0 && count <= MAX_COUNT,
             )
           );
         },

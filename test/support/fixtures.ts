@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * A small election that still has every shape the rules care about: two districts, a National Assembly unit that
+ * spans both (districtIds), and a city-council contest whose two units are lists of polling areas.
+ */
+export function smallElection(electionId = `e-${randomUUID().slice(0, 8)}`) {
+  return {
+    electionId,
+    name: 'Bầu cử thử nghiệm',
+    pollingDate: '2021-05-23',
+    districts: [
+      { districtId: 'ba-dinh', name: 'Ba Đình' },
+      { districtId: 'tay-ho', name: 'Tây Hồ' },
+    ],
+    pollingAreas: [
+      { pollingAreaId: 'ba-dinh-0001', districtId: 'ba-dinh', registeredVoters: 1250 },
+      { pollingAreaId: 'ba-dinh-0002', districtId: 'ba-dinh', registeredVoters: 900 },
+      { pollingAreaId: 'tay-ho-0001', districtId: 'tay-ho', registeredVoters: 1000 },
+      { pollingAreaId: 'tay-ho-0002', districtId: 'tay-ho', registeredVoters: 800 },
+    ],
+    contests: [
+      {
+        contestId: 'na',
+        name: 'Quốc hội khóa XV',
+        electoralUnits: [
+          {
+            unitId: 'na-01',
+            name: 'Đơn vị số 1',
+            seats: 2,
+            districtIds: ['ba-dinh', 'tay-ho'],
+            candidates: [
+              { candidateId: 'na-01-1', name: 'Nguyễn Văn An', birthDate: '1965-04-12' },
+              { candidateId: 'na-01-2', name: 'Trần Thị Bình', birthDate: '1972-09-01' },
+              { candidateId: 'na-01-3', name: 'Lê Văn Cường', birthDate: '1980-01-30' },
+            ],
+          },
+        ],
+      },
+      {
+        contestId: 'hdnd-tp',
+        name: 'HĐND thành phố',
+        electoralUnits: [
+          {
+            unitId: 'tp-01',
+            name: 'Đơn vị số 1',
+            seats: 1,
+            pollingAreaIds: ['ba-dinh-0001', 'ba-dinh-0002'],
+            candidates: [
+              { candidateId: 'tp-01-1', name: 'Phạm Thị Dung', birthDate: '1970-02-02' },
+              { candidateId: 'tp-01-2', name: 'Hoàng Văn Em', birthDate: '1975-03-03' },
+            ],
+          },
+          {
+            unitId: 'tp-02',
+            name: 'Đơn vị số 2',
+            seats: 1,
+            pollingAreaIds: ['tay-ho-0001', 'tay-ho-0002'],
+            candidates: [
+              { candidateId: 'tp-02-1', name: 'Vũ Thị Giang', birthDate: '1968-06-06' },
+              { candidateId: 'tp-02-2', name: 'Đỗ Văn Hải', birthDate: '1969-07-07' },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A valid NA sheet for ba-dinh-0001 (the example of the issue, with a third candidate). */
+export function naSheet(overrides: Record<string, unknown> = {}) {
+  return {
+    submissionId: randomUUID(),
+    pollingAreaId: 'ba-dinh-0001',
+    contestId: 'na',
+    registeredVoters: 1250,
+    votersVoted: 1238,
+    ballotsIssued: 1238,
+    ballotsReceived: 1238,
+    validBallots: 1220,
+    invalidBallots: 18,
+    candidateVotes: { 'na-01-1': 1010, 'na-01-2': 870, 'na-01-3': 400 },
+    ...overrides,
+  };
+}
