@@ -12,8 +12,8 @@ import { asDefinition } from './fact-shapes';
  */
 export class AuditTrailProjection implements Projection {
   static readonly NAME = 'audit-trail';
-  readonly name = AuditTrailProjection.NAME;
-  readonly version = 1;
+  readonly name: string = AuditTrailProjection.NAME;
+  readonly version: number = 1;
   readonly tables = ['rm_audit_entries'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}

@@ -13,8 +13,8 @@ import { ResultsBatch, sheetKey } from './results-batch';
  */
 export class ResultsProjection implements Projection {
   static readonly NAME = 'results';
-  readonly name = ResultsProjection.NAME;
-  readonly version = 1;
+  readonly name: string = ResultsProjection.NAME;
+  readonly version: number = 1;
   readonly tables = ['rm_elections', 'rm_tally_sheets', 'rm_district_results', 'rm_unit_results'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}

@@ -1,0 +1,266 @@
+import { EventStore, migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../../../test/support/database';
+import { createReadModelDataSource, runReadModelMigrations } from './data-source';
+import type { Projection, ProjectionLogger } from './projection';
+import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
+import { AuditTrailProjection } from './projections/audit-trail.projection';
+import { ResultsProjection } from './projections/results.projection';
+import { ResultsQueries } from './queries/results.queries';
+import {
+  counts,
+  dumpReadModels,
+  facts,
+  generatedElection,
+  SheetPlace,
+  smallElection,
+} from './testing/read-model-fixtures';
+
+const E = 'hn-runner';
+const place = (
+  pollingAreaId: string,
+  districtId: string,
+  contestId = 'na',
+  unitId = 'na-01',
+): SheetPlace => ({
+  pollingAreaId,
+  contestId,
+  districtId,
+  unitId,
+});
+const BD1 = place('ba-dinh-0001', 'ba-dinh');
+const BD2 = place('ba-dinh-0002', 'ba-dinh');
+const DD1 = place('dong-da-0001', 'dong-da');
+const BD1_COUNTS = counts(1000, 900, 880, 20, { 'na-01-1': 700, 'na-01-2': 500, 'na-01-3': 300 });
+
+const quiet: ProjectionLogger = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: (m) => console.error(m),
+};
+const fast: ProjectionRunnerOptions = { batchSize: 2, standbyRetryMs: 100, errorRetryMs: 100, logger: quiet };
+const projections = (): Projection[] => [new ResultsProjection(quiet), new AuditTrailProjection(quiet)];
+
+class ResultsProjectionV2 extends ResultsProjection {
+  override readonly version = 2;
+}
+
+describe('ProjectionRunner over the postgres event store', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  let ds: DataSource;
+  const runners: ProjectionRunner[] = [];
+  const extraDataSources: DataSource[] = [];
+  const extraDbs: TestDatabase[] = [];
+
+  const append = async (fact: { streamId: string; event: Parameters<EventStore['append']>[1][number] }) =>
+    (await store.append(fact.streamId, [fact.event], 'any')).position;
+  const runner = (dataSource: DataSource, list = projections(), options = fast) => {
+    const r = new ProjectionRunner(dataSource, store, list, options);
+    runners.push(r);
+    return r;
+  };
+  const openDataSource = async (url: string) => {
+    const extra = createReadModelDataSource(url, { poolSize: 4 });
+    await runReadModelMigrations(extra);
+    extraDataSources.push(extra);
+    return extra;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('rm_runner');
+    store = new PostgresEventStore(db.url, { pollIntervalMs: 100 });
+    await migratePostgresEventStore((store as PostgresEventStore).pool);
+    ds = createReadModelDataSource(db.url, { poolSize: 6 });
+    await runReadModelMigrations(ds);
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(async () => {
+    for (const extra of extraDataSources) await extra.destroy();
+    await ds?.destroy();
+    await store?.close();
+    for (const extra of extraDbs) await extra.drop();
+    await db?.drop();
+  });
+
+  it('catches up, then a restarted runner resumes from its checkpoint without double counting', async () => {
+    await append(facts.electionDefined(smallElection(E)));
+    await append(facts.tallySubmitted(E, BD1, BD1_COUNTS));
+    await append(
+      facts.tallySubmitted(
+        E,
+        BD2,
+        counts(800, 700, 690, 10, { 'na-01-1': 400, 'na-01-2': 500, 'na-01-3': 200 }),
+      ),
+    );
+    const third = await append(
+      facts.tallySubmitted(
+        E,
+        DD1,
+        counts(1200, 1100, 1080, 20, { 'na-01-1': 900, 'na-01-2': 300, 'na-01-3': 650 }),
+      ),
+    );
+
+    const first = runner(ds);
+    await first.start();
+    expect(await first.waitForPosition(third, 15_000)).toBe(true);
+    const city = await new ResultsQueries(ds).cityResults(E);
+    expect(city!.position).toBe(third);
+    expect(city!.contests[0]).toMatchObject({
+      pollingAreasReported: 3,
+      validBallots: 2650,
+      invalidBallots: 50,
+    });
+    const status = await first.status();
+    expect(status.map((s) => [s.name, s.version, s.position, s.headPosition, s.lag, s.state])).toEqual([
+      ['results', 1, third, third, 0, 'active'],
+      ['audit-trail', 1, third, third, 0, 'active'],
+    ]);
+    await first.stop();
+
+    const corrected = counts(1000, 900, 870, 30, { 'na-01-1': 650, 'na-01-2': 500, 'na-01-3': 300 });
+    await append(
+      facts.tallyCorrected(E, BD1, corrected, BD1_COUNTS, 'Transcription error', ['validBallots']),
+    );
+    const last = await append(
+      facts.tallySubmitted(
+        E,
+        place('ba-dinh-0001', 'ba-dinh', 'hdnd', 'hd-01'),
+        counts(1000, 900, 880, 20, { 'hd-01-1': 600, 'hd-01-2': 280 }),
+      ),
+    );
+    // Nobody is projecting: the wait must time out rather than pretend.
+    expect(await first.waitForPosition(last, 300)).toBe(false);
+
+    const second = runner(ds);
+    await second.start();
+    expect(await second.waitForPosition(last, 15_000)).toBe(true);
+    const after = await new ResultsQueries(ds).cityResults(E);
+    expect(after!.contests[0]).toMatchObject({
+      pollingAreasReported: 3,
+      validBallots: 2640,
+      invalidBallots: 60,
+    });
+    expect(after!.contests[1]).toMatchObject({ pollingAreasReported: 1, validBallots: 880 });
+    const [{ count }] = await ds.query('SELECT count(*)::int AS count FROM rm_audit_entries');
+    expect(count).toBe(last + 1);
+  });
+
+  it('keeps one active runner per projection; a standby takes over when the active one stops', async () => {
+    const otherDs = await openDataSource(db.url);
+    const a = runner(ds);
+    await a.start();
+    const head = await store.headPosition();
+    expect(await a.waitForPosition(head, 15_000)).toBe(true);
+    const b = runner(otherDs);
+    await b.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await a.status()).map((s) => s.state)).toEqual(['active', 'active']);
+    expect((await b.status()).map((s) => s.state)).toEqual(['standby', 'standby']);
+
+    await a.stop();
+    const next = await append(
+      facts.tallySubmitted(
+        E,
+        place('ba-dinh-0002', 'ba-dinh', 'hdnd', 'hd-01'),
+        counts(800, 700, 690, 10, { 'hd-01-1': 400, 'hd-01-2': 290 }),
+      ),
+    );
+    expect(await b.waitForPosition(next, 15_000)).toBe(true);
+    expect((await b.status()).map((s) => s.state)).toEqual(['active', 'active']);
+  });
+
+  it('rebuilds from the start on a version bump, to the same rows', async () => {
+    const live = runner(ds);
+    await live.start();
+    const head = await store.headPosition();
+    expect(await live.waitForPosition(head, 15_000)).toBe(true);
+    await live.stop();
+    const before = await dumpReadModels(ds);
+    // Damage that only a truncate-and-replay repairs.
+    await ds.query('UPDATE rm_district_results SET valid_ballots = -1');
+
+    const bumped = runner(ds, [new ResultsProjectionV2(quiet), new AuditTrailProjection(quiet)]);
+    await bumped.start();
+    expect(await bumped.waitForPosition(head, 15_000)).toBe(true);
+    expect(await dumpReadModels(ds)).toEqual(before);
+    const [checkpoint] = await ds.query(
+      `SELECT version, position FROM projection_checkpoints WHERE name = 'results'`,
+    );
+    expect(checkpoint).toEqual({ version: 2, position: String(head) });
+  });
+
+  it('replays into a fresh database to the same rows as the live ones', async () => {
+    const head = await store.headPosition();
+    const live = runner(ds, [new ResultsProjectionV2(quiet), new AuditTrailProjection(quiet)]);
+    await live.start();
+    expect(await live.waitForPosition(head, 15_000)).toBe(true);
+    const liveRows = await dumpReadModels(ds);
+
+    const fresh = await createTestDatabase('rm_replay');
+    extraDbs.push(fresh);
+    const freshDs = await openDataSource(fresh.url);
+    const replay = runner(freshDs, projections(), { ...fast, batchSize: 500 });
+    await replay.start();
+    expect(await replay.waitForPosition(head, 15_000)).toBe(true);
+    expect(await dumpReadModels(freshDs)).toEqual(liveRows);
+  });
+});
+
+describe('ProjectionRunner throughput (printed, not asserted)', () => {
+  it('catches up on a backlog of tally sheets', async () => {
+    const db = await createTestDatabase('rm_bench');
+    const store = new PostgresEventStore(db.url, { pollIntervalMs: 100, poolSize: 16 });
+    await migratePostgresEventStore(store.pool);
+    const ds = createReadModelDataSource(db.url, { poolSize: 4 });
+    await runReadModelMigrations(ds);
+    try {
+      const districts = 20;
+      const areas = 150;
+      const election = generatedElection('bench', districts, areas);
+      await store.append(
+        facts.electionDefined(election).streamId,
+        [facts.electionDefined(election).event],
+        'no_stream',
+      );
+      const sheets = election.pollingAreas.map((a) =>
+        facts.tallySubmitted(
+          'bench',
+          place(a.pollingAreaId, a.districtId, 'na', `na-${a.districtId}`),
+          counts(1000, 800, 780, 20, { [`na-${a.districtId}-1`]: 500, [`na-${a.districtId}-2`]: 280 }),
+        ),
+      );
+      for (let i = 0; i < sheets.length; i += 32) {
+        await Promise.all(
+          sheets.slice(i, i + 32).map((s) => store.append(s.streamId, [s.event], 'no_stream')),
+        );
+      }
+      const head = await store.headPosition();
+
+      const runner = new ProjectionRunner(ds, store, projections(), { logger: quiet });
+      const started = Date.now();
+      await runner.start();
+      expect(await runner.waitForPosition(head, 120_000)).toBe(true);
+      const seconds = (Date.now() - started) / 1000;
+      await runner.stop();
+      console.log(
+        `read-models: results + audit-trail projected ${head + 1} events in ${seconds.toFixed(2)} s ` +
+          `(${Math.round((head + 1) / seconds)} events/s, batch 500)`,
+      );
+      const city = await new ResultsQueries(ds).cityResults('bench');
+      expect(city!.contests[0]).toMatchObject({
+        pollingAreasReported: districts * areas,
+        validBallots: districts * areas * 780,
+        complete: true,
+      });
+    } finally {
+      await ds.destroy();
+      await store.close();
+      await db.drop();
+    }
+  });
+});
