@@ -30,6 +30,10 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The api speaks JSON only: any other body is 415, not a string that fails validation field by field.
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']) {
+    if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
+  }
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
