@@ -16,6 +16,13 @@ export const ElectionRuleCode = {
   INVALID_DATE: 'ELECTION.INVALID_DATE',
 } as const;
 
+/** The districts and polling areas the definition declares, for resolving the units' references. */
+interface KnownGeography {
+  districtIds: ReadonlySet<string>;
+  areaDistrict: Map<string, string>;
+  areasOfDistrict: Map<string, string[]>;
+}
+
 /**
  * Every rule the definition breaks, with the JSON path of the offending field (e.g.
  * `contests[0].electoralUnits[2].seats`); [] when it is valid. Reports all violations, not just the first, so an
@@ -43,7 +50,7 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
     violations,
   );
 
-  const pollingAreaDistrict = new Map<string, string>();
+  const known: KnownGeography = { districtIds, areaDistrict: new Map(), areasOfDistrict: new Map() };
   uniqueIds(
     pollingAreas.map((a) => a.pollingAreaId),
     (i) => `pollingAreas[${i}].pollingAreaId`,
@@ -65,8 +72,12 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
         field: `pollingAreas[${i}].registeredVoters`,
       });
     }
-    if (!pollingAreaDistrict.has(area.pollingAreaId))
-      pollingAreaDistrict.set(area.pollingAreaId, area.districtId);
+    if (!known.areaDistrict.has(area.pollingAreaId)) {
+      known.areaDistrict.set(area.pollingAreaId, area.districtId);
+      const list = known.areasOfDistrict.get(area.districtId) ?? [];
+      list.push(area.pollingAreaId);
+      known.areasOfDistrict.set(area.districtId, list);
+    }
   });
 
   uniqueIds(
@@ -75,17 +86,14 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
     'contest',
     violations,
   );
-  contests.forEach((contest, c) =>
-    checkContest(contest, `contests[${c}]`, districtIds, pollingAreaDistrict, violations),
-  );
+  contests.forEach((contest, c) => checkContest(contest, `contests[${c}]`, known, violations));
   return violations;
 }
 
 function checkContest(
   contest: Contest,
   path: string,
-  districtIds: ReadonlySet<string>,
-  pollingAreaDistrict: ReadonlyMap<string, string>,
+  known: KnownGeography,
   violations: RuleViolation[],
 ): void {
   const units = contest.electoralUnits ?? [];
@@ -114,7 +122,7 @@ function checkContest(
   units.forEach((unit, u) => {
     const unitPath = `${path}.electoralUnits[${u}]`;
     checkUnit(unit, unitPath, violations);
-    for (const areaId of unitPollingAreas(unit, unitPath, districtIds, pollingAreaDistrict, violations)) {
+    for (const areaId of unitPollingAreas(unit, unitPath, known, violations)) {
       const owner = claimedBy.get(areaId.id);
       if (owner !== undefined && owner !== unit.unitId) {
         violations.push({
@@ -156,8 +164,7 @@ function checkUnit(unit: ElectoralUnit, unitPath: string, violations: RuleViolat
 function unitPollingAreas(
   unit: ElectoralUnit,
   unitPath: string,
-  districtIds: ReadonlySet<string>,
-  pollingAreaDistrict: ReadonlyMap<string, string>,
+  known: KnownGeography,
   violations: RuleViolation[],
 ): Array<{ id: string; field: string }> {
   const byDistrict = unit.districtIds !== undefined;
@@ -183,7 +190,7 @@ function unitPollingAreas(
     );
     const covered: Array<{ id: string; field: string }> = [];
     (unit.districtIds ?? []).forEach((districtId, i) => {
-      if (!districtIds.has(districtId)) {
+      if (!known.districtIds.has(districtId)) {
         violations.push({
           code: ElectionRuleCode.UNKNOWN_DISTRICT,
           message: `unit ${unit.unitId} refers to unknown district "${districtId}"`,
@@ -191,11 +198,10 @@ function unitPollingAreas(
         });
       }
     });
-    for (const [areaId, districtId] of pollingAreaDistrict) {
-      if (listed.has(districtId)) {
-        const i = (unit.districtIds ?? []).indexOf(districtId);
+    for (const districtId of listed) {
+      const i = (unit.districtIds ?? []).indexOf(districtId);
+      for (const areaId of known.areasOfDistrict.get(districtId) ?? [])
         covered.push({ id: areaId, field: `${districtsPath}[${i}]` });
-      }
     }
     return covered;
   }
@@ -210,7 +216,7 @@ function unitPollingAreas(
   );
   const covered: Array<{ id: string; field: string }> = [];
   (unit.pollingAreaIds ?? []).forEach((areaId, i) => {
-    if (!pollingAreaDistrict.has(areaId)) {
+    if (!known.areaDistrict.has(areaId)) {
       violations.push({
         code: ElectionRuleCode.UNKNOWN_POLLING_AREA,
         message: `unit ${unit.unitId} refers to unknown polling area "${areaId}"`,
