@@ -46,9 +46,10 @@ export class BufferedSubscription implements EventSubscription {
     this.capacity = Math.max(1, options.capacity ?? DEFAULT_SUBSCRIPTION_CAPACITY);
     this.onClose = options.onClose;
     const sink: SubscriptionSink = { push: (events) => this.push(events), signal: this.abort.signal };
-    // Started on the next tick so that a producer which throws synchronously still reports through `failure`.
+    // Started on the next tick so that a producer which throws synchronously still reports through `failure`;
+    // not started at all if the subscription was closed before then.
     this.producerDone = Promise.resolve()
-      .then(() => producer(sink))
+      .then(() => (this.abort.signal.aborted ? undefined : producer(sink)))
       .then(
         () => this.finish(undefined),
         (error: unknown) => this.finish(this.abort.signal.aborted ? undefined : { error }),
