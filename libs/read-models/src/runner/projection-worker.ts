@@ -121,8 +121,9 @@ export class ProjectionWorker {
         const next = subscription.nextBatch(this.options.batchSize);
         next.catch(() => undefined);
         const batch = await Promise.race([next, this.stop.promise.then(() => null)]);
-        if (batch === null || this.stop.stopped) break;
-        if (batch.length === 0) continue;
+        if (batch === null || this.stop.stopped || lockLost) break;
+        // An empty batch means the subscription ended (store closed, or closed under us): resubscribe after a pause.
+        if (batch.length === 0) throw new Error('the subscription ended');
         const applied = await this.applyBatch(batch);
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
       }
