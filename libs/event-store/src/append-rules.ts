@@ -20,14 +20,19 @@ export function validateEventsToAppend(streamId: string, events: EventToAppend[]
   if (streamId.length === 0) throw new TypeError('streamId must not be empty');
   const seen = new Set<string>();
   for (const event of events) {
-    if (!isUuid(event.eventId)) throw new TypeError(`eventId must be a uuid, got ${JSON.stringify(event.eventId)}`);
+    if (!isUuid(event.eventId))
+      throw new TypeError(`eventId must be a uuid, got ${JSON.stringify(event.eventId)}`);
     const key = event.eventId.toLowerCase();
     if (seen.has(key)) throw new DuplicateEventIdError(event.eventId, streamId);
     seen.add(key);
   }
 }
 
-export function checkExpectedRevision(streamId: string, expected: ExpectedRevision, current: number | undefined): void {
+export function checkExpectedRevision(
+  streamId: string,
+  expected: ExpectedRevision,
+  current: number | undefined,
+): void {
   const ok = expected === 'any' || (expected === 'no_stream' ? current === undefined : current === expected);
   if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
 }

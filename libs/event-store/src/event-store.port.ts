@@ -61,7 +61,11 @@ export interface EventSubscription extends AsyncIterable<StoredEvent> {
 
 export abstract class EventStore {
   abstract readonly name: 'postgres' | 'kurrentdb';
-  abstract append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
+  abstract append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult>;
   /** Events of one stream in revision order; [] when the stream does not exist. */
   abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   abstract readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;

@@ -92,7 +92,9 @@ export class KurrentDbEventStore extends EventStore {
       );
       const revision = Number(result.nextExpectedRevision);
       const position =
-        result.position !== undefined ? Number(result.position.commit) : await this.positionOf(streamId, revision);
+        result.position !== undefined
+          ? Number(result.position.commit)
+          : await this.positionOf(streamId, revision);
       return { streamId, revision, position };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
@@ -129,7 +131,10 @@ export class KurrentDbEventStore extends EventStore {
     const events: StoredEvent[] = [];
     // Prefixes are applied here rather than by a server filter so that the reservation streams and events at
     // `after` itself (the server's fromPosition is inclusive) are dropped by the same code path.
-    for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: readPositionAfter(after) })) {
+    for await (const resolved of this.client.readAll({
+      direction: FORWARDS,
+      fromPosition: readPositionAfter(after),
+    })) {
       const event = toStoredEvent(resolved);
       if (!event || !isApplicationStream(event.streamId) || event.position <= after) continue;
       if (!matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
@@ -187,7 +192,11 @@ export class KurrentDbEventStore extends EventStore {
   }
 
   async ping(): Promise<void> {
-    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: 'end', maxCount: 1 })) {
+    for await (const resolved of this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: 'end',
+      maxCount: 1,
+    })) {
       void resolved;
     }
   }

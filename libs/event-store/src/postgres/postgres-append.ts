@@ -1,5 +1,10 @@
 import type { ClientBase } from 'pg';
-import { checkExpectedRevision, resolveAlreadyAppended, type StoredEventRef, validateEventsToAppend } from '../append-rules';
+import {
+  checkExpectedRevision,
+  resolveAlreadyAppended,
+  type StoredEventRef,
+  validateEventsToAppend,
+} from '../append-rules';
 import { type AppendResult, type EventToAppend, type ExpectedRevision, START } from '../event-store.port';
 import { EVENT_STORE_NOTIFY_CHANNEL } from './postgres-migrations';
 import { toSafeNumber } from './postgres-rows';
@@ -69,7 +74,10 @@ export async function appendInTransaction(
   if (!headRow) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
   const lastPosition = toSafeNumber(headRow.last_position);
 
-  const state = await client.query<StreamStateRow>(STREAM_STATE_SQL, [streamId, events.map((e) => e.eventId)]);
+  const state = await client.query<StreamStateRow>(STREAM_STATE_SQL, [
+    streamId,
+    events.map((e) => e.eventId),
+  ]);
   const last = state.rows.find((row) => row.kind === 'last');
   const currentRevision = last ? toSafeNumber(last.revision) : undefined;
   const existing = state.rows.filter((row) => row.kind === 'existing').map(toStoredEventRef);
@@ -77,7 +85,11 @@ export async function appendInTransaction(
   if (existing.length > 0) return resolveAlreadyAppended(streamId, events, expected, existing);
   checkExpectedRevision(streamId, expected, currentRevision);
   if (events.length === 0) {
-    return { streamId, revision: currentRevision ?? START, position: last ? toSafeNumber(last.position) : START };
+    return {
+      streamId,
+      revision: currentRevision ?? START,
+      position: last ? toSafeNumber(last.position) : START,
+    };
   }
 
   const baseRevision = currentRevision ?? START;

@@ -109,7 +109,10 @@ describe('PostgresEventStore specifics', () => {
 
   it('wakes subscriptions through NOTIFY, without waiting for the poll', async () => {
     const prefix = uniquePrefix('notify');
-    const subscription = store.subscribeToAll({ after: await store.headPosition(), streamPrefixes: [prefix] });
+    const subscription = store.subscribeToAll({
+      after: await store.headPosition(),
+      streamPrefixes: [prefix],
+    });
     try {
       await waitFor(() => store.listeningForAppends);
       const events = someEvents(2);
@@ -123,7 +126,10 @@ describe('PostgresEventStore specifics', () => {
 
   it('reconnects the LISTEN connection after it drops, and wakes subscriptions again', async () => {
     const prefix = uniquePrefix('relisten');
-    const subscription = store.subscribeToAll({ after: await store.headPosition(), streamPrefixes: [prefix] });
+    const subscription = store.subscribeToAll({
+      after: await store.headPosition(),
+      streamPrefixes: [prefix],
+    });
     try {
       await waitFor(() => store.listeningForAppends);
       await store.dropNotificationConnection();
@@ -148,7 +154,9 @@ describe('PostgresEventStore specifics', () => {
     try {
       const subscription = small.subscribeToAll({ after: before, streamPrefixes: [prefix] });
       const received = await collect(subscription, 300);
-      expect(received.map((e) => e.position)).toEqual((await store.readAll({ after: before })).map((e) => e.position));
+      expect(received.map((e) => e.position)).toEqual(
+        (await store.readAll({ after: before })).map((e) => e.position),
+      );
     } finally {
       await small.close();
     }

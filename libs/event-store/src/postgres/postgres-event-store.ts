@@ -14,7 +14,13 @@ import {
 import { BufferedSubscription } from '../subscription';
 import { AppendNotifier, type AppendNotifierOptions } from './postgres-append-notifier';
 import { appendInTransaction } from './postgres-append';
-import { EVENT_COLUMNS, type EventRow, likePrefixPattern, toSafeNumber, toStoredEvent } from './postgres-rows';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  likePrefixPattern,
+  toSafeNumber,
+  toStoredEvent,
+} from './postgres-rows';
 
 export interface PostgresEventStoreOptions {
   /** Pool size when the store builds its own pool from a connection string (default 10). */
@@ -64,7 +70,9 @@ export class PostgresEventStore extends EventStore {
   constructor(connection: string | Pool, options: PostgresEventStoreOptions = {}) {
     super();
     const ownsPool = typeof connection === 'string';
-    this.pool = ownsPool ? new Pool({ connectionString: connection, max: options.poolSize ?? 10 }) : connection;
+    this.pool = ownsPool
+      ? new Pool({ connectionString: connection, max: options.poolSize ?? 10 })
+      : connection;
     if (ownsPool) {
       // An idle client's network error is reported on the pool; unhandled, it would crash the process.
       this.pool.on('error', () => undefined);
@@ -122,7 +130,11 @@ export class PostgresEventStore extends EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    const page = await this.readPage(options.after ?? START, limitOf(options.maxCount), options.streamPrefixes);
+    const page = await this.readPage(
+      options.after ?? START,
+      limitOf(options.maxCount),
+      options.streamPrefixes,
+    );
     return page.events;
   }
 
@@ -150,7 +162,8 @@ export class PostgresEventStore extends EventStore {
           }
           if (page.events.length > 0 && !(await sink.push(page.events))) return;
           after = page.scannedTo;
-          if (page.events.length < this.batchSize) await this.notifier.wait(seen, this.pollIntervalMs, sink.signal);
+          if (page.events.length < this.batchSize)
+            await this.notifier.wait(seen, this.pollIntervalMs, sink.signal);
         }
       },
       { capacity: this.capacity, onClose: () => void this.subscriptions.delete(subscription) },
@@ -160,7 +173,9 @@ export class PostgresEventStore extends EventStore {
   }
 
   async headPosition(): Promise<number> {
-    const { rows } = await this.pool.query<{ last_position: string }>('SELECT last_position FROM es_log_head');
+    const { rows } = await this.pool.query<{ last_position: string }>(
+      'SELECT last_position FROM es_log_head',
+    );
     const row = rows[0];
     if (!row) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
     return toSafeNumber(row.last_position);

@@ -61,7 +61,9 @@ export async function migratePostgresEventStore(pool: Pool): Promise<{ version: 
         description text        NOT NULL,
         applied_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM es_schema_version');
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM es_schema_version',
+    );
     const current = rows[0]?.version ?? 0;
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, EventSubscription, EventToAppend, ExpectedRevision, StoredEvent } from '../event-store.port';
+import type {
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  StoredEvent,
+} from '../event-store.port';
 import { WrongExpectedRevisionError } from '../event-store.port';
 
 /** Stream ids unique to one test run, so tests never see each other's events even on a shared server. */
@@ -8,7 +14,12 @@ export function uniquePrefix(label: string): string {
 }
 
 export function anEvent(type = 'SomethingHappened', data: Record<string, unknown> = {}): EventToAppend {
-  return { eventId: randomUUID(), type, data: { ...data }, metadata: { actor: 'contract-suite', schemaVersion: 1 } };
+  return {
+    eventId: randomUUID(),
+    type,
+    data: { ...data },
+    metadata: { actor: 'contract-suite', schemaVersion: 1 },
+  };
 }
 
 export function someEvents(count: number, type = 'SomethingHappened'): EventToAppend[] {

@@ -99,10 +99,12 @@ export function describeEventStoreContract(
         const streamId = `${uniquePrefix('ranges')}1`;
         await store.append(streamId, someEvents(5), 'no_stream');
 
-        expect((await store.readStream(streamId, { fromRevision: 2 })).map((e) => e.revision)).toEqual([2, 3, 4]);
-        expect((await store.readStream(streamId, { fromRevision: 1, maxCount: 2 })).map((e) => e.revision)).toEqual([
-          1, 2,
+        expect((await store.readStream(streamId, { fromRevision: 2 })).map((e) => e.revision)).toEqual([
+          2, 3, 4,
         ]);
+        expect(
+          (await store.readStream(streamId, { fromRevision: 1, maxCount: 2 })).map((e) => e.revision),
+        ).toEqual([1, 2]);
         expect(await store.readStream(streamId, { fromRevision: 5 })).toEqual([]);
         expect(await store.readStream(`${uniquePrefix('missing')}1`)).toEqual([]);
       });
@@ -132,7 +134,10 @@ export function describeEventStoreContract(
       it('refuses a revision ahead of the stream', async () => {
         const streamId = `${uniquePrefix('ahead')}1`;
         await store.append(streamId, someEvents(1), 'no_stream');
-        await expect(store.append(streamId, someEvents(1), 5)).rejects.toMatchObject({ actual: 0, expected: 5 });
+        await expect(store.append(streamId, someEvents(1), 5)).rejects.toMatchObject({
+          actual: 0,
+          expected: 5,
+        });
       });
 
       it('refuses an exact revision on a stream that does not exist', async () => {
@@ -153,7 +158,9 @@ export function describeEventStoreContract(
         const again = await store.append(streamId, events, 'no_stream');
 
         expect(again).toEqual(first);
-        expect((await store.readStream(streamId)).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+        expect((await store.readStream(streamId)).map((e) => e.eventId)).toEqual(
+          events.map((e) => e.eventId),
+        );
         expect(await store.readAll({ streamPrefixes: [prefix] })).toHaveLength(2);
       });
 
@@ -200,7 +207,9 @@ export function describeEventStoreContract(
         await expect(store.append(streamId, [event, anEvent()], 'no_stream')).rejects.toBeInstanceOf(
           DuplicateEventIdError,
         );
-        await expect(store.append(streamId, [event, anEvent()], 'any')).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.append(streamId, [event, anEvent()], 'any')).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
         expect(await store.readStream(streamId)).toHaveLength(1);
       });
 
@@ -247,7 +256,12 @@ export function describeEventStoreContract(
         expect(rest.map((e) => e.eventId)).toEqual(appended.slice(2));
 
         const onlyX = await store.readAll({ streamPrefixes: [`${prefix}x-`] });
-        expect(onlyX.map((e) => e.streamId)).toEqual([`${prefix}x-1`, `${prefix}x-1`, `${prefix}x-2`, `${prefix}x-2`]);
+        expect(onlyX.map((e) => e.streamId)).toEqual([
+          `${prefix}x-1`,
+          `${prefix}x-1`,
+          `${prefix}x-2`,
+          `${prefix}x-2`,
+        ]);
         const both = await store.readAll({ streamPrefixes: [`${prefix}y-`, `${prefix}x-2`] });
         expect(both.map((e) => e.eventId)).toEqual(appended.slice(2));
       });
@@ -288,7 +302,9 @@ export function describeEventStoreContract(
           await store.append(`${prefix}2`, live.slice(1), 'no_stream');
           const later = await collect(subscription, 2);
 
-          expect([...caughtUp, ...later].map((e) => e.eventId)).toEqual([...early, ...live].map((e) => e.eventId));
+          expect([...caughtUp, ...later].map((e) => e.eventId)).toEqual(
+            [...early, ...live].map((e) => e.eventId),
+          );
           expectStrictlyIncreasing([...caughtUp, ...later].map((e) => e.position));
         } finally {
           await subscription.close();
@@ -302,7 +318,10 @@ export function describeEventStoreContract(
         await store.append(`${prefix}out-1`, someEvents(2), 'no_stream');
         await store.append(`${prefix}in-1`, wanted, 1);
 
-        const subscription = store.subscribeToAll({ after: first.position, streamPrefixes: [`${prefix}in-`] });
+        const subscription = store.subscribeToAll({
+          after: first.position,
+          streamPrefixes: [`${prefix}in-`],
+        });
         try {
           const received = await collect(subscription, 2);
           expect(received.map((e) => e.eventId)).toEqual(wanted.map((e) => e.eventId));
@@ -363,9 +382,9 @@ export function describeEventStoreContract(
           expectStrictlyIncreasing(received.map((e) => e.position));
           const shared = await store.readStream(`${prefix}shared`);
           expect(shared.map((e) => e.revision)).toEqual(Array.from({ length: 24 }, (_, i) => i));
-          expect((await store.readAll({ after: before, streamPrefixes: [prefix] })).map((e) => e.eventId)).toEqual(
-            received.map((e) => e.eventId),
-          );
+          expect(
+            (await store.readAll({ after: before, streamPrefixes: [prefix] })).map((e) => e.eventId),
+          ).toEqual(received.map((e) => e.eventId));
         } finally {
           await subscription.close();
         }
@@ -375,78 +394,85 @@ export function describeEventStoreContract(
     describe('appends inside open transactions', () => {
       const itWithTransactions = (title: string, test: () => Promise<void>): void =>
         (options.openTransactions ? it : it.skip)(title, async () => {
-          if (!subject.beginAppend) throw new Error(`${name} declares openTransactions but has no beginAppend`);
+          if (!subject.beginAppend)
+            throw new Error(`${name} declares openTransactions but has no beginAppend`);
           await test();
         });
 
-      itWithTransactions('never lets a later commit overtake a slow one, nor show a rolled-back one', async () => {
-        const beginAppend = subject.beginAppend!.bind(subject);
-        const prefix = uniquePrefix('tx');
-        const before = await store.headPosition();
-        const subscription = store.subscribeToAll({ after: before, streamPrefixes: [prefix] });
-        try {
-          const slow = someEvents(2);
-          const slowAppend = (async () => {
-            const open = await beginAppend(`${prefix}slow`, slow, 'no_stream');
-            await sleep(400);
-            await open.commit();
-            return open.result;
-          })();
-          await sleep(50);
-          const rolledBack = someEvents(1);
-          const rollbackAppend = (async () => {
-            const open = await beginAppend(`${prefix}rolled-back`, rolledBack, 'no_stream');
-            await sleep(100);
-            await open.rollback();
-          })();
-          const quick = someEvents(1);
-          const quickAppend = store.append(`${prefix}quick`, quick, 'no_stream');
-          const [slowResult, , quickResult] = await Promise.all([slowAppend, rollbackAppend, quickAppend]);
-
-          const received = await collect(subscription, 3, { quietMs: 300 });
-          expect(received.map((e) => e.eventId)).toEqual([...slow, ...quick].map((e) => e.eventId));
-          expect(quickResult.position).toBeGreaterThan(slowResult.position);
-          expect(await store.readStream(`${prefix}rolled-back`)).toEqual([]);
-          const retry = await store.append(`${prefix}rolled-back`, rolledBack, 'no_stream');
-          expect(retry.revision).toBe(0);
-        } finally {
-          await subscription.close();
-        }
-      });
-
-      itWithTransactions('keeps order and loses nothing with mixed slow, rolled-back and plain writers', async () => {
-        const beginAppend = subject.beginAppend!.bind(subject);
-        const prefix = uniquePrefix('tx-mix');
-        const before = await store.headPosition();
-        const subscription = store.subscribeToAll({ after: before, streamPrefixes: [prefix] });
-        try {
-          const writers = Array.from({ length: 24 }, async (_, writer) => {
-            const streamId = `${prefix}${writer}`;
-            const events = someEvents(1 + (writer % 3));
-            await sleep((writer * 7) % 40);
-            if (writer % 3 === 0) {
-              await store.append(streamId, events, 'no_stream');
-              return events.map((e) => e.eventId);
-            }
-            const open = await beginAppend(streamId, events, 'no_stream');
-            await sleep(10 + ((writer * 13) % 50));
-            if (writer % 3 === 1) {
+      itWithTransactions(
+        'never lets a later commit overtake a slow one, nor show a rolled-back one',
+        async () => {
+          const beginAppend = subject.beginAppend!.bind(subject);
+          const prefix = uniquePrefix('tx');
+          const before = await store.headPosition();
+          const subscription = store.subscribeToAll({ after: before, streamPrefixes: [prefix] });
+          try {
+            const slow = someEvents(2);
+            const slowAppend = (async () => {
+              const open = await beginAppend(`${prefix}slow`, slow, 'no_stream');
+              await sleep(400);
               await open.commit();
-              return events.map((e) => e.eventId);
-            }
-            await open.rollback();
-            return [];
-          });
-          const committed = (await Promise.all(writers)).flat();
+              return open.result;
+            })();
+            await sleep(50);
+            const rolledBack = someEvents(1);
+            const rollbackAppend = (async () => {
+              const open = await beginAppend(`${prefix}rolled-back`, rolledBack, 'no_stream');
+              await sleep(100);
+              await open.rollback();
+            })();
+            const quick = someEvents(1);
+            const quickAppend = store.append(`${prefix}quick`, quick, 'no_stream');
+            const [slowResult, , quickResult] = await Promise.all([slowAppend, rollbackAppend, quickAppend]);
 
-          const received = await collect(subscription, committed.length, { quietMs: 300 });
-          expect(new Set(received.map((e) => e.eventId))).toEqual(new Set(committed));
-          expect(received).toHaveLength(committed.length);
-          expectStrictlyIncreasing(received.map((e) => e.position));
-        } finally {
-          await subscription.close();
-        }
-      });
+            const received = await collect(subscription, 3, { quietMs: 300 });
+            expect(received.map((e) => e.eventId)).toEqual([...slow, ...quick].map((e) => e.eventId));
+            expect(quickResult.position).toBeGreaterThan(slowResult.position);
+            expect(await store.readStream(`${prefix}rolled-back`)).toEqual([]);
+            const retry = await store.append(`${prefix}rolled-back`, rolledBack, 'no_stream');
+            expect(retry.revision).toBe(0);
+          } finally {
+            await subscription.close();
+          }
+        },
+      );
+
+      itWithTransactions(
+        'keeps order and loses nothing with mixed slow, rolled-back and plain writers',
+        async () => {
+          const beginAppend = subject.beginAppend!.bind(subject);
+          const prefix = uniquePrefix('tx-mix');
+          const before = await store.headPosition();
+          const subscription = store.subscribeToAll({ after: before, streamPrefixes: [prefix] });
+          try {
+            const writers = Array.from({ length: 24 }, async (_, writer) => {
+              const streamId = `${prefix}${writer}`;
+              const events = someEvents(1 + (writer % 3));
+              await sleep((writer * 7) % 40);
+              if (writer % 3 === 0) {
+                await store.append(streamId, events, 'no_stream');
+                return events.map((e) => e.eventId);
+              }
+              const open = await beginAppend(streamId, events, 'no_stream');
+              await sleep(10 + ((writer * 13) % 50));
+              if (writer % 3 === 1) {
+                await open.commit();
+                return events.map((e) => e.eventId);
+              }
+              await open.rollback();
+              return [];
+            });
+            const committed = (await Promise.all(writers)).flat();
+
+            const received = await collect(subscription, committed.length, { quietMs: 300 });
+            expect(new Set(received.map((e) => e.eventId))).toEqual(new Set(committed));
+            expect(received).toHaveLength(committed.length);
+            expectStrictlyIncreasing(received.map((e) => e.position));
+          } finally {
+            await subscription.close();
+          }
+        },
+      );
     });
   });
 }
