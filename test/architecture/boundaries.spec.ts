@@ -25,7 +25,9 @@ function lintAll(cases: Case[]): string[][] {
       }
       process.stdout.write(JSON.stringify(out));
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], { cwd: ROOT, encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], { cwd: ROOT, encoding: 'utf8' }),
+  );
 }
 
 const domainCases: Array<[string, string]> = [
@@ -42,15 +44,24 @@ const appCases: Array<[string, string]> = [
   ['apps/cli/src/example.ts', "import { x } from 'apps/api/src/bootstrap';"],
 ];
 const allowed: Case[] = [
-  { file: 'libs/domain/src/tally/example.ts', code: "import { tallyId } from '../stream-ids';\nexport const f = tallyId;\n" },
-  { file: 'apps/api/src/example.ts', code: "import { tallyId } from '@tally/domain';\nexport const f = tallyId;\n" },
+  {
+    file: 'libs/domain/src/tally/example.ts',
+    code: "import { tallyId } from '../stream-ids';\nexport const f = tallyId;\n",
+  },
+  {
+    file: 'apps/api/src/example.ts',
+    code: "import { tallyId } from '@tally/domain';\nexport const f = tallyId;\n",
+  },
 ];
 
 describe('architecture boundaries (lint)', () => {
   let results: string[][];
   beforeAll(() => {
     results = lintAll([
-      ...domainCases.map(([code]) => ({ file: 'libs/domain/src/tally/example.ts', code: `${code}\nexport {};\n` })),
+      ...domainCases.map(([code]) => ({
+        file: 'libs/domain/src/tally/example.ts',
+        code: `${code}\nexport {};\n`,
+      })),
       ...appCases.map(([file, code]) => ({ file, code: `${code}\nexport const y = x;\n` })),
       ...allowed,
     ]);
