@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: figures measured in one run on the embedded default (a fresh embedded PostgreSQL in a temp dir).
+ * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16).
+ */
+import 'reflect-metadata';
+import { EventStore } from '@tally/event-store';
+import {
+  createProjectionRunner,
+  loadConfig,
+  openEventStore,
+  openReadModels,
+  startEmbeddedPostgres,
+} from '@tally/platform';
+import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
+import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
+import { benchEventStore } from './event-store.bench';
+
+const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const figures: Array<[string, string]> = [];
+
+function report(name: string, value: string): void {
+  figures.push([name, value]);
+  console.log(`  ${name}: ${value}`);
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<void> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', READ_WAIT_TIMEOUT_MS: '60000' });
+  const app = await createApiApp({ config, databaseUrl });
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const definition = generateHanoi2021();
+    const defineStart = performance.now();
+    const defined = await fetch(`${base}/elections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(definition),
+    });
+    if (defined.status !== 201)
+      throw new Error(`defining the Hanoi sample failed: ${defined.status} ${await defined.text()}`);
+    report(
+      'define the Hanoi sample (4,825 areas, 2 contests) over HTTP',
+      `${fmt(performance.now() - defineStart)} ms`,
+    );
+
+    const sheets = generateTallies(definition, { seed: 'bench' }).slice(0, SHEETS);
+    const latencies: number[] = [];
+    let next = 0;
+    let lastPosition = -1;
+    const client = async () => {
+      while (next < sheets.length) {
+        const sheet = sheets[next++];
+        const started = performance.now();
+        const response = await fetch(`${base}/elections/${definition.electionId}/tallies`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            submissionId: randomUUID(),
+            pollingAreaId: sheet.pollingAreaId,
+            contestId: sheet.contestId,
+            ...sheet.counts,
+          }),
+        });
+        const body = (await response.json()) as { position: number };
+        if (response.status !== 201)
+          throw new Error(`submission failed: ${response.status} ${JSON.stringify(body)}`);
+        latencies.push(performance.now() - started);
+        lastPosition = Math.max(lastPosition, body.position);
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+    const seconds = (performance.now() - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    report(
+      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, projections inline)`,
+      `${fmt(sheets.length / seconds)} sheets/s`,
+    );
+    report(
+      'api submission latency p50 / p99',
+      `${fmt(percentile(latencies, 50), 1)} ms / ${fmt(percentile(latencies, 99), 1)} ms`,
+    );
+
+    const lagStart = performance.now();
+    const caught = await fetch(
+      `${base}/elections/${definition.electionId}/results/city?minPosition=${lastPosition}`,
+    );
+    if (caught.status !== 200) throw new Error(`read models did not catch up: ${caught.status}`);
+    report(
+      'lag from the last 201 until the read models reflect it',
+      `${fmt(performance.now() - lagStart)} ms`,
+    );
+
+    // Projection throughput: replay the whole log into a fresh read-model database.
+    const eventStore: EventStore = await openEventStore(config, databaseUrl);
+    const head = await eventStore.headPosition();
+    const events = (await eventStore.readAll({ maxCount: 1_000_000 })).length;
+    const dataSource = await openReadModels(readModelsUrl);
+    const runner = createProjectionRunner(dataSource, eventStore);
+    const replayStart = performance.now();
+    await runner.start();
+    if (!(await runner.waitForPosition(head, 300_000))) throw new Error('the replay did not finish');
+    const replaySeconds = (performance.now() - replayStart) / 1000;
+    report(
+      `projection replay from position 0 (${fmt(events)} events, 2 projections)`,
+      `${fmt(events / replaySeconds)} events/s (${fmt(replaySeconds, 2)} s)`,
+    );
+    await runner.stop();
+    await dataSource.destroy();
+    await eventStore.close();
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tally-ledger-bench-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  console.log(`Tally Ledger bench: embedded PostgreSQL in ${dir}, ${SHEETS} sheets, ${CLIENTS} clients\n`);
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
+  try {
+    const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
+    console.log('event store (postgres adapter, direct):');
+    await benchEventStore(await createDatabase(serverUrl, 'bench_event_store'), (line) =>
+      console.log(`  ${line}`),
+    );
+    console.log('\napi end to end (HTTP on loopback, Fastify, postgres event store, embedded PostgreSQL):');
+    await benchApi(
+      await createDatabase(serverUrl, 'bench_api'),
+      await createDatabase(serverUrl, 'bench_replay'),
+    );
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('\nsummary:');
+  for (const [name, value] of figures) console.log(`  ${name}: ${value}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
