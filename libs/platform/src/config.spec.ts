@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  it('defaults to the embedded PostgreSQL, the postgres event store and inline projections', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: undefined,
+      EMBEDDED_PG_DIR: '.data/postgres',
+      EMBEDDED_PG_PORT: 54329,
+      EVENT_STORE: 'postgres',
+      PROJECTIONS: 'inline',
+      READ_WAIT_TIMEOUT_MS: 5000,
+    });
+  });
+
+  it('reads typed values from the environment', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/tally',
+      EVENT_STORE: 'kurrentdb',
+      KURRENTDB_CONNECTION_STRING: 'kurrentdb://localhost:2113?tls=false',
+      PROJECTIONS: 'off',
+    });
+    expect(config).toMatchObject({ PORT: 8080, EVENT_STORE: 'kurrentdb', PROJECTIONS: 'off' });
+  });
+
+  it('refuses bad values, naming every one of them', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', EVENT_STORE: 'kurrentdb', PROJECTIONS: 'sometimes' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'KURRENTDB_CONNECTION_STRING', 'PROJECTIONS']) {
+      expect(message).toContain(name);
+    }
+  });
+});
