@@ -7,11 +7,16 @@ import {
 } from '../../libs/event-store/src';
 
 /**
- * Appends per scenario: enough for a stable rate, small enough to keep `npm run bench` short (appends are one
- * WAL flush each, about 10 ms on a slow disk, so 2,500 appends take about 25 s there).
+ * Appends per scenario (writers -> appends), run with group commit on (the default) and off. Enough for a stable
+ * rate, small enough to keep `npm run bench` short: without group commit every append is one WAL flush, about
+ * 10 ms on a slow disk, so the 1,400 appends of that mode take about 15 s there; with it the concurrent ones share
+ * flushes and take a few seconds.
  */
-const SINGLE_WRITER_APPENDS = 500;
-const CONCURRENT_APPENDS = 1_000;
+const SCENARIOS: ReadonlyArray<readonly [writers: number, appends: number]> = [
+  [1, 200],
+  [8, 400],
+  [32, 800],
+];
 const READ_PAGE = 1_000;
 
 /**
@@ -23,6 +28,7 @@ export async function benchEventStore(
   log: (line: string) => void,
 ): Promise<Record<string, number>> {
   const store = new PostgresEventStore(databaseUrl, { poolSize: 40 });
+  const unbatched = new PostgresEventStore(databaseUrl, { poolSize: 40, groupCommit: false });
   const prefix = `bench-${randomUUID().slice(0, 8)}-`;
   const results: Record<string, number> = {};
   const record = (key: string, value: number, unit: string, detail: string): void => {
@@ -33,27 +39,34 @@ export async function benchEventStore(
     await migratePostgresEventStore(store.pool);
     const before = await store.headPosition();
     let sheet = 0;
-    const appendOne = async (): Promise<void> => {
-      sheet += 1;
-      await store.append(`${prefix}sheet-${sheet}`, [sheetEvent(sheet)], 'no_stream');
-    };
-
-    const single = await timed(async () => {
-      for (let i = 0; i < SINGLE_WRITER_APPENDS; i += 1) await appendOne();
-    });
-    record('appendsPerSecond1Writer', SINGLE_WRITER_APPENDS / single, 'appends/s', '1 writer');
-
-    for (const writers of [8, 32]) {
-      const seconds = await timed(() => concurrently(writers, CONCURRENT_APPENDS, appendOne));
-      record(
-        `appendsPerSecond${writers}Writers`,
-        CONCURRENT_APPENDS / seconds,
-        'appends/s',
-        `${writers} writers`,
-      );
+    let total = 0;
+    for (const [mode, subject] of [
+      ['group commit', store],
+      ['no group commit', unbatched],
+    ] as const) {
+      for (const [writers, appends] of SCENARIOS) {
+        const statsBefore = subject.groupCommitStats;
+        const appendOne = async (): Promise<void> => {
+          sheet += 1;
+          await subject.append(`${prefix}sheet-${sheet}`, [sheetEvent(sheet)], 'no_stream');
+        };
+        const seconds = await timed(() => concurrently(writers, appends, appendOne));
+        total += appends;
+        const statsAfter = subject.groupCommitStats;
+        const perBatch =
+          statsBefore && statsAfter
+            ? `, ${((statsAfter.appends - statsBefore.appends) / (statsAfter.batches - statsBefore.batches)).toFixed(1)} appends/transaction`
+            : '';
+        const key = `appendsPerSecond${writers}Writer${writers === 1 ? '' : 's'}`;
+        record(
+          subject === store ? key : `${key}NoGroupCommit`,
+          appends / seconds,
+          'appends/s',
+          `${mode}, ${writers} writer${writers === 1 ? '' : 's'} (${appends} appends${perBatch})`,
+        );
+      }
     }
 
-    const total = SINGLE_WRITER_APPENDS + 2 * CONCURRENT_APPENDS;
     let read = 0;
     const readSeconds = await timed(async () => {
       let after = before;
@@ -90,7 +103,7 @@ export async function benchEventStore(
     );
     return results;
   } finally {
-    await store.close();
+    await Promise.all([store.close(), unbatched.close()]);
   }
 }
 

@@ -1,35 +1,16 @@
 import { startTestApi, TestApi } from '../support/api';
-import { naSheet, smallElection } from '../support/fixtures';
+import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
 let api: TestApi;
 let electionId: string;
 
-async function call(
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await api.app.inject({ method, url, payload: payload as object, headers });
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    body: response.body ? JSON.parse(response.body) : undefined,
-  };
+function call(method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+  return api.call(method, url, payload, headers);
 }
 
 const sheets = [
   naSheet({ pollingAreaId: 'ba-dinh-0001' }), // 1238 voted, 1220 valid: 1010 / 870 / 400
-  naSheet({
-    pollingAreaId: 'ba-dinh-0002',
-    registeredVoters: 900,
-    votersVoted: 880,
-    ballotsIssued: 880,
-    ballotsReceived: 880,
-    validBallots: 870,
-    invalidBallots: 10,
-    candidateVotes: { 'na-01-1': 600, 'na-01-2': 500, 'na-01-3': 300 },
-  }),
+  secondBaDinhNaSheet(),
   naSheet({
     pollingAreaId: 'tay-ho-0001',
     registeredVoters: 1000,

@@ -6,18 +6,8 @@ import { naSheet, smallElection } from '../support/fixtures';
 let api: TestApi;
 let electionId: string;
 
-async function call(
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await api.app.inject({ method, url, payload: payload as object, headers });
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    body: response.body ? JSON.parse(response.body) : undefined,
-  };
+function call(method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+  return api.call(method, url, payload, headers);
 }
 
 async function eventCount(): Promise<number> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, http, startApiProcess } from '../support/api-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { naSheet, smallElection } from '../support/fixtures';
+import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
 /** These specs run the api as a real process and kill it, as an operator's machine would. */
 describe('crash recovery', () => {
@@ -18,19 +18,7 @@ describe('crash recovery', () => {
     const first = await startApiProcess({ DATABASE_URL: db.url, PROJECTIONS: 'off' });
     const election = smallElection();
     expect((await http('POST', `${first.url}/elections`, election)).status).toBe(201);
-    const sheets = [
-      naSheet({ pollingAreaId: 'ba-dinh-0001' }),
-      naSheet({
-        pollingAreaId: 'ba-dinh-0002',
-        registeredVoters: 900,
-        votersVoted: 880,
-        ballotsIssued: 880,
-        ballotsReceived: 880,
-        validBallots: 870,
-        invalidBallots: 10,
-        candidateVotes: { 'na-01-1': 600, 'na-01-2': 500, 'na-01-3': 300 },
-      }),
-    ];
+    const sheets = [naSheet({ pollingAreaId: 'ba-dinh-0001' }), secondBaDinhNaSheet()];
     let last = -1;
     for (const sheet of sheets) {
       const res = await http('POST', `${first.url}/elections/${election.electionId}/tallies`, sheet);

@@ -83,3 +83,17 @@ export function naSheet(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** A valid NA sheet for ba-dinh-0002: 880 voted, 870 valid, 600 / 500 / 300. */
+export function secondBaDinhNaSheet() {
+  return naSheet({
+    pollingAreaId: 'ba-dinh-0002',
+    registeredVoters: 900,
+    votersVoted: 880,
+    ballotsIssued: 880,
+    ballotsReceived: 880,
+    validBallots: 870,
+    invalidBallots: 10,
+    candidateVotes: { 'na-01-1': 600, 'na-01-2': 500, 'na-01-3': 300 },
+  });
+}

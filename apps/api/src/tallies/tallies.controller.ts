@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, TallyCounts } from '@tally/domain';
+import { CommandContext, normalizeCounts } from '@tally/domain';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { etagOf, expectedRevisionFrom } from '../http/etag';
@@ -11,21 +11,8 @@ import { CorrectTallyCommand } from './correct-tally.command';
 import { CorrectTallyDto } from './correct-tally.dto';
 import { SubmitTallyCommand } from './submit-tally.command';
 import { SubmitTallyDto } from './submit-tally.dto';
-import { TallyCountsDto } from './tally-counts.dto';
 import { TallyWriteResult } from './tally-results';
 import { TallySheetReader } from './tally-sheet.reader';
-
-function countsOf(dto: TallyCountsDto): TallyCounts {
-  return {
-    registeredVoters: dto.registeredVoters,
-    votersVoted: dto.votersVoted,
-    ballotsIssued: dto.ballotsIssued,
-    ballotsReceived: dto.ballotsReceived,
-    validBallots: dto.validBallots,
-    invalidBallots: dto.invalidBallots,
-    candidateVotes: { ...dto.candidateVotes },
-  };
-}
 
 function answer(reply: FastifyReply, result: TallyWriteResult, electionId: string): TallyWriteResult {
   const [, pollingAreaId, contestId] = result.tallyId.split('.');
@@ -68,7 +55,7 @@ export class TalliesController {
         pollingAreaId: body.pollingAreaId,
         contestId: body.contestId,
         submissionId: body.submissionId,
-        counts: countsOf(body),
+        counts: normalizeCounts(body),
         context,
       }),
     );
@@ -110,7 +97,7 @@ export class TalliesController {
           contestId: params.contestId,
           expectedRevision,
           reason: body.reason,
-          counts: countsOf(body),
+          counts: normalizeCounts(body),
           context,
         },
         body.correctionId,
