@@ -28,7 +28,12 @@ describe('configuration', () => {
   it('refuses bad values, naming every one of them', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', EVENT_STORE: 'kurrentdb', PROJECTIONS: 'sometimes' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        EVENT_STORE: 'kurrentdb',
+        PROJECTIONS: 'sometimes',
+      });
     } catch (e) {
       error = e;
     }
