@@ -8,6 +8,7 @@ import { Ctx } from '../http/request-context';
 import { ElectionIdParam } from '../http/route-params';
 import { DefineElectionCommand, DefineElectionResult } from './define-election.command';
 import { DefineElectionDto } from './define-election.dto';
+import { DefineElectionResultDto } from './define-election-result.dto';
 import { ElectionCatalog } from './election-catalog';
 
 @ApiTags('elections')
@@ -25,7 +26,10 @@ export class ElectionsController {
     description:
       'Appends ElectionDefined. The definition is checked (unique ids, references, seats, coverage).',
   })
-  @ApiCreatedResponse({ description: 'Defined; durably stored before this response' })
+  @ApiCreatedResponse({
+    type: DefineElectionResultDto,
+    description: 'Defined; durably stored before this answer',
+  })
   @ApiProblems(400, 409, 422)
   async define(
     @Body() body: DefineElectionDto,

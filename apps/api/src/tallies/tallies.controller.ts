@@ -12,6 +12,7 @@ import { CorrectTallyDto } from './correct-tally.dto';
 import { SubmitTallyCommand } from './submit-tally.command';
 import { SubmitTallyDto } from './submit-tally.dto';
 import { TallyWriteResult } from './tally-results';
+import { TallyWriteResultDto } from './tally-write-result.dto';
 import { TallySheetReader } from './tally-sheet.reader';
 
 function answer(reply: FastifyReply, result: TallyWriteResult, electionId: string): TallyWriteResult {
@@ -79,7 +80,7 @@ export class TalliesController {
     description: 'Requires If-Match with the ETag of the sheet being corrected. Appends TallyCorrected.',
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "0"' })
-  @ApiCreatedResponse({ description: '{ tallyId, revision, position, status, anomalies } with the new ETag' })
+  @ApiCreatedResponse({ type: TallyWriteResultDto, description: 'The new revision, also in the ETag' })
   @ApiProblems(400, 404, 412, 422, 428)
   async correct(
     @Param() params: TallyParams,
