@@ -22,6 +22,9 @@ import { toSafeNumber } from './postgres-rows';
  * mark, lets appends overlap but makes readers hold back behind the oldest open transaction and leaves gaps;
  * tally sheets arrive at tens per second at peak, so the simpler, exactly ordered log wins.
  *
+ * Group commit (postgres-group-commit.ts) keeps this design and amortises the flush instead: one transaction takes
+ * the lock once and runs many appends, each in its own savepoint, then commits them with a single WAL flush.
+ *
  * Holding the lock also makes the expected-revision and event-id checks below exact: nothing can be appended
  * between the check and the insert. This requires READ COMMITTED (the default), where each statement after the
  * lock sees everything committed before it was granted.
@@ -69,11 +72,21 @@ export async function appendInTransaction(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   validateEventsToAppend(streamId, events);
-  const head = await client.query<{ last_position: string }>(LOCK_HEAD_SQL);
-  const headRow = head.rows[0];
-  if (!headRow) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
-  const lastPosition = toSafeNumber(headRow.last_position);
+  const lastPosition = await lockLogHead(client);
+  return (await appendAfterHead(client, lastPosition, streamId, events, expected)).result;
+}
 
+/**
+ * The append proper, for a caller that already holds the head lock in this transaction and knows the last
+ * position (group commit tracks it across its appends instead of re-reading it). Returns the new head too.
+ */
+export async function appendAfterHead(
+  client: ClientBase,
+  lastPosition: number,
+  streamId: string,
+  events: EventToAppend[],
+  expected: ExpectedRevision,
+): Promise<{ result: AppendResult; head: number }> {
   const state = await client.query<StreamStateRow>(STREAM_STATE_SQL, [
     streamId,
     events.map((e) => e.eventId),
@@ -82,14 +95,13 @@ export async function appendInTransaction(
   const currentRevision = last ? toSafeNumber(last.revision) : undefined;
   const existing = state.rows.filter((row) => row.kind === 'existing').map(toStoredEventRef);
 
-  if (existing.length > 0) return resolveAlreadyAppended(streamId, events, expected, existing);
+  if (existing.length > 0) {
+    return { result: resolveAlreadyAppended(streamId, events, expected, existing), head: lastPosition };
+  }
   checkExpectedRevision(streamId, expected, currentRevision);
   if (events.length === 0) {
-    return {
-      streamId,
-      revision: currentRevision ?? START,
-      position: last ? toSafeNumber(last.position) : START,
-    };
+    const position = last ? toSafeNumber(last.position) : START;
+    return { result: { streamId, revision: currentRevision ?? START, position }, head: lastPosition };
   }
 
   const baseRevision = currentRevision ?? START;
@@ -101,7 +113,19 @@ export async function appendInTransaction(
     events.length,
     EVENT_STORE_NOTIFY_CHANNEL,
   ]);
-  return { streamId, revision: baseRevision + events.length, position: lastPosition + events.length };
+  const head = lastPosition + events.length;
+  return { result: { streamId, revision: baseRevision + events.length, position: head }, head };
+}
+
+/**
+ * Locks the log head until the transaction ends and returns the last assigned position. Taking the lock again in
+ * the same transaction is a no-op that still reads the current (own uncommitted) head.
+ */
+export async function lockLogHead(client: ClientBase): Promise<number> {
+  const { rows } = await client.query<{ last_position: string }>(LOCK_HEAD_SQL);
+  const row = rows[0];
+  if (!row) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
+  return toSafeNumber(row.last_position);
 }
 
 function toStoredEventRef(row: StreamStateRow): StoredEventRef {

@@ -22,20 +22,27 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describeEventStoreContract(
-  'postgres',
-  async () => {
-    // Open-transaction tests park writers on the log head lock, each holding a connection.
-    const store = new PostgresEventStore(database.url, { poolSize: 40, pollIntervalMs: 1_000 });
-    return {
-      store,
-      beginAppend: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
-        beginAppend(store, streamId, events, expected),
-      dispose: () => store.close(),
-    };
-  },
-  { openTransactions: true },
-);
+// Both append paths: group commit (the default, see postgres-group-commit.ts) and a transaction per append.
+for (const groupCommit of [true, false]) {
+  describeEventStoreContract(
+    groupCommit ? 'postgres' : 'postgres without group commit',
+    async () => {
+      // Open-transaction tests park writers on the log head lock, each holding a connection.
+      const store = new PostgresEventStore(database.url, {
+        poolSize: 40,
+        pollIntervalMs: 1_000,
+        groupCommit,
+      });
+      return {
+        store,
+        beginAppend: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
+          beginAppend(store, streamId, events, expected),
+        dispose: () => store.close(),
+      };
+    },
+    { openTransactions: true },
+  );
+}
 
 async function beginAppend(
   store: PostgresEventStore,

@@ -1,0 +1,256 @@
+import { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import {
+  type AppendResult,
+  DuplicateEventIdError,
+  type EventToAppend,
+  type ExpectedRevision,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+import { anEvent, sleep, someEvents, uniquePrefix } from '../testing/contract-helpers';
+import { PostgresEventStore } from './postgres-event-store';
+import { migratePostgresEventStore } from './postgres-migrations';
+
+/*
+ * Group commit specifics (the contract suite runs in postgres-event-store.spec.ts with group commit on and off).
+ * Appends issued in one synchronous burst all land in one batch: the batch is taken only after its transaction
+ * got a connection and the head lock, which is after the burst. The stats counters check that.
+ *
+ * A deferred constraint trigger, test-only, fires at COMMIT for two event types: it fails the commit, or delays it.
+ */
+const TEST_TRIGGER_SQL = `
+  CREATE FUNCTION group_commit_spec_check() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.type = 'FailAtCommit' THEN RAISE EXCEPTION 'commit refused by the spec trigger'; END IF;
+    PERFORM pg_sleep(0.3);
+    RETURN NULL;
+  END $$;
+  CREATE CONSTRAINT TRIGGER group_commit_spec_check AFTER INSERT ON es_events
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NEW.type IN ('FailAtCommit', 'SlowCommit')) EXECUTE FUNCTION group_commit_spec_check();`;
+
+let database: TestDatabase;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  database = await createTestDatabase('group_commit');
+  const pool = new Pool({ connectionString: database.url, max: 1 });
+  try {
+    await migratePostgresEventStore(pool);
+    await pool.query(TEST_TRIGGER_SQL);
+  } finally {
+    await pool.end();
+  }
+  store = new PostgresEventStore(database.url, { poolSize: 5 });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+interface Call {
+  streamId: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+}
+
+const call = (streamId: string, events: EventToAppend[], expected: ExpectedRevision): Call => ({
+  streamId,
+  events,
+  expected,
+});
+
+function burst(target: PostgresEventStore, calls: Call[]): Promise<PromiseSettledResult<AppendResult>[]> {
+  return Promise.allSettled(calls.map((c) => target.append(c.streamId, c.events, c.expected)));
+}
+
+function stats(target: PostgresEventStore = store): { batches: number; appends: number } {
+  const current = target.groupCommitStats;
+  if (!current) throw new Error('group commit is off');
+  return current;
+}
+
+const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
+
+describe('PostgresEventStore group commit', () => {
+  it('gives every caller of one batch its own outcome, and positions stay gapless in call order', async () => {
+    const prefix = uniquePrefix('gc-outcomes');
+    const shared = `${prefix}shared`;
+    await store.append(shared, someEvents(2), 'no_stream');
+    const earlier = someEvents(1);
+    const earlierResult = await store.append(`${prefix}earlier`, earlier, 'no_stream');
+    const before = await store.headPosition();
+    const statsBefore = stats();
+
+    const id = anEvent();
+    const plain = (n: number): Call => call(`${prefix}own-${n}`, someEvents(1 + (n % 2)), 'no_stream');
+    const calls = [
+      plain(0),
+      call(shared, someEvents(1), 1), // 1: ok, revision 2
+      call(shared, someEvents(1), 1), // 2: stale, it must see call 1
+      plain(1),
+      call(shared, someEvents(1), 2), // 4: ok after call 1, revision 3
+      call(`${prefix}t`, [id], 'no_stream'), // 5: ok
+      call(`${prefix}u`, [id], 'no_stream'), // 6: id taken by call 5 (uncommitted, same batch)
+      call(`${prefix}t`, [id], 'no_stream'), // 7: retry of call 5: its result
+      call(`${prefix}earlier`, earlier, 'no_stream'), // 8: retry of a committed append
+      call(`${prefix}bad`, [{ ...anEvent(), data: { text: 'nul \u0000' } }], 'no_stream'), // 9: SQL error
+      call(shared, someEvents(1), 'no_stream'), // 10: the stream exists
+      ...range(2, 30).map(plain),
+    ];
+    const outcomes = await burst(store, calls);
+
+    expect(stats()).toEqual({
+      batches: statsBefore.batches + 1,
+      appends: statsBefore.appends + calls.length,
+    });
+    const rejected = (index: number): unknown => (outcomes[index] as PromiseRejectedResult).reason;
+    const value = (index: number): AppendResult | undefined =>
+      outcomes[index]?.status === 'fulfilled' ? outcomes[index].value : undefined;
+    expect(rejected(2)).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(rejected(2)).toMatchObject({ expected: 1, actual: 2 });
+    expect(value(4)?.revision).toBe(3);
+    expect(rejected(6)).toBeInstanceOf(DuplicateEventIdError);
+    expect(rejected(6)).toMatchObject({ existingStreamId: `${prefix}t` });
+    expect(value(7)).toEqual(value(5));
+    expect(value(8)).toEqual(earlierResult);
+    expect(rejected(9)).toMatchObject({ code: '22P05' }); // jsonb refuses \u0000
+    expect(rejected(10)).toMatchObject({ expected: 'no_stream', actual: 3 });
+    const failed = new Set([2, 6, 9, 10]);
+    outcomes.forEach((outcome, index) =>
+      expect(outcome.status).toBe(failed.has(index) ? 'rejected' : 'fulfilled'),
+    );
+
+    // Exactly the events of the appends that wrote, in call order, at the positions right after the old head.
+    const writers = calls.filter((_, index) => !failed.has(index) && index !== 7 && index !== 8);
+    const written = writers.flatMap((c) => c.events.map((e) => e.eventId));
+    const stored = await store.readAll({ after: before });
+    expect(stored.map((e) => e.eventId)).toEqual(written);
+    expect(stored.map((e) => e.position)).toEqual(range(before + 1, written.length));
+    expect(await store.headPosition()).toBe(before + written.length);
+    expect(await store.readStream(`${prefix}u`)).toEqual([]);
+    expect(await store.readStream(`${prefix}bad`)).toEqual([]);
+    expect((await store.readStream(shared)).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('keeps the head lock and undoes the head update when an append rolls back to its savepoint', async () => {
+    const prefix = uniquePrefix('gc-savepoint');
+    const client = await store.pool.connect();
+    const other = await store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const first = await store.appendInTransaction(client, `${prefix}a`, someEvents(1), 'no_stream');
+      await client.query('SAVEPOINT s');
+      await store.appendInTransaction(client, `${prefix}b`, someEvents(2), 'no_stream');
+      await client.query('ROLLBACK TO SAVEPOINT s');
+
+      const head = await client.query<{ last_position: string }>('SELECT last_position FROM es_log_head');
+      expect(Number(head.rows[0]?.last_position)).toBe(first.position);
+      // Still locked by the transaction: another writer would wait (NOWAIT makes it fail instead).
+      await expect(other.query('SELECT 1 FROM es_log_head FOR UPDATE NOWAIT')).rejects.toMatchObject({
+        code: '55P03',
+      });
+      const second = await store.appendInTransaction(client, `${prefix}c`, someEvents(1), 'no_stream');
+      await client.query('COMMIT');
+
+      expect(second.position).toBe(first.position + 1);
+      const stored = await store.readAll({ after: first.position - 1 });
+      expect(stored.map((e) => [e.streamId, e.position])).toEqual([
+        [`${prefix}a`, first.position],
+        [`${prefix}c`, first.position + 1],
+      ]);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+      other.release();
+    }
+  });
+
+  it('rejects every caller of a batch whose COMMIT fails, stores none of it and leaves no gap', async () => {
+    const prefix = uniquePrefix('gc-commit-fails');
+    await store.append(`${prefix}existing`, someEvents(1), 'no_stream');
+    const before = await store.headPosition();
+    const statsBefore = stats();
+    const calls = [
+      call(`${prefix}a`, someEvents(1), 'no_stream'),
+      call(`${prefix}existing`, someEvents(1), 'no_stream'), // would fail alone: it fails with the batch
+      call(`${prefix}poison`, [anEvent('FailAtCommit')], 'no_stream'),
+      call(`${prefix}b`, someEvents(2), 'no_stream'),
+    ];
+
+    const outcomes = await burst(store, calls);
+    expect(stats().batches).toBe(statsBefore.batches + 1);
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: { message: 'commit refused by the spec trigger' },
+      });
+    }
+    expect(await store.headPosition()).toBe(before);
+    expect(await store.readAll({ after: before })).toEqual([]);
+
+    const retry = await store.append(`${prefix}a`, calls[0]!.events, 'no_stream');
+    expect(retry).toEqual({ streamId: `${prefix}a`, revision: 0, position: before + 1 });
+  });
+
+  it('answers a caller only after COMMIT returned, when other sessions can read the events', async () => {
+    const streamId = `${uniquePrefix('gc-durable')}1`;
+    const started = Date.now();
+    const seen = await store.append(streamId, [anEvent('SlowCommit')], 'no_stream').then(async () => ({
+      elapsed: Date.now() - started,
+      rows: (await store.pool.query('SELECT 1 FROM es_events WHERE stream_id = $1', [streamId])).rowCount,
+    }));
+    expect(seen.rows).toBe(1);
+    expect(seen.elapsed).toBeGreaterThanOrEqual(250);
+  });
+
+  it('gathers the appends that arrive while a batch waits for the head lock into that batch', async () => {
+    const prefix = uniquePrefix('gc-gather');
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const blocker = await store.appendInTransaction(client, `${prefix}blocker`, someEvents(1), 'no_stream');
+      const statsBefore = stats();
+      const pending: Promise<AppendResult>[] = [];
+      for (let n = 0; n < 10; n += 1) {
+        pending.push(store.append(`${prefix}${n}`, someEvents(1), 'no_stream'));
+        await sleep(15);
+      }
+      await client.query('COMMIT');
+      const results = await Promise.all(pending);
+
+      expect(stats()).toEqual({ batches: statsBefore.batches + 1, appends: statsBefore.appends + 10 });
+      expect(results.map((r) => r.position)).toEqual(range(blocker.position + 1, 10));
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('caps a batch by appends and by events, and close() waits for queued appends', async () => {
+    const prefix = uniquePrefix('gc-caps');
+    const small = new PostgresEventStore(database.url, {
+      poolSize: 2,
+      groupCommit: { maxAppends: 4, maxEvents: 5 },
+    });
+    const sizes = [1, 1, 1, 1, 1, 3, 3, 8, 1]; // batches: 4 appends | 1+3 events | 3 | 8 alone | 1
+    const calls = sizes.map((size, n) => call(`${prefix}${n}`, someEvents(size), 'no_stream'));
+    const outcomes = burst(small, calls);
+    await small.close();
+
+    expect((await outcomes).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(stats(small)).toEqual({ batches: 5, appends: sizes.length });
+    expect(await store.readAll({ streamPrefixes: [prefix] })).toHaveLength(20);
+  });
+
+  it('runs every append in a transaction of its own with groupCommit: false', async () => {
+    const unbatched = new PostgresEventStore(database.url, { poolSize: 2, groupCommit: false });
+    try {
+      await unbatched.append(`${uniquePrefix('gc-off')}1`, someEvents(1), 'no_stream');
+      expect(unbatched.groupCommitStats).toBeUndefined();
+    } finally {
+      await unbatched.close();
+    }
+  });
+});
