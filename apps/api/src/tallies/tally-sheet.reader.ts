@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  COUNT_FIELDS,
   DomainError,
   foldTally,
   TallyErrorCode,
@@ -109,7 +110,7 @@ export class TallySheetReader {
           return {
             ...common,
             reason: null,
-            changedFields: Object.keys(event.data.counts),
+            changedFields: [...COUNT_FIELDS, 'candidateVotes'],
             previousCounts: null,
           };
         case 'TallyCorrected':
