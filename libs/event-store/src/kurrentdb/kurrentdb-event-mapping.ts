@@ -2,7 +2,7 @@ import type { AllStreamResolvedEvent, ResolvedEvent } from '@kurrent/kurrentdb-c
 import type { JsonObject, StoredEvent } from '../event-store.port';
 
 /** Streams that hold this adapter's event id reservations (see KurrentDbEventStore.reserveEventIds). */
-export const EVENT_ID_RESERVATION_PREFIX = 'tally-es-event-id-';
+export const EVENT_ID_RESERVATION_PREFIX = 'event-id-';
 
 /** System streams ($-prefixed) and the adapter's own bookkeeping are not part of the application's log. */
 export function isApplicationStream(streamId: string): boolean {

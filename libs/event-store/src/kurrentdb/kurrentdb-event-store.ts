@@ -40,7 +40,7 @@ export interface KurrentDbEventStoreOptions {
   /**
    * KurrentDB only deduplicates event ids per stream and best effort. The port promises that an id stored in one
    * stream is refused in another (DuplicateEventIdError), which the api relies on to catch one submission id used
-   * for two sheets; so, by default, each id is first reserved in its own stream (`tally-es-event-id-<id>`,
+   * for two sheets; so, by default, each id is first reserved in its own stream (`event-id-<id>`,
    * expected NO_STREAM). Costs one extra write per event; turn off only if ids are unique by construction.
    */
   enforceUniqueEventIds?: boolean;
