@@ -17,7 +17,8 @@ import { appendAfterHead, lockLogHead } from './postgres-append';
  * - The lock is taken outside any savepoint, so rolling back a savepoint cannot release it.
  * - Round trips dominate a batch once the flush is shared (node-postgres does not pipeline), so an append costs
  *   three: the savepoint (releasing the previous one in the same message), the stream state, the insert. The head
- *   is read once per batch and then tracked here rather than re-read per append.
+ *   is read once per batch and then tracked here rather than re-read per append. A batch of one append (a lone
+ *   writer) skips the savepoint and so costs what a transaction per append costs.
  * - Appends see the earlier appends of their batch (same transaction), so expected-revision, duplicate-id and
  *   idempotence checks run exactly as if the appends had committed one by one in queue order.
  * - Nobody is answered before COMMIT returns: a result (or an error computed against the batch's uncommitted
@@ -41,6 +42,8 @@ interface QueuedAppend {
   streamId: string;
   events: EventToAppend[];
   expected: ExpectedRevision;
+  /** Runs so far that failed with a unique violation (see appendInSavepoint). */
+  attempts: number;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -71,7 +74,7 @@ export class GroupCommitQueue {
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateEventsToAppend(streamId, events);
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, events, expected, resolve, reject });
+      this.queue.push({ streamId, events, expected, attempts: 1, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -101,10 +104,18 @@ export class GroupCommitQueue {
       // Taken only now: appends that arrived while this batch waited for a connection or the lock join it.
       batch = this.take();
       const outcomes: Outcome[] = [];
-      for (const [index, request] of batch.entries()) {
-        const { outcome, head: next } = await appendInSavepoint(client, head, request, index > 0);
-        outcomes.push(outcome);
-        head = next;
+      const [only] = batch;
+      if (batch.length === 1 && only) {
+        // Alone, an append has nobody to spare from its failure: no savepoint (one round trip less, which is
+        // what a single writer pays per append); if it fails, the catch below rolls back and answers it.
+        const done = await appendAfterHead(client, head, only.streamId, only.events, only.expected);
+        outcomes.push({ ok: true, result: done.result });
+      } else {
+        for (const [index, request] of batch.entries()) {
+          const { outcome, head: next } = await appendInSavepoint(client, head, request, index > 0);
+          outcomes.push(outcome);
+          head = next;
+        }
       }
       await client.query('COMMIT');
       batch.forEach((request, index) => {
@@ -116,7 +127,14 @@ export class GroupCommitQueue {
       await client?.query('ROLLBACK').catch((rollbackError: Error) => {
         broken = rollbackError;
       });
-      for (const request of batch ?? this.take()) request.reject(error);
+      const failed = batch ?? this.take();
+      const [only] = failed;
+      if (failed.length === 1 && only && isUniqueViolation(error) && only.attempts < APPEND_ATTEMPTS) {
+        only.attempts += 1; // see appendInSavepoint: re-run it, first in line
+        this.queue.unshift(only);
+      } else {
+        for (const request of failed) request.reject(error);
+      }
     } finally {
       client?.release(broken);
     }
