@@ -160,9 +160,11 @@ async function main(): Promise<void> {
   try {
     const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
     console.log('event store (postgres adapter, direct):');
-    await benchEventStore(await createDatabase(serverUrl, 'bench_event_store'), (line) =>
+    const storeFigures = await benchEventStore(await createDatabase(serverUrl, 'bench_event_store'), (line) =>
       console.log(`  ${line}`),
     );
+    for (const [name, value] of Object.entries(storeFigures))
+      figures.push([`event store: ${name}`, fmt(value)]);
     console.log('\napi end to end (HTTP on loopback, Fastify, postgres event store, embedded PostgreSQL):');
     await benchApi(
       await createDatabase(serverUrl, 'bench_api'),
