@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, http, startApiProcess } from '../support/api-process';
+import { freePort, http, startApiProcess, startProjectorProcess } from '../support/api-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
@@ -47,6 +47,37 @@ describe('crash recovery', () => {
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
+    }
+  });
+});
+
+describe('the projector as its own process', () => {
+  it('keeps the read models of an api that runs no projections (PROJECTIONS=off)', async () => {
+    const db = await createTestDatabase('projector');
+    const api = await startApiProcess({ DATABASE_URL: db.url, PROJECTIONS: 'off' });
+    const projector = await startProjectorProcess({ DATABASE_URL: db.url });
+    try {
+      const election = smallElection();
+      expect((await http('POST', `${api.url}/elections`, election)).status).toBe(201);
+      const submitted = await http('POST', `${api.url}/elections/${election.electionId}/tallies`, naSheet());
+      expect(submitted.status).toBe(201);
+      const res = await http(
+        'GET',
+        `${api.url}/elections/${election.electionId}/results/city?minPosition=${submitted.body.position}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.contests.find((c: { contestId: string }) => c.contestId === 'na')).toMatchObject({
+        pollingAreasReported: 1,
+        validBallots: 1220,
+      });
+      const health = await http('GET', `${api.url}/health`);
+      expect(health.body.projections.map((p: { lag: number }) => p.lag)).toEqual([0, 0]);
+    } finally {
+      projector.child.kill('SIGTERM');
+      api.child.kill('SIGTERM');
+      expect(await projector.exited).toBe(0);
+      await api.exited;
+      await db.drop();
     }
   });
 });

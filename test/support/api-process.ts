@@ -24,37 +24,61 @@ export interface ApiProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs apps/api/src/main.ts as its own process, exactly as `npm start` would (ts-node instead of a build). */
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ApiProcess> {
-  const port = await freePort();
+/** Runs an app's main.ts as its own process, as `npm start` would (ts-node instead of a build). */
+function spawnApp(app: 'api' | 'projector', env: Record<string, string>) {
   let output = '';
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'log', ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
+    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'log', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
-  const url = `http://127.0.0.1:${port}`;
+  return { child, exited, output: () => output };
+}
+
+async function waitUntil(
+  what: string,
+  app: ReturnType<typeof spawnApp>,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`api exited early (${child.exitCode}):\n${output}`);
-    const up = await fetch(`${url}/health`).then(
+    if (app.child.exitCode !== null)
+      throw new Error(`${what} exited early (${app.child.exitCode}):\n${app.output()}`);
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  app.child.kill('SIGKILL');
+  throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${app.output()}`);
+}
+
+/** The api as its own process, once GET /health answers. */
+export async function startApiProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ApiProcess> {
+  const port = await freePort();
+  const app = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const url = `http://127.0.0.1:${port}`;
+  const healthy = () =>
+    fetch(`${url}/health`).then(
       (r) => r.ok,
       () => false,
     );
-    if (up) return { url, child, output: () => output, exited };
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`api did not become healthy within ${timeoutMs} ms:\n${output}`);
+  await waitUntil('api', app, healthy, timeoutMs);
+  return { url, ...app };
+}
+
+/** The projector as its own process, once it says it has started. */
+export async function startProjectorProcess(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<Omit<ApiProcess, 'url'>> {
+  const app = spawnApp('projector', env);
+  await waitUntil('projector', app, async () => app.output().includes('Projector started'), timeoutMs);
+  return app;
 }
 
 export async function http(
