@@ -8,7 +8,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { AppConfig, createProjectionRunner, openEventStore, openReadModels } from '@tally/platform';
+import { AppConfig, closeStores, storeProviders } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 
@@ -37,14 +37,7 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
       module: ProjectorModule,
       providers: [
         { provide: RUNTIME, useValue: runtime },
-        { provide: EventStore, useFactory: () => openEventStore(runtime.config, runtime.databaseUrl) },
-        { provide: DataSource, useFactory: () => openReadModels(runtime.databaseUrl) },
-        {
-          provide: ProjectionRunner,
-          inject: [DataSource, EventStore],
-          useFactory: (dataSource: DataSource, eventStore: EventStore) =>
-            createProjectionRunner(dataSource, eventStore),
-        },
+        ...storeProviders(runtime.config, runtime.databaseUrl),
       ],
     };
   }
@@ -55,8 +48,6 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    await this.eventStore.close();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await closeStores(this.runner, this.eventStore, this.dataSource);
   }
 }

@@ -2,3 +2,4 @@ export * from './config';
 export * from './database';
 export * from './embedded-postgres';
 export * from './stores';
+export * from './store-providers';

@@ -8,7 +8,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { createProjectionRunner, openEventStore, openReadModels } from '@tally/platform';
+import { closeStores, storeProviders } from '@tally/platform';
 import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, APP_RUNTIME, AppRuntime } from './runtime';
@@ -32,14 +32,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       providers: [
         { provide: APP_RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
-        { provide: EventStore, useFactory: () => openEventStore(runtime.config, runtime.databaseUrl) },
-        { provide: DataSource, useFactory: () => openReadModels(runtime.databaseUrl) },
-        {
-          provide: ProjectionRunner,
-          inject: [DataSource, EventStore],
-          useFactory: (dataSource: DataSource, eventStore: EventStore) =>
-            createProjectionRunner(dataSource, eventStore),
-        },
+        ...storeProviders(runtime.config, runtime.databaseUrl),
         {
           provide: ResultsQueries,
           inject: [DataSource],
@@ -69,8 +62,6 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    await this.eventStore.close();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await closeStores(this.runner, this.eventStore, this.dataSource);
   }
 }
