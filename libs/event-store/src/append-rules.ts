@@ -65,5 +65,5 @@ export function resolveAlreadyAppended(
     const clash = existing[0];
     throw new DuplicateEventIdError(clash?.eventId ?? events[0]?.eventId ?? '', clash?.streamId ?? streamId);
   }
-  return { streamId, revision: lastStored.revision, position: lastStored.position };
+  return { streamId, revision: lastStored.revision, position: lastStored.position, alreadyStored: true };
 }

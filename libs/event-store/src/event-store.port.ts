@@ -35,6 +35,11 @@ export interface AppendResult {
   revision: number;
   /** Global position of the last event written. */
   position: number;
+  /**
+   * True when these event ids were already stored at exactly this place, so nothing was written: the original
+   * result comes back. The store compares ids only; a caller that reuses ids for other data must check the data.
+   */
+  alreadyStored: boolean;
 }
 
 export interface ReadStreamOptions {

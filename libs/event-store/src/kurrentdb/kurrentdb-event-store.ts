@@ -42,6 +42,7 @@ export interface KurrentDbEventStoreOptions {
    * stream is refused in another (DuplicateEventIdError), which the api relies on to catch one submission id used
    * for two sheets; so, by default, each id is first reserved in its own stream (`event-id-<id>`,
    * expected NO_STREAM). Costs one extra write per event; turn off only if ids are unique by construction.
+   * Turned off, a retry the server deduplicates comes back with `alreadyStored: false`: the adapter cannot tell.
    */
   enforceUniqueEventIds?: boolean;
   /** Events a subscription buffers ahead of its consumer. */
@@ -95,7 +96,7 @@ export class KurrentDbEventStore extends EventStore {
         result.position !== undefined
           ? Number(result.position.commit)
           : await this.positionOf(streamId, revision);
-      return { streamId, revision, position };
+      return { streamId, revision, position, alreadyStored: false };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = error.actualState === NO_STREAM ? 'no_stream' : Number(error.actualState);

@@ -101,7 +101,10 @@ export async function appendAfterHead(
   checkExpectedRevision(streamId, expected, currentRevision);
   if (events.length === 0) {
     const position = last ? toSafeNumber(last.position) : START;
-    return { result: { streamId, revision: currentRevision ?? START, position }, head: lastPosition };
+    return {
+      result: { streamId, revision: currentRevision ?? START, position, alreadyStored: false },
+      head: lastPosition,
+    };
   }
 
   const baseRevision = currentRevision ?? START;
@@ -114,7 +117,10 @@ export async function appendAfterHead(
     EVENT_STORE_NOTIFY_CHANNEL,
   ]);
   const head = lastPosition + events.length;
-  return { result: { streamId, revision: baseRevision + events.length, position: head }, head };
+  return {
+    result: { streamId, revision: baseRevision + events.length, position: head, alreadyStored: false },
+    head,
+  };
 }
 
 /**

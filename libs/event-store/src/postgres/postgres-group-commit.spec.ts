@@ -113,8 +113,8 @@ describe('PostgresEventStore group commit', () => {
     expect(value(4)?.revision).toBe(3);
     expect(rejected(6)).toBeInstanceOf(DuplicateEventIdError);
     expect(rejected(6)).toMatchObject({ existingStreamId: `${prefix}t` });
-    expect(value(7)).toEqual(value(5));
-    expect(value(8)).toEqual(earlierResult);
+    expect(value(7)).toEqual({ ...value(5), alreadyStored: true });
+    expect(value(8)).toEqual({ ...earlierResult, alreadyStored: true });
     expect(rejected(9)).toMatchObject({ code: '22P05' }); // jsonb refuses \u0000
     expect(rejected(10)).toMatchObject({ expected: 'no_stream', actual: 3 });
     const failed = new Set([2, 6, 9, 10]);
@@ -191,7 +191,12 @@ describe('PostgresEventStore group commit', () => {
     expect(await store.readAll({ after: before })).toEqual([]);
 
     const retry = await store.append(`${prefix}a`, calls[0]!.events, 'no_stream');
-    expect(retry).toEqual({ streamId: `${prefix}a`, revision: 0, position: before + 1 });
+    expect(retry).toEqual({
+      streamId: `${prefix}a`,
+      revision: 0,
+      position: before + 1,
+      alreadyStored: false,
+    });
   });
 
   it('answers a caller only after COMMIT returned, when other sessions can read the events', async () => {

@@ -73,7 +73,12 @@ export function describeEventStoreContract(
           events.map((e, index) => [e.eventId, index, e.type, e.data, e.metadata, streamId]),
         );
         expectStrictlyIncreasing(stored.map((e) => e.position));
-        expect(result).toEqual({ streamId, revision: 2, position: stored[2]?.position });
+        expect(result).toEqual({
+          streamId,
+          revision: 2,
+          position: stored[2]?.position,
+          alreadyStored: false,
+        });
         expect(stored[0]?.recordedAt).toBeInstanceOf(Date);
       });
 
@@ -157,7 +162,8 @@ export function describeEventStoreContract(
         const first = await store.append(streamId, events, 'no_stream');
         const again = await store.append(streamId, events, 'no_stream');
 
-        expect(again).toEqual(first);
+        expect(first.alreadyStored).toBe(false);
+        expect(again).toEqual({ ...first, alreadyStored: true });
         expect((await store.readStream(streamId)).map((e) => e.eventId)).toEqual(
           events.map((e) => e.eventId),
         );
@@ -171,8 +177,8 @@ export function describeEventStoreContract(
         const original = await store.append(streamId, second, 0);
         await store.append(streamId, someEvents(1), 2);
 
-        expect(await store.append(streamId, second, 0)).toEqual(original);
-        expect(await store.append(streamId, second, 'any')).toEqual(original);
+        expect(await store.append(streamId, second, 0)).toEqual({ ...original, alreadyStored: true });
+        expect(await store.append(streamId, second, 'any')).toEqual({ ...original, alreadyStored: true });
         expect(await store.readStream(streamId)).toHaveLength(4);
       });
     });
