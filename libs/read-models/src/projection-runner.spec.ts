@@ -1,9 +1,9 @@
-import { EventStore, migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
+import { EventStore, migratePostgresEventStore, PostgresEventStore, StoredEvent } from '@tally/event-store';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
 import { createReadModelDataSource, runReadModelMigrations } from './data-source';
 import type { Projection, ProjectionLogger } from './projection';
-import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
+import { ProjectionRunner, ProjectionRunnerOptions, ProjectionStatus } from './projection-runner';
 import { AuditTrailProjection } from './projections/audit-trail.projection';
 import { ResultsProjection } from './projections/results.projection';
 import { ResultsQueries } from './queries/results.queries';
@@ -43,6 +43,37 @@ const projections = (): Projection[] => [new ResultsProjection(quiet), new Audit
 
 class ResultsProjectionV2 extends ResultsProjection {
   override readonly version = 2;
+}
+
+/** Throws on one event while `broken`, as a projection with a bug (or a column too narrow) would. */
+class FlakyProjection implements Projection {
+  readonly name = 'flaky';
+  readonly version = 1;
+  readonly tables: string[] = [];
+  broken = true;
+  poisonPosition = Number.POSITIVE_INFINITY;
+  attempts = 0;
+
+  async apply(events: StoredEvent[]): Promise<void> {
+    if (!events.some((e) => e.position === this.poisonPosition)) return;
+    this.attempts++;
+    if (this.broken) throw new Error(`value "2150000000" is out of range for type integer`);
+  }
+}
+
+/** Polls status() until the first projection's entry matches. */
+async function waitForStatus(
+  runner: ProjectionRunner,
+  predicate: (status: ProjectionStatus) => boolean,
+  timeoutMs = 15_000,
+): Promise<ProjectionStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [status] = await runner.status();
+    if (predicate(status)) return status;
+    if (Date.now() > deadline) throw new Error(`status never matched; last: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('ProjectionRunner over the postgres event store', () => {
@@ -192,6 +223,56 @@ describe('ProjectionRunner over the postgres event store', () => {
       `SELECT version, position FROM projection_checkpoints WHERE name = 'results'`,
     );
     expect(checkpoint).toEqual({ version: 2, position: String(head) });
+  });
+
+  it('reports a projection whose batch keeps failing as failing, with the error, and recovers once it applies', async () => {
+    const errors: string[] = [];
+    const collecting: ProjectionLogger = { ...quiet, error: (m) => errors.push(m) };
+    const flaky = new FlakyProjection();
+    const r = runner(ds, [flaky], { ...fast, errorRetryMs: 50, logger: collecting });
+    await r.start();
+    const before = await store.headPosition();
+    expect(await r.waitForPosition(before, 15_000)).toBe(true);
+    expect((await r.status())[0]).toMatchObject({ state: 'active', lastError: null, failingSince: null });
+
+    const startedAt = Date.now();
+    flaky.poisonPosition = await append(
+      facts.tallySubmitted(
+        E,
+        place('dong-da-0001', 'dong-da', 'hdnd', 'hd-02'),
+        counts(1200, 1100, 1080, 20, { 'hd-02-1': 600, 'hd-02-2': 480 }),
+      ),
+    );
+    const failing = await waitForStatus(r, (s) => s.state === 'failing' && flaky.attempts >= 3);
+    expect(failing).toMatchObject({
+      name: 'flaky',
+      state: 'failing',
+      lastError: 'value "2150000000" is out of range for type integer',
+      position: before,
+      lag: flaky.poisonPosition - before,
+    });
+    // The message only: no stack in a status that /health shows.
+    expect(failing.lastError).not.toContain('\n');
+    const since = Date.parse(failing.failingSince!);
+    expect(new Date(since).toISOString()).toBe(failing.failingSince);
+    expect(since).toBeGreaterThanOrEqual(startedAt - 5);
+    expect(since).toBeLessThanOrEqual(Date.now());
+    // Still retrying, and the failure keeps the time it began.
+    const attempts = flaky.attempts;
+    const later = await waitForStatus(r, () => flaky.attempts > attempts);
+    expect(later).toMatchObject({ state: 'failing', failingSince: failing.failingSince });
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+
+    flaky.broken = false;
+    expect(await r.waitForPosition(flaky.poisonPosition, 15_000)).toBe(true);
+    const recovered = await waitForStatus(r, (s) => s.state !== 'failing');
+    expect(recovered).toMatchObject({
+      state: 'active',
+      lastError: null,
+      failingSince: null,
+      position: flaky.poisonPosition,
+      lag: 0,
+    });
   });
 
   it('replays into a fresh database to the same rows as the live ones', async () => {

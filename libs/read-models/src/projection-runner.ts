@@ -33,8 +33,15 @@ export interface ProjectionStatus {
   headPosition: number;
   /** Positions between the head and the checkpoint (events of other streams count too). */
   lag: number;
-  /** What this process does for the projection; another process may be the active one. */
+  /**
+   * What this process does for the projection; another process may be the active one. `failing`: it keeps failing
+   * (a batch that does not apply, or the database is unreachable) and is retrying with a pause in between.
+   */
   state: WorkerState;
+  /** While `failing`: the last error's message (no stack); null otherwise. */
+  lastError: string | null;
+  /** While `failing`: when the failures began, ISO 8601; null otherwise. */
+  failingSince: string | null;
 }
 
 /**
@@ -102,6 +109,7 @@ export class ProjectionRunner {
     const [head, checkpoints] = await Promise.all([this.eventStore.headPosition(), this.readCheckpoints()]);
     return this.workers.map((worker) => {
       const { name, version } = worker.projection;
+      const failure = worker.failure;
       const position = this.positionOf(checkpoints, name, version);
       return {
         name,
@@ -110,6 +118,8 @@ export class ProjectionRunner {
         headPosition: head,
         lag: Math.max(0, head - position),
         state: worker.state,
+        lastError: failure?.message ?? null,
+        failingSince: failure?.since.toISOString() ?? null,
       };
     });
   }

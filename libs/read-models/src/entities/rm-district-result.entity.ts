@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintToNumber } from './bigint.transformer';
 
 /** Running totals of the reported sheets of one district in one contest. */
 @Entity({ name: 'rm_district_results' })
@@ -12,22 +13,22 @@ export class RmDistrictResultEntity {
   @PrimaryColumn({ name: 'contest_id', type: 'text' })
   contestId!: string;
 
-  @Column({ name: 'polling_areas_reported', type: 'integer' })
+  @Column({ name: 'polling_areas_reported', type: 'bigint', transformer: bigintToNumber })
   pollingAreasReported!: number;
 
-  @Column({ name: 'polling_areas_expected', type: 'integer' })
+  @Column({ name: 'polling_areas_expected', type: 'bigint', transformer: bigintToNumber })
   pollingAreasExpected!: number;
 
-  @Column({ name: 'registered_voters', type: 'integer' })
+  @Column({ name: 'registered_voters', type: 'bigint', transformer: bigintToNumber })
   registeredVoters!: number;
 
-  @Column({ name: 'voters_voted', type: 'integer' })
+  @Column({ name: 'voters_voted', type: 'bigint', transformer: bigintToNumber })
   votersVoted!: number;
 
-  @Column({ name: 'valid_ballots', type: 'integer' })
+  @Column({ name: 'valid_ballots', type: 'bigint', transformer: bigintToNumber })
   validBallots!: number;
 
-  @Column({ name: 'invalid_ballots', type: 'integer' })
+  @Column({ name: 'invalid_ballots', type: 'bigint', transformer: bigintToNumber })
   invalidBallots!: number;
 
   /** candidateId → votes, for every candidate of every unit that has polling areas in this district. */

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintToNumber } from './bigint.transformer';
 
 export interface UnitCandidateRow {
   candidateId: string;
@@ -25,27 +26,27 @@ export class RmUnitResultEntity {
   @Column({ type: 'integer' })
   seats!: number;
 
-  @Column({ name: 'polling_areas_reported', type: 'integer' })
+  @Column({ name: 'polling_areas_reported', type: 'bigint', transformer: bigintToNumber })
   pollingAreasReported!: number;
 
-  @Column({ name: 'polling_areas_expected', type: 'integer' })
+  @Column({ name: 'polling_areas_expected', type: 'bigint', transformer: bigintToNumber })
   pollingAreasExpected!: number;
 
   /** From the definition: the whole unit's voter list, whether or not its sheets are in. */
-  @Column({ name: 'expected_registered_voters', type: 'integer' })
+  @Column({ name: 'expected_registered_voters', type: 'bigint', transformer: bigintToNumber })
   expectedRegisteredVoters!: number;
 
   /** From the reported sheets. */
-  @Column({ name: 'registered_voters', type: 'integer' })
+  @Column({ name: 'registered_voters', type: 'bigint', transformer: bigintToNumber })
   registeredVoters!: number;
 
-  @Column({ name: 'voters_voted', type: 'integer' })
+  @Column({ name: 'voters_voted', type: 'bigint', transformer: bigintToNumber })
   votersVoted!: number;
 
-  @Column({ name: 'valid_ballots', type: 'integer' })
+  @Column({ name: 'valid_ballots', type: 'bigint', transformer: bigintToNumber })
   validBallots!: number;
 
-  @Column({ name: 'invalid_ballots', type: 'integer' })
+  @Column({ name: 'invalid_ballots', type: 'bigint', transformer: bigintToNumber })
   invalidBallots!: number;
 
   @Column({ type: 'jsonb' })

@@ -133,18 +133,28 @@ export class ResultsBatch {
     this.dirtySheets.add(key);
   }
 
-  /** The row, marked to be written back (callers only ask in order to change it). */
-  district(electionId: string, districtId: string, contestId: string): RmDistrictResultEntity | undefined {
+  /** The row, marked to be written back unless `readOnly` (callers otherwise only ask in order to change it). */
+  district(
+    electionId: string,
+    districtId: string,
+    contestId: string,
+    readOnly = false,
+  ): RmDistrictResultEntity | undefined {
     const key = districtKey(electionId, districtId, contestId);
     const row = this.districts.get(key);
-    if (row) this.dirtyDistricts.add(key);
+    if (row && !readOnly) this.dirtyDistricts.add(key);
     return row;
   }
 
-  unit(electionId: string, contestId: string, unitId: string): RmUnitResultEntity | undefined {
+  unit(
+    electionId: string,
+    contestId: string,
+    unitId: string,
+    readOnly = false,
+  ): RmUnitResultEntity | undefined {
     const key = unitKey(electionId, contestId, unitId);
     const row = this.units.get(key);
-    if (row) this.dirtyUnits.add(key);
+    if (row && !readOnly) this.dirtyUnits.add(key);
     return row;
   }
 
@@ -232,13 +242,14 @@ const ELECTION_COLUMNS = {
   revision: 'integer',
   position: 'bigint',
 };
+/** Summed counts are bigint: 300 sheets of 9,000,000 voters already pass 2^31. */
 const TOTAL_COLUMNS = {
-  polling_areas_reported: 'integer',
-  polling_areas_expected: 'integer',
-  registered_voters: 'integer',
-  voters_voted: 'integer',
-  valid_ballots: 'integer',
-  invalid_ballots: 'integer',
+  polling_areas_reported: 'bigint',
+  polling_areas_expected: 'bigint',
+  registered_voters: 'bigint',
+  voters_voted: 'bigint',
+  valid_ballots: 'bigint',
+  invalid_ballots: 'bigint',
 };
 const DISTRICT_COLUMNS = {
   election_id: 'text',
@@ -254,7 +265,7 @@ const UNIT_COLUMNS = {
   name: 'text',
   seats: 'integer',
   ...TOTAL_COLUMNS,
-  expected_registered_voters: 'integer',
+  expected_registered_voters: 'bigint',
   candidates: 'jsonb',
 };
 const SHEET_COLUMNS = {

@@ -3,11 +3,14 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
 import { createReadModelDataSource, runReadModelMigrations } from '../data-source';
 import type { ProjectionLogger } from '../projection';
+import { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
+import { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { ResultsQueries } from '../queries/results.queries';
 import {
   counts,
   dumpReadModels,
   facts,
+  generatedElection,
   MemoryLog,
   SheetPlace,
   smallElection,
@@ -95,47 +98,61 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     log.add(facts.electionDefined(smallElection(E)));
     await apply(log.events);
 
-    const districts = await ds.query(
-      `SELECT district_id, contest_id, polling_areas_reported, polling_areas_expected, candidate_votes
-       FROM rm_district_results ORDER BY district_id, contest_id`,
-    );
-    expect(districts).toEqual([
+    // Through the entities: their bigint transformer hands the totals back as numbers.
+    const districts = await ds
+      .getRepository(RmDistrictResultEntity)
+      .find({ order: { districtId: 'ASC', contestId: 'ASC' } });
+    expect(
+      districts.map(
+        ({ districtId, contestId, pollingAreasReported, pollingAreasExpected, candidateVotes }) => ({
+          districtId,
+          contestId,
+          pollingAreasReported,
+          pollingAreasExpected,
+          candidateVotes,
+        }),
+      ),
+    ).toEqual([
       {
-        district_id: 'ba-dinh',
-        contest_id: 'hdnd',
-        polling_areas_reported: 0,
-        polling_areas_expected: 2,
-        candidate_votes: { 'hd-01-1': 0, 'hd-01-2': 0 },
+        districtId: 'ba-dinh',
+        contestId: 'hdnd',
+        pollingAreasReported: 0,
+        pollingAreasExpected: 2,
+        candidateVotes: { 'hd-01-1': 0, 'hd-01-2': 0 },
       },
       {
-        district_id: 'ba-dinh',
-        contest_id: 'na',
-        polling_areas_reported: 0,
-        polling_areas_expected: 2,
-        candidate_votes: { 'na-01-1': 0, 'na-01-2': 0, 'na-01-3': 0 },
+        districtId: 'ba-dinh',
+        contestId: 'na',
+        pollingAreasReported: 0,
+        pollingAreasExpected: 2,
+        candidateVotes: { 'na-01-1': 0, 'na-01-2': 0, 'na-01-3': 0 },
       },
       {
-        district_id: 'dong-da',
-        contest_id: 'hdnd',
-        polling_areas_reported: 0,
-        polling_areas_expected: 1,
-        candidate_votes: { 'hd-02-1': 0, 'hd-02-2': 0 },
+        districtId: 'dong-da',
+        contestId: 'hdnd',
+        pollingAreasReported: 0,
+        pollingAreasExpected: 1,
+        candidateVotes: { 'hd-02-1': 0, 'hd-02-2': 0 },
       },
       {
-        district_id: 'dong-da',
-        contest_id: 'na',
-        polling_areas_reported: 0,
-        polling_areas_expected: 1,
-        candidate_votes: { 'na-01-1': 0, 'na-01-2': 0, 'na-01-3': 0 },
+        districtId: 'dong-da',
+        contestId: 'na',
+        pollingAreasReported: 0,
+        pollingAreasExpected: 1,
+        candidateVotes: { 'na-01-1': 0, 'na-01-2': 0, 'na-01-3': 0 },
       },
     ]);
-    const units = await ds.query(
-      `SELECT unit_id, polling_areas_expected, expected_registered_voters FROM rm_unit_results ORDER BY unit_id`,
-    );
-    expect(units).toEqual([
-      { unit_id: 'hd-01', polling_areas_expected: 2, expected_registered_voters: 1800 },
-      { unit_id: 'hd-02', polling_areas_expected: 1, expected_registered_voters: 1200 },
-      { unit_id: 'na-01', polling_areas_expected: 3, expected_registered_voters: 3000 },
+    const units = await ds.getRepository(RmUnitResultEntity).find({ order: { unitId: 'ASC' } });
+    expect(
+      units.map(({ unitId, pollingAreasExpected, expectedRegisteredVoters }) => ({
+        unitId,
+        pollingAreasExpected,
+        expectedRegisteredVoters,
+      })),
+    ).toEqual([
+      { unitId: 'hd-01', pollingAreasExpected: 2, expectedRegisteredVoters: 1800 },
+      { unitId: 'hd-02', pollingAreasExpected: 1, expectedRegisteredVoters: 1200 },
+      { unitId: 'na-01', pollingAreasExpected: 3, expectedRegisteredVoters: 3000 },
     ]);
   });
 
@@ -217,17 +234,16 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     await apply(log.events.slice(0, 4));
     await apply(log.events.slice(4));
 
-    const [row] = await ds.query(
-      `SELECT * FROM rm_district_results WHERE election_id = $1 AND district_id = 'ba-dinh' AND contest_id = 'na'`,
-      [E],
-    );
+    const row = await ds
+      .getRepository(RmDistrictResultEntity)
+      .findOneByOrFail({ electionId: E, districtId: 'ba-dinh', contestId: 'na' });
     expect(row).toMatchObject({
-      polling_areas_reported: 2,
-      registered_voters: 1800,
-      voters_voted: 1600,
-      valid_ballots: 870 + 690,
-      invalid_ballots: 30 + 10,
-      candidate_votes: { 'na-01-1': 1050, 'na-01-2': 1050, 'na-01-3': 500 },
+      pollingAreasReported: 2,
+      registeredVoters: 1800,
+      votersVoted: 1600,
+      validBallots: 870 + 690,
+      invalidBallots: 30 + 10,
+      candidateVotes: { 'na-01-1': 1050, 'na-01-2': 1050, 'na-01-3': 500 },
     });
     const [sheet] = await ds.query(`SELECT * FROM rm_tally_sheets WHERE polling_area_id = 'ba-dinh-0001'`);
     expect(sheet).toMatchObject({
@@ -237,10 +253,10 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       counts: corrected,
       last_position: '4',
     });
-    const [unit] = await ds.query(
-      `SELECT valid_ballots, candidates FROM rm_unit_results WHERE unit_id = 'na-01'`,
-    );
-    expect(unit.valid_ballots).toBe(870 + 690 + 1080);
+    const unit = await ds
+      .getRepository(RmUnitResultEntity)
+      .findOneByOrFail({ electionId: E, unitId: 'na-01' });
+    expect(unit.validBallots).toBe(870 + 690 + 1080);
     expect(unit.candidates.map((c: { votes: number }) => c.votes)).toEqual([1950, 1350, 1150]);
   });
 
@@ -354,6 +370,140 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     expect(sheets).toEqual([]);
     const [{ count }] = await ds.query('SELECT count(*)::int AS count FROM rm_elections');
     expect(count).toBe(1);
+  });
+
+  it('sums totals past 2^31 exactly (300 sheets of 9,000,000 voters in one district and unit), as numbers', async () => {
+    const BIG = 'hn-big';
+    const AREAS = 300;
+    const generated = generatedElection(BIG, 1, AREAS);
+    const definition = {
+      ...generated,
+      pollingAreas: generated.pollingAreas.map((a) => ({ ...a, registeredVoters: 9_000_000 })),
+    };
+    const sheet = counts(9_000_000, 8_000_000, 7_900_000, 100_000, {
+      'na-d1-1': 7_500_000,
+      'na-d1-2': 400_000,
+    });
+    const places = definition.pollingAreas.map((a): SheetPlace => ({
+      pollingAreaId: a.pollingAreaId,
+      contestId: 'na',
+      districtId: 'd1',
+      unitId: 'na-d1',
+    }));
+    const log = new MemoryLog();
+    log.add(facts.electionDefined(definition));
+    for (const p of places) log.add(facts.tallySubmitted(BIG, p, sheet));
+    // A correction subtracts from the big totals too.
+    const fixed = counts(9_000_000, 8_000_000, 7_800_000, 200_000, {
+      'na-d1-1': 7_400_000,
+      'na-d1-2': 400_000,
+    });
+    log.add(
+      facts.tallyCorrected(BIG, places[0], fixed, sheet, 'Recount', ['validBallots', 'invalidBallots']),
+    );
+    // Several batches, so totals are read back from bigint columns between them.
+    for (let i = 0; i < log.events.length; i += 100) await apply(log.events.slice(i, i + 100));
+
+    const expected = {
+      pollingAreasReported: AREAS,
+      pollingAreasExpected: AREAS,
+      registeredVoters: 2_700_000_000,
+      votersVoted: 2_400_000_000,
+      validBallots: 2_370_000_000 - 100_000,
+      invalidBallots: 30_000_000 + 100_000,
+    };
+    const votes = { first: 2_250_000_000 - 100_000, second: 120_000_000 };
+    expect(expected.registeredVoters).toBeGreaterThan(2 ** 31);
+    expect(votes.first).toBeGreaterThan(2 ** 31);
+    expect(warnings).toEqual([]);
+
+    const queries = new ResultsQueries(ds);
+    // A JSON round trip, as the api sends it: a string would not survive toEqual against numbers.
+    const district = JSON.parse(JSON.stringify(await queries.districtResult(BIG, 'd1')));
+    expect(district.contests).toEqual([
+      {
+        contestId: 'na',
+        name: 'Quốc hội',
+        ...expected,
+        turnout: 0.8889,
+        candidates: [
+          {
+            candidateId: 'na-d1-1',
+            unitId: 'na-d1',
+            name: 'First',
+            votes: votes.first,
+            share: 0.9494,
+            elected: true,
+          },
+          {
+            candidateId: 'na-d1-2',
+            unitId: 'na-d1',
+            name: 'Second',
+            votes: votes.second,
+            share: 0.0506,
+            elected: false,
+          },
+        ],
+      },
+    ]);
+
+    const city = JSON.parse(JSON.stringify(await queries.cityResults(BIG)));
+    const { units, ...contest } = city.contests[0];
+    expect(contest).toEqual({
+      contestId: 'na',
+      name: 'Quốc hội',
+      ...expected,
+      turnout: 0.8889,
+      complete: true,
+    });
+    expect(units).toEqual([
+      {
+        unitId: 'na-d1',
+        name: 'Unit d1',
+        seats: 1,
+        ...expected,
+        turnout: 0.8889,
+        expectedRegisteredVoters: 2_700_000_000,
+        provisional: false,
+        status: 'seats_filled',
+        unresolvedTie: false,
+        candidates: [
+          { candidateId: 'na-d1-1', name: 'First', votes: votes.first, share: 0.9494, elected: true },
+          { candidateId: 'na-d1-2', name: 'Second', votes: votes.second, share: 0.0506, elected: false },
+        ],
+      },
+    ]);
+
+    const row = await ds
+      .getRepository(RmDistrictResultEntity)
+      .findOneByOrFail({ electionId: BIG, districtId: 'd1', contestId: 'na' });
+    expect(row).toMatchObject({
+      ...expected,
+      candidateVotes: { 'na-d1-1': votes.first, 'na-d1-2': votes.second },
+    });
+    const unit = await ds
+      .getRepository(RmUnitResultEntity)
+      .findOneByOrFail({ electionId: BIG, unitId: 'na-d1' });
+    expect(unit).toMatchObject({ ...expected, expectedRegisteredVoters: 2_700_000_000 });
+    expect(unit.candidates.map((c) => c.votes)).toEqual([votes.first, votes.second]);
+  });
+
+  it('skips, without throwing, a sheet that would push a total past 2^53', async () => {
+    const log = electionNight();
+    const huge = Number.MAX_SAFE_INTEGER - 1000;
+    const hd = (id: string): SheetPlace => ({ ...BD1_HD, pollingAreaId: id });
+    const sheet = counts(huge, 900, 880, 20, { 'hd-01-1': 600, 'hd-01-2': 280 });
+    log.add(facts.tallySubmitted(E, hd('ba-dinh-0001'), sheet));
+    log.add(facts.tallySubmitted(E, hd('ba-dinh-0002'), sheet));
+    await expect(apply(log.events)).resolves.toBeUndefined();
+    expect(warnings.filter((w) => w.includes('MAX_SAFE_INTEGER'))).toHaveLength(1);
+    const city = await new ResultsQueries(ds).cityResults(E);
+    expect(city!.contests.find((c) => c.contestId === 'na')).toMatchObject({ registeredVoters: 3000 });
+    expect(city!.contests.find((c) => c.contestId === 'hdnd')).toMatchObject({
+      pollingAreasReported: 1,
+      registeredVoters: huge,
+      validBallots: 880,
+    });
   });
 
   it('returns null for an unknown election or district', async () => {

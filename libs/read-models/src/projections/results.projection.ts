@@ -2,9 +2,15 @@ import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
 import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TallyCounts } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
+import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import { asCounts, asDefinition, asPlacement } from './fact-shapes';
 import { initialResultRows } from './election-layout';
 import { ResultsBatch, sheetKey } from './results-batch';
+
+type TotalsRow = Pick<
+  RmDistrictResultEntity,
+  'registeredVoters' | 'votersVoted' | 'validBallots' | 'invalidBallots'
+>;
 
 /**
  * Elections, current tally sheets, and running totals per district × contest and per electoral unit.
@@ -42,6 +48,10 @@ export class ResultsProjection implements Projection {
     } catch (error) {
       return this.skip(event, `definition cannot be laid out: ${(error as Error).message}`);
     }
+    // A bigint column takes no fraction and nothing past 2^63; a JS number is exact only up to 2^53.
+    if (!rows.units.every((u) => Number.isSafeInteger(u.expectedRegisteredVoters))) {
+      return this.skip(event, 'registered voters of a unit are not an exact integer');
+    }
     batch.putElection(
       {
         electionId: definition.electionId,
@@ -69,6 +79,11 @@ export class ResultsProjection implements Projection {
     const current = batch.sheets.get(key);
     if (current && current.revision >= event.revision) return;
 
+    // Totals are bigint columns and JS numbers: a sum past 2^53 would lose precision (the api's caps keep real
+    // elections below 2^38). Skipping such a fact keeps the projection running instead of storing wrong numbers.
+    if (!this.staysExact(batch, placement, counts)) {
+      return this.skip(event, 'totals would exceed Number.MAX_SAFE_INTEGER');
+    }
     if (current) this.rollUp(batch, current, current.counts, -1, event);
     this.rollUp(batch, placement, counts, +1, event);
     const corrected = event.type === 'TallyCorrected';
@@ -120,6 +135,35 @@ export class ResultsProjection implements Projection {
     } else {
       this.skip(event, `no unit row ${place.contestId}/${place.unitId}`);
     }
+  }
+
+  /** Whether adding `counts` to its district and unit rows keeps every total exact (subtracting only lowers them). */
+  private staysExact(
+    batch: ResultsBatch,
+    place: { electionId: string; districtId: string; contestId: string; unitId: string },
+    counts: TallyCounts,
+  ): boolean {
+    const fits = (total: number, add: number) => Number.isSafeInteger(total + add);
+    const totalsFit = (row: TotalsRow) =>
+      fits(row.registeredVoters, counts.registeredVoters) &&
+      fits(row.votersVoted, counts.votersVoted) &&
+      fits(row.validBallots, counts.validBallots) &&
+      fits(row.invalidBallots, counts.invalidBallots);
+    const district = batch.district(place.electionId, place.districtId, place.contestId, true);
+    if (district) {
+      if (!totalsFit(district)) return false;
+      for (const [candidateId, votes] of Object.entries(counts.candidateVotes)) {
+        if (!fits(district.candidateVotes[candidateId] ?? 0, votes)) return false;
+      }
+    }
+    const unit = batch.unit(place.electionId, place.contestId, place.unitId, true);
+    if (unit) {
+      if (!totalsFit(unit)) return false;
+      for (const candidate of unit.candidates) {
+        if (!fits(candidate.votes, counts.candidateVotes[candidate.candidateId] ?? 0)) return false;
+      }
+    }
+    return true;
   }
 
   private skip(event: StoredEvent, why: string): void {

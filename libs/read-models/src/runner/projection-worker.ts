@@ -14,14 +14,33 @@ export interface WorkerOptions {
   logger: ProjectionLogger;
 }
 
-export type WorkerState = 'idle' | 'standby' | 'active' | 'stopped';
+/** `failing`: this process leads the projection (or tries to) but the last attempt failed; it keeps retrying. */
+export type WorkerState = 'idle' | 'standby' | 'active' | 'failing' | 'stopped';
+
+/** Why the worker is failing; kept until it makes progress again. */
+export interface WorkerFailure {
+  /** The error's message, without the stack. */
+  message: string;
+  /** When the current run of failures began (not the latest one). */
+  since: Date;
+  /** A batch failed to apply: only a batch that applies clears it (re-subscribing proves nothing). */
+  inBatch: boolean;
+}
+
+/** Marks an error thrown while applying a batch, as opposed to locking, checkpointing or subscribing. */
+class BatchError extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
 
 /**
  * Runs one projection: wins its advisory lock (one active runner across processes), rebuilds on a version change,
  * then applies batches from its checkpoint, each batch and the checkpoint in one transaction.
  */
 export class ProjectionWorker {
-  state: WorkerState = 'idle';
+  private phase: Exclude<WorkerState, 'failing'> = 'idle';
+  private currentFailure: WorkerFailure | null = null;
   private subscription: EventSubscription | null = null;
   private loop: Promise<void> | null = null;
   private readonly lockKey: string;
@@ -34,6 +53,16 @@ export class ProjectionWorker {
     private readonly stop: StopSignal,
   ) {
     this.lockKey = `tally-ledger:projection:${projection.name}`;
+  }
+
+  get state(): WorkerState {
+    if (this.phase === 'stopped' || this.phase === 'standby') return this.phase;
+    return this.currentFailure ? 'failing' : this.phase;
+  }
+
+  /** Null unless the state is `failing`. */
+  get failure(): WorkerFailure | null {
+    return this.state === 'failing' ? this.currentFailure : null;
   }
 
   start(): void {
@@ -55,22 +84,44 @@ export class ProjectionWorker {
       try {
         lock = await this.tryLock();
         if (!lock) {
-          if (this.state !== 'standby')
+          if (this.phase !== 'standby')
             this.options.logger.log(`${this.tag} standby: another runner holds the lock`);
-          this.state = 'standby';
+          this.phase = 'standby';
+          // Another process leads: whatever failed here is not this process's to report any more.
+          this.currentFailure = null;
           await this.stop.sleep(this.options.standbyRetryMs);
           continue;
         }
-        this.state = 'active';
+        this.phase = 'active';
         await this.lead(lock);
-      } catch (error) {
-        this.options.logger.error(`${this.tag} failed, retrying: ${(error as Error).stack ?? String(error)}`);
+      } catch (thrown) {
+        const error = thrown instanceof BatchError ? thrown.original : thrown;
+        this.recordFailure(error, thrown instanceof BatchError);
+        this.options.logger.error(
+          `${this.tag} failed, retrying: ${(error as Error)?.stack ?? String(error)}`,
+        );
         await this.stop.sleep(this.options.errorRetryMs);
       } finally {
         if (lock) await this.unlock(lock);
       }
     }
-    this.state = 'stopped';
+    this.phase = 'stopped';
+  }
+
+  private recordFailure(error: unknown, inBatch: boolean): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.currentFailure = {
+      message,
+      since: this.currentFailure?.since ?? new Date(),
+      inBatch: inBatch || (this.currentFailure?.inBatch ?? false),
+    };
+  }
+
+  private clearFailure(afterBatch: boolean): void {
+    if (!this.currentFailure) return;
+    if (this.currentFailure.inBatch && !afterBatch) return;
+    this.options.logger.log(`${this.tag} recovered`);
+    this.currentFailure = null;
   }
 
   /** A session lock on a dedicated connection: it lasts as long as that connection, even if this process dies. */
@@ -108,6 +159,8 @@ export class ProjectionWorker {
       streamPrefixes: PROJECTED_STREAM_PREFIXES,
     });
     this.subscription = subscription;
+    // Locked, checkpointed and subscribed again: that clears a failure of those steps, not a failing batch.
+    this.clearFailure(false);
     // Noticing a dropped lock connection lets another process take over; the checkpoint guard keeps it safe anyway.
     let lockLost = false;
     const heartbeat = setInterval(() => {
@@ -124,7 +177,13 @@ export class ProjectionWorker {
         if (batch === null || this.stop.stopped || lockLost) break;
         // An empty batch means the subscription ended (store closed, or closed under us): resubscribe after a pause.
         if (batch.length === 0) throw new Error('the subscription ended');
-        const applied = await this.applyBatch(batch);
+        let applied: number;
+        try {
+          applied = await this.applyBatch(batch);
+        } catch (error) {
+          throw new BatchError(error);
+        }
+        this.clearFailure(true);
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
       }
       if (lockLost) throw new Error('lost the advisory lock connection');
