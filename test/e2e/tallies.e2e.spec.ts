@@ -288,3 +288,83 @@ describe('reading and correcting a sheet', () => {
     expect(history.body.events[0].counts.validBallots).toBe(1220);
   });
 });
+
+describe('retries racing each other', () => {
+  // Every sheet here is for tay-ho-0001 / hdnd-tp: a stream of its own in this file.
+  const councilSheet = (overrides: Record<string, unknown> = {}) => ({
+    ...naSheet({ pollingAreaId: 'tay-ho-0001', contestId: 'hdnd-tp', registeredVoters: 1000 }),
+    votersVoted: 900,
+    ballotsIssued: 900,
+    ballotsReceived: 900,
+    validBallots: 880,
+    invalidBallots: 20,
+    candidateVotes: { 'tp-02-1': 500, 'tp-02-2': 380 },
+    ...overrides,
+  });
+  const url = () => `/elections/${electionId}/tallies/tay-ho-0001/hdnd-tp`;
+
+  it('one submissionId sent 10 times at once with different bodies: one is stored, only its senders hear 201', async () => {
+    const submissionId = randomUUID();
+    const bodies = Array.from({ length: 10 }, (_, i) =>
+      councilSheet({ submissionId, candidateVotes: { 'tp-02-1': 400 + i, 'tp-02-2': 380 } }),
+    );
+    const answers = await Promise.all(
+      bodies.map((body) => call('POST', `/elections/${electionId}/tallies`, body)),
+    );
+    const stored = await call('GET', url());
+    expect(stored.status).toBe(200);
+    const winner = bodies.findIndex(
+      (b) => b.candidateVotes['tp-02-1'] === stored.body.counts.candidateVotes['tp-02-1'],
+    );
+    answers.forEach((answer, i) => {
+      if (i === winner) expect(answer.status).toBe(201);
+      else expect([i, answer.status, answer.body.code]).toEqual([i, 409, 'TALLY.SUBMISSION_ID_REUSED']);
+    });
+    const history = await call('GET', `${url()}/history`);
+    expect(history.body.events).toHaveLength(1);
+
+    const retries = await Promise.all(
+      Array.from({ length: 10 }, () => call('POST', `/elections/${electionId}/tallies`, bodies[winner])),
+    );
+    for (const retry of retries) {
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual({ ...answers[winner].body, replayed: true });
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+    }
+  });
+
+  it('one correctionId sent 10 times at once with different counts: one is stored, only its senders hear 201', async () => {
+    const correctionId = randomUUID();
+    const { submissionId: _s, pollingAreaId: _p, contestId: _c, ...counts } = councilSheet();
+    const bodies = Array.from({ length: 10 }, (_, i) => ({
+      ...counts,
+      candidateVotes: { 'tp-02-1': 300 + i, 'tp-02-2': 380 },
+      reason: 'Kiểm lại phiếu theo yêu cầu của Ban bầu cử',
+      correctionId,
+    }));
+    const etag = (await call('GET', url())).headers.etag as string;
+    const answers = await Promise.all(
+      bodies.map((body) => call('POST', `${url()}/corrections`, body, { 'if-match': etag })),
+    );
+    const stored = await call('GET', url());
+    const winner = bodies.findIndex(
+      (b) => b.candidateVotes['tp-02-1'] === stored.body.counts.candidateVotes['tp-02-1'],
+    );
+    answers.forEach((answer, i) => {
+      if (i === winner) expect([i, answer.status, answer.body.replayed]).toEqual([i, 201, false]);
+      else expect([i, answer.status, answer.body.code]).toEqual([i, 409, 'TALLY.CORRECTION_ID_REUSED']);
+    });
+
+    // A retry of the stored correction, sent with its original If-Match, gets the original answer.
+    const retry = await call('POST', `${url()}/corrections`, bodies[winner], { 'if-match': etag });
+    expect([retry.status, retry.body]).toEqual([201, { ...answers[winner].body, replayed: true }]);
+    const other = await call(
+      'POST',
+      `${url()}/corrections`,
+      { ...bodies[winner], candidateVotes: { 'tp-02-1': 200, 'tp-02-2': 380 } },
+      { 'if-match': stored.headers.etag as string },
+    );
+    expect([other.status, other.body.code]).toEqual([409, 'TALLY.CORRECTION_ID_REUSED']);
+    expect((await call('GET', `${url()}/history`)).body.events).toHaveLength(2);
+  });
+});

@@ -3,11 +3,7 @@ import { CorrectTally } from '@tally/domain';
 import { TallyWriteResult } from './tally-results';
 
 export class CorrectTallyCommand extends Command<TallyWriteResult> {
-  constructor(
-    readonly correction: Omit<CorrectTally, 'type'>,
-    /** Optional client retry key. */
-    readonly correctionId?: string,
-  ) {
+  constructor(readonly correction: Omit<CorrectTally, 'type'>) {
     super();
   }
 }

@@ -9,7 +9,12 @@ import {
   tallyId,
   tallyStreamId,
 } from '@tally/domain';
-import { EventStore, WrongExpectedRevisionError } from '@tally/event-store';
+import {
+  DuplicateEventIdError,
+  EventStore,
+  StoredEvent,
+  WrongExpectedRevisionError,
+} from '@tally/event-store';
 import { randomUUID } from 'node:crypto';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { loadStream, toAppend } from '../infrastructure/event-streams';
@@ -24,53 +29,70 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
     private readonly catalog: ElectionCatalog,
   ) {}
 
-  async execute({ correction, correctionId }: CorrectTallyCommand): Promise<TallyWriteResult> {
-    const { electionId, pollingAreaId, contestId, expectedRevision } = correction;
+  async execute({ correction }: CorrectTallyCommand): Promise<TallyWriteResult> {
+    const { electionId, pollingAreaId, contestId, expectedRevision, correctionId } = correction;
     const index = await this.catalog.find(electionId);
     const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
     const id = tallyId(electionId, pollingAreaId, contestId);
-    const stream = await loadStream<TallyEvent>(this.eventStore, streamId);
-
     const eventId = correctionId ? correctionEventId(electionId, correctionId) : randomUUID();
-    const earlier = stream.stored.find((event) => event.eventId === eventId);
-    if (earlier) {
-      const data = earlier.data as { anomalies?: [] };
-      return {
-        tallyId: id,
-        revision: earlier.revision,
-        position: earlier.position,
-        status: 'corrected',
-        anomalies: data.anomalies ?? [],
-        replayed: true,
-      };
-    }
 
-    const events = decideTally({ type: 'CorrectTally', ...correction }, foldTally(stream.events), index);
-    try {
-      const appended = await this.eventStore.append(
-        streamId,
-        toAppend(events, metadataFor(correction.context), [eventId]),
-        expectedRevision,
-      );
-      return {
-        tallyId: id,
-        revision: appended.revision,
-        position: appended.position,
-        status: 'corrected',
-        anomalies: events[0].data.anomalies,
-        replayed: false,
-      };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) {
-        throw new DomainError(
-          'stale',
-          TallyErrorCode.REVISION_MISMATCH,
-          `The sheet changed while this correction was made (now at revision ${String(error.actual)}); read it again`,
-          [],
-          { currentRevision: error.actual },
+    // Twice at most: a racing retry with the same correctionId is recognised by the store, then by decide.
+    for (let attempt = 1; ; attempt++) {
+      const stream = await loadStream<TallyEvent>(this.eventStore, streamId);
+      const events = decideTally({ type: 'CorrectTally', ...correction }, foldTally(stream.events), index);
+      if (events.length === 0)
+        return replayOf(
+          id,
+          stream.stored.find((event) => event.eventId === eventId),
         );
+      try {
+        const appended = await this.eventStore.append(
+          streamId,
+          toAppend(events, metadataFor(correction.context), [eventId]),
+          expectedRevision,
+        );
+        if (appended.alreadyStored && attempt < 2) continue;
+        return {
+          tallyId: id,
+          revision: appended.revision,
+          position: appended.position,
+          status: 'corrected',
+          anomalies: events[0].data.anomalies,
+          replayed: false,
+        };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) {
+          throw new DomainError(
+            'stale',
+            TallyErrorCode.REVISION_MISMATCH,
+            `The sheet changed while this correction was made (now at revision ${String(error.actual)}); read it again`,
+            [],
+            { currentRevision: error.actual },
+          );
+        }
+        if (error instanceof DuplicateEventIdError) {
+          throw new DomainError(
+            'conflict',
+            TallyErrorCode.CORRECTION_ID_REUSED,
+            `correctionId ${correctionId} was already used for a correction of another sheet`,
+          );
+        }
+        throw error;
       }
-      throw error;
     }
   }
+}
+
+/** The original answer to a correction that decide recognised as a retry. */
+function replayOf(tallyId: string, original: StoredEvent | undefined): TallyWriteResult {
+  if (!original) throw new Error('decide recognised a retry, but the stream holds no event with its id');
+  const data = original.data as { anomalies?: TallyWriteResult['anomalies'] };
+  return {
+    tallyId,
+    revision: original.revision,
+    position: original.position,
+    status: 'corrected',
+    anomalies: data.anomalies ?? [],
+    replayed: true,
+  };
 }

@@ -53,6 +53,8 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           toAppend(events, metadataFor(submission.context), [submissionEventId(electionId, submissionId)]),
           stream.expected,
         );
+        // The store knew these ids (a racing retry): its data may differ from ours, so decide again on what is stored.
+        if (appended.alreadyStored) continue;
         const [event] = events;
         return {
           tallyId: id,

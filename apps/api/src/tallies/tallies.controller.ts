@@ -91,18 +91,16 @@ export class TalliesController {
   ): Promise<TallyWriteResult> {
     const expectedRevision = expectedRevisionFrom(ifMatch);
     const result = await this.commandBus.execute(
-      new CorrectTallyCommand(
-        {
-          electionId: params.electionId,
-          pollingAreaId: params.pollingAreaId,
-          contestId: params.contestId,
-          expectedRevision,
-          reason: body.reason,
-          counts: normalizeCounts(body),
-          context,
-        },
-        body.correctionId,
-      ),
+      new CorrectTallyCommand({
+        electionId: params.electionId,
+        pollingAreaId: params.pollingAreaId,
+        contestId: params.contestId,
+        expectedRevision,
+        reason: body.reason,
+        counts: normalizeCounts(body),
+        correctionId: body.correctionId,
+        context,
+      }),
     );
     return answer(reply, result, params.electionId);
   }

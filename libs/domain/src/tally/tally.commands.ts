@@ -21,6 +21,8 @@ export interface CorrectTally {
   expectedRevision: number;
   reason: string;
   counts: TallyCounts;
+  /** Optional client retry key: the same id with the same counts and reason is a retry, with others a conflict. */
+  correctionId?: string;
   context: CommandContext;
 }
 

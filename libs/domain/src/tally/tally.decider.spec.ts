@@ -233,6 +233,44 @@ describe('tally decider: CorrectTally', () => {
   it('ELECTION.NOT_FOUND when the election is not defined (404)', () => {
     specWithoutElection.given([submitted]).when(correct()).thenThrows('ELECTION.NOT_FOUND', 'not_found');
   });
+  describe('with a correctionId (the client retry key)', () => {
+    const keyed: TallyCorrected = { ...corrected, data: { ...corrected.data, correctionId: 'fix-1' } };
+
+    it('stores the key with the correction', () => {
+      spec
+        .given([submitted])
+        .when(correct({ correctionId: 'fix-1' }))
+        .then([keyed]);
+    });
+
+    it('is idempotent: a retry with the same counts and reason appends nothing, even with its old If-Match', () => {
+      spec
+        .given([submitted, keyed])
+        .when(correct({ correctionId: 'fix-1', expectedRevision: 0 }))
+        .thenNothing();
+    });
+
+    it('TALLY.CORRECTION_ID_REUSED: the same key with other counts (409)', () => {
+      spec
+        .given([submitted, keyed])
+        .when(correct({ correctionId: 'fix-1', counts: validNaCounts() }))
+        .thenThrows('TALLY.CORRECTION_ID_REUSED', 'conflict');
+    });
+
+    it('TALLY.CORRECTION_ID_REUSED: the same key with another reason (409)', () => {
+      spec
+        .given([submitted, keyed])
+        .when(correct({ correctionId: 'fix-1', reason: 'A different explanation' }))
+        .thenThrows('TALLY.CORRECTION_ID_REUSED', 'conflict');
+    });
+
+    it('a new key is a new correction, checked against the current revision', () => {
+      spec
+        .given([submitted, keyed])
+        .when(correct({ correctionId: 'fix-2', expectedRevision: 0, counts: validNaCounts() }))
+        .thenThrows('TALLY.REVISION_MISMATCH', 'stale');
+    });
+  });
 });
 
 describe('foldTally', () => {
@@ -251,6 +289,7 @@ describe('foldTally', () => {
       anomalies: [],
       revision: 1,
       corrections: 1,
+      correctionsById: {},
       lastChangedAt: '2021-05-24T09:00:00.000Z',
     });
   });

@@ -14,6 +14,7 @@ export const TallyErrorCode = {
   REVISION_MISMATCH: 'TALLY.REVISION_MISMATCH',
   REASON_TOO_SHORT: 'TALLY.REASON_TOO_SHORT',
   CORRECTION_CHANGES_NOTHING: 'TALLY.CORRECTION_CHANGES_NOTHING',
+  CORRECTION_ID_REUSED: 'TALLY.CORRECTION_ID_REUSED',
 } as const;
 
 export const MIN_REASON_LENGTH = 10;
@@ -31,6 +32,8 @@ export interface RecordedTally {
   /** Stream revision of the latest event (0 after the submission): the sheet's ETag. */
   revision: number;
   corrections: number;
+  /** Corrections made with a client retry key, by that key, so a retry is recognised after the sheet moved on. */
+  correctionsById: Record<string, { counts: TallyCounts; reason: string; revision: number }>;
   lastChangedAt: string;
 }
 
@@ -52,6 +55,7 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         anomalies,
         revision: state.status === 'recorded' ? state.revision + 1 : 0,
         corrections: 0,
+        correctionsById: {},
         lastChangedAt: submittedAt,
       };
     }
@@ -69,6 +73,7 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
           anomalies,
           revision: 1,
           corrections: 1,
+          correctionsById: {},
           lastChangedAt: correctedAt,
         };
       }
@@ -78,6 +83,12 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         anomalies,
         revision: state.revision + 1,
         corrections: state.corrections + 1,
+        correctionsById: event.data.correctionId
+          ? {
+              ...state.correctionsById,
+              [event.data.correctionId]: { counts, reason: event.data.reason, revision: state.revision + 1 },
+            }
+          : state.correctionsById,
         lastChangedAt: correctedAt,
       };
     }
@@ -169,6 +180,19 @@ export function decideCorrectTally(
       { pollingAreaId: command.pollingAreaId, contestId: command.contestId },
     );
   }
+  // A retry carries the If-Match of its first try, so it is recognised before the revision is checked.
+  const earlier = command.correctionId ? state.correctionsById[command.correctionId] : undefined;
+  if (earlier) {
+    if (countsEqual(earlier.counts, command.counts) && earlier.reason === (command.reason ?? '').trim())
+      return [];
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.CORRECTION_ID_REUSED,
+      `correctionId ${command.correctionId} was already used for another correction (revision ${earlier.revision})`,
+      [],
+      { correctionId: command.correctionId, revision: earlier.revision },
+    );
+  }
   if (command.expectedRevision !== state.revision) {
     throw new DomainError(
       'stale',
@@ -211,6 +235,7 @@ export function decideCorrectTally(
         previousCounts: state.counts,
         changedFields,
         reason,
+        ...(command.correctionId ? { correctionId: command.correctionId } : {}),
         anomalies: check.anomalies,
         correctedAt: command.context.now,
       },

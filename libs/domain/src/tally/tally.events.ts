@@ -19,6 +19,8 @@ export interface TallyCorrected {
     /** Names of the count fields that changed, e.g. ["validBallots", "candidateVotes.na-02-1"]. */
     changedFields: string[];
     reason: string;
+    /** The client's retry key, when it gave one. */
+    correctionId?: string;
     anomalies: Anomaly[];
     correctedAt: string;
   };
