@@ -71,8 +71,12 @@ describe('district and city results', () => {
     expect(res.status).toBe(200);
     const na = res.body.contests.find((c: { contestId: string }) => c.contestId === 'na');
     expect(na).toMatchObject({ pollingAreasReported: 1, pollingAreasExpected: 2, votersVoted: 950 });
-    expect((await call('GET', `/elections/${electionId}/results/districts/hoan-kiem`)).status).toBe(404);
-    expect((await call('GET', `/elections/unknown-election/results/city`)).status).toBe(404);
+    const district = await call('GET', `/elections/${electionId}/results/districts/hoan-kiem`);
+    expect([district.status, district.body.code]).toEqual([404, 'RESULTS.NOT_FOUND']);
+    for (const path of ['results/city', 'results/districts', 'results/districts/ba-dinh', 'audit']) {
+      const res = await call('GET', `/elections/unknown-election/${path}`);
+      expect([path, res.status, res.body.code]).toEqual([path, 404, 'ELECTION.NOT_FOUND']);
+    }
   });
 
   it('city totals equal the sum of the districts, and units show provisional winners (Art. 78)', async () => {
@@ -167,6 +171,33 @@ describe('audit trail', () => {
       districtId: 'tay-ho',
     });
     expect(correction.summary).toEqual(expect.stringContaining('tay-ho-0001'));
+  });
+});
+
+describe('query strings', () => {
+  it('a minPosition beyond the log is refused at once, not after the wait', async () => {
+    const started = Date.now();
+    const res = await call('GET', `/elections/${electionId}/results/city?minPosition=999999`);
+    expect([res.status, res.body.code, res.body.errors[0].field]).toEqual([
+      400,
+      'REQUEST.POSITION_BEYOND_LOG',
+      'minPosition',
+    ]);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it.each([
+    'minPosition=0x10',
+    'minPosition=1e1',
+    'minPosition=',
+    'minPosition=%20',
+    'after=0x10',
+    'limit=1.5',
+    'limit=0',
+  ])('reads integers strictly: %s is 400', async (query) => {
+    const path = query.startsWith('minPosition') ? 'results/city' : 'audit';
+    const res = await call('GET', `/elections/${electionId}/${path}?${query}`);
+    expect([res.status, res.body.code]).toEqual([400, 'REQUEST.INVALID']);
   });
 });
 

@@ -225,7 +225,7 @@ describe('reading and correcting a sheet', () => {
     });
   });
 
-  it('a correction needs If-Match (428), a current one (412) and a reason (400), and obeys the rules (422)', async () => {
+  it('a correction needs If-Match (428), a current one (412), a reason (422) and obeys the rules (422)', async () => {
     const correction = {
       ...naSheet(),
       submissionId: undefined,
@@ -249,7 +249,11 @@ describe('reading and correcting a sheet', () => {
       { ...correction, reason: 'typo' },
       { 'if-match': '"0"' },
     );
-    expect([short.status, short.body.errors[0].field]).toEqual([400, 'reason']);
+    expect([short.status, short.body.code, short.body.violations[0].field]).toEqual([
+      422,
+      'TALLY.REASON_TOO_SHORT',
+      'reason',
+    ]);
     const broken = await call(
       'POST',
       `${url()}/corrections`,
@@ -265,6 +269,10 @@ describe('reading and correcting a sheet', () => {
     expect(ok.headers.etag).toBe('"1"');
     const again = await call('POST', `${url()}/corrections`, correction, { 'if-match': '"0"' });
     expect(again.status).toBe(412);
+    const weak = await call('POST', `${url()}/corrections`, correction, { 'if-match': 'W/"1"' });
+    expect([weak.status, weak.body.code]).toEqual([412, 'TALLY.REVISION_MISMATCH']);
+    const unreadable = await call('POST', `${url()}/corrections`, correction, { 'if-match': '*' });
+    expect([unreadable.status, unreadable.body.code]).toEqual([400, 'REQUEST.INVALID_IF_MATCH']);
 
     const current = await call('GET', url());
     expect(current.headers.etag).toBe('"1"');

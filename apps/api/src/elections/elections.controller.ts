@@ -45,7 +45,7 @@ export class ElectionsController {
 
   @Get(':electionId')
   @ApiOperation({ summary: 'The election definition as it was defined' })
-  @ApiOkResponse({ description: 'The definition' })
+  @ApiOkResponse({ type: DefineElectionDto, description: 'The definition, as defined' })
   @ApiProblems(404)
   async get(@Param() { electionId }: ElectionIdParam): Promise<ElectionDefinition> {
     return (await this.catalog.get(electionId)).definition;

@@ -1,18 +1,23 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@tally/event-store';
 import { ProjectionRunner } from '@tally/read-models';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { HealthDto } from './health.dto';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
 
-async function check(probe: () => Promise<unknown>): Promise<Check> {
+const logger = new Logger('health');
+
+/** Details stay in the log: a public health answer must not reveal hosts or credentials. */
+async function check(what: string, probe: () => Promise<unknown>): Promise<Check> {
   try {
     await probe();
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+    logger.error(`${what} is unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    return { status: 'down', error: 'unreachable' };
   }
 }
 
@@ -27,18 +32,19 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Event store, database and projection lag' })
-  @ApiOkResponse({ description: 'All up' })
+  @ApiOkResponse({ type: HealthDto, description: 'Up, or degraded when a projection keeps failing' })
   @ApiServiceUnavailableResponse({ description: 'The event store or the database is down' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [eventStore, database] = await Promise.all([
-      check(() => this.eventStore.ping()),
-      check(() => this.dataSource.query('SELECT 1')),
+      check('event store', () => this.eventStore.ping()),
+      check('database', () => this.dataSource.query('SELECT 1')),
     ]);
     const projections = database.status === 'up' ? await this.runner.status().catch(() => []) : [];
     const up = eventStore.status === 'up' && database.status === 'up';
+    const failing = projections.some((projection) => projection.state === 'failing');
     void reply.status(up ? 200 : 503);
     return {
-      status: up ? 'up' : 'down',
+      status: !up ? 'down' : failing ? 'degraded' : 'up',
       eventStore: { adapter: this.eventStore.name, ...eventStore },
       database,
       projections,

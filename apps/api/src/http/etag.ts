@@ -15,7 +15,16 @@ export function expectedRevisionFrom(ifMatch: string | undefined): number {
       'A correction must say which revision it corrects: send If-Match with the ETag of the sheet (GET it first)',
     );
   }
-  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(ifMatch);
+  if (/^\s*W\//.test(ifMatch)) {
+    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches. We only hand out strong ones.
+    throw new HttpProblem(
+      412,
+      'TALLY.REVISION_MISMATCH',
+      'The resource has changed',
+      'If-Match needs the strong ETag of the sheet, such as "3"; a weak ETag never matches',
+    );
+  }
+  const match = /^\s*"(\d{1,15})"\s*$/.exec(ifMatch);
   if (!match) {
     throw new HttpProblem(
       400,

@@ -18,6 +18,16 @@ const TITLE_OF_KIND: Record<DomainErrorKind, string> = {
   stale: 'The resource has changed',
 };
 
+/** Errors raised below the controllers (routing, body parsing) that reach the filter as HttpException. */
+const HTTP_PROBLEMS: Record<number, { title: string; code: string }> = {
+  400: { title: 'The request is malformed', code: 'REQUEST.INVALID' },
+  404: { title: 'Not found', code: 'ROUTE.NOT_FOUND' },
+  405: { title: 'Method not allowed', code: 'REQUEST.METHOD_NOT_ALLOWED' },
+  413: { title: 'The request body is too large', code: 'REQUEST.BODY_TOO_LARGE' },
+  415: { title: 'Unsupported media type: send application/json', code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' },
+  429: { title: 'Too many requests', code: 'REQUEST.RATE_LIMITED' },
+};
+
 interface Mapped {
   problem: { title: string; status: number; detail: string; code: string } & Record<string, unknown>;
   headers?: Record<string, string>;
@@ -98,16 +108,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) return this.mapHttpException(exception);
-    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+    const fastifyError = exception as { statusCode?: number; message?: string };
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-      return {
-        problem: {
-          title: 'Bad request',
-          status: fastifyError.statusCode,
-          detail: fastifyError.message ?? 'The request could not be read',
-          code: `REQUEST.${String(fastifyError.code ?? 'INVALID').replace(/^FST_ERR_/, '')}`,
-        },
-      };
+      const status = fastifyError.statusCode;
+      return this.mapHttpException(
+        new HttpException(fastifyError.message ?? 'The request could not be read', status),
+      );
     }
     return {
       problem: {
@@ -121,25 +127,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private mapHttpException(exception: HttpException): Mapped {
     const status = exception.getStatus();
-    const codes: Record<number, string> = {
-      400: 'REQUEST.INVALID',
-      404: 'ROUTE.NOT_FOUND',
-      405: 'REQUEST.METHOD_NOT_ALLOWED',
-      413: 'REQUEST.BODY_TOO_LARGE',
-      415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-      429: 'REQUEST.RATE_LIMITED',
-    };
     const response = exception.getResponse();
     const detail =
       typeof response === 'object' && response !== null && 'message' in response
         ? [(response as { message: unknown }).message].flat().join('; ')
         : exception.message;
+    const known = HTTP_PROBLEMS[status];
     return {
       problem: {
-        title: exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+        title: known?.title ?? (status >= 500 ? 'Internal error' : 'Request refused'),
         status,
         detail: status >= 500 ? 'The server failed to handle this request' : detail,
-        code: codes[status] ?? (status >= 500 ? 'INTERNAL' : `HTTP.${status}`),
+        code: known?.code ?? (status >= 500 ? 'INTERNAL' : `HTTP.${status}`),
+        // A body Fastify could not read (bad JSON, empty JSON body) is one bad field: the body itself.
+        ...(status === 400 ? { errors: [{ field: 'body', message: detail }] } : {}),
       },
     };
   }

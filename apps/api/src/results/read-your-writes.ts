@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EventStore } from '@tally/event-store';
 import { AppConfig } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
 import { HttpProblem } from '../http/problem';
@@ -9,11 +10,28 @@ import { APP_CONFIG } from '../infrastructure/runtime';
 export class ReadYourWrites {
   constructor(
     private readonly runner: ProjectionRunner,
+    private readonly eventStore: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async waitFor(minPosition: number | undefined): Promise<void> {
     if (minPosition === undefined) return;
+    if (await this.runner.waitForPosition(minPosition, 0)) return;
+    // Waiting for a position the log has not reached would only hold the request until the timeout.
+    const head = await this.eventStore.headPosition();
+    if (minPosition > head) {
+      throw new HttpProblem(
+        400,
+        'REQUEST.POSITION_BEYOND_LOG',
+        'The request is malformed',
+        `minPosition ${minPosition} is beyond the last position of the log (${head})`,
+        {
+          errors: [
+            { field: 'minPosition', message: `must be at most ${head}, the last position of the log` },
+          ],
+        },
+      );
+    }
     const reached = await this.runner.waitForPosition(minPosition, this.config.READ_WAIT_TIMEOUT_MS);
     if (!reached) {
       throw new HttpProblem(

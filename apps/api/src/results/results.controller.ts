@@ -1,28 +1,20 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@tally/domain';
 import { ResultsQueries } from '@tally/read-models';
+import { ElectionCatalog } from '../elections/election-catalog';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { DistrictParams, ElectionIdParam } from '../http/route-params';
+import { CityResultsDto, DistrictResultsDto, SingleDistrictResultDto } from './results.dto';
 import { ReadYourWrites } from './read-your-writes';
 import { MinPositionQuery } from './results.query-params';
-
-function found<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) {
-    throw new DomainError(
-      'not_found',
-      'RESULTS.NOT_FOUND',
-      `${what} has no results (unknown, or not projected yet)`,
-    );
-  }
-  return value;
-}
+import { projected } from './projected';
 
 @ApiTags('results')
 @Controller('elections/:electionId/results')
 export class ResultsController {
   constructor(
     private readonly queries: ResultsQueries,
+    private readonly catalog: ElectionCatalog,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
@@ -30,26 +22,30 @@ export class ResultsController {
   @ApiOperation({
     summary: 'Per district and contest: reporting progress, turnout, ballots and votes per candidate',
   })
-  @ApiOkResponse({ description: 'District results with the global `position` they reflect' })
+  @ApiOkResponse({
+    type: DistrictResultsDto,
+    description: 'District results with the global `position` they reflect',
+  })
   @ApiProblems(400, 404, 503)
   async districts(@Param() { electionId }: ElectionIdParam, @Query() { minPosition }: MinPositionQuery) {
     await this.readYourWrites.waitFor(minPosition);
-    return found(await this.queries.districtResults(electionId), `Election ${electionId}`);
+    return projected(this.catalog, electionId, await this.queries.districtResults(electionId));
   }
 
   @Get('districts/:districtId')
   @ApiOperation({ summary: 'One district, per contest' })
-  @ApiOkResponse({ description: 'The district results with the `position` they reflect' })
+  @ApiOkResponse({
+    type: SingleDistrictResultDto,
+    description: 'The district results with the `position` they reflect',
+  })
   @ApiProblems(400, 404, 503)
   async district(
     @Param() { electionId, districtId }: DistrictParams,
     @Query() { minPosition }: MinPositionQuery,
   ) {
     await this.readYourWrites.waitFor(minPosition);
-    return found(
-      await this.queries.districtResult(electionId, districtId),
-      `District ${districtId} of ${electionId}`,
-    );
+    const result = await this.queries.districtResult(electionId, districtId);
+    return projected(this.catalog, electionId, result, `District ${districtId} of election ${electionId}`);
   }
 
   @Get('city')
@@ -57,10 +53,10 @@ export class ResultsController {
     summary:
       'City totals per contest, and per electoral unit: votes, shares and provisional winners (Art. 78)',
   })
-  @ApiOkResponse({ description: 'City results with the `position` they reflect' })
+  @ApiOkResponse({ type: CityResultsDto, description: 'City results with the `position` they reflect' })
   @ApiProblems(400, 404, 503)
   async city(@Param() { electionId }: ElectionIdParam, @Query() { minPosition }: MinPositionQuery) {
     await this.readYourWrites.waitFor(minPosition);
-    return found(await this.queries.cityResults(electionId), `Election ${electionId}`);
+    return projected(this.catalog, electionId, await this.queries.cityResults(electionId));
   }
 }

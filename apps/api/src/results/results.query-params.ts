@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { StrictInt } from '../http/validators/strict-int.transform';
 
 export class MinPositionQuery {
   @ApiPropertyOptional({
@@ -8,7 +8,7 @@ export class MinPositionQuery {
       'Wait (a few seconds at most) until the read models reflect this global position, e.g. the `position` of your 201',
   })
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(-1)
   @Max(Number.MAX_SAFE_INTEGER)

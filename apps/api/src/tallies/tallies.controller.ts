@@ -14,6 +14,7 @@ import { SubmitTallyDto } from './submit-tally.dto';
 import { TallyWriteResult } from './tally-results';
 import { TallyWriteResultDto } from './tally-write-result.dto';
 import { TallySheetReader } from './tally-sheet.reader';
+import { TallyHistoryDto, TallySheetDto } from './tally-sheet.dto';
 
 function answer(reply: FastifyReply, result: TallyWriteResult, electionId: string): TallyWriteResult {
   const [, pollingAreaId, contestId] = result.tallyId.split('.');
@@ -65,7 +66,7 @@ export class TalliesController {
 
   @Get(':pollingAreaId/:contestId')
   @ApiOperation({ summary: 'The current sheet (after corrections), with its revision as ETag' })
-  @ApiOkResponse({ description: 'The sheet' })
+  @ApiOkResponse({ type: TallySheetDto, description: 'The sheet, with its revision as ETag' })
   @ApiProblems(400, 404)
   async get(@Param() params: TallyParams, @Res({ passthrough: true }) reply: FastifyReply) {
     const sheet = await this.sheets.current(params.electionId, params.pollingAreaId, params.contestId);
@@ -107,7 +108,7 @@ export class TalliesController {
 
   @Get(':pollingAreaId/:contestId/history')
   @ApiOperation({ summary: 'Every event of the sheet: who, when, why, and the fields that changed' })
-  @ApiOkResponse({ description: 'The history, oldest first' })
+  @ApiOkResponse({ type: TallyHistoryDto })
   @ApiProblems(400, 404)
   history(@Param() params: TallyParams) {
     return this.sheets.history(params.electionId, params.pollingAreaId, params.contestId);

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-class AnomalyDto {
+export class AnomalyDto {
   @ApiProperty({ example: 'ANOMALY.HIGH_INVALID_SHARE' }) code!: string;
   @ApiProperty() message!: string;
   @ApiProperty({ required: false, example: 'invalidBallots' }) field?: string;

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+class CheckDto {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: string;
+  @ApiPropertyOptional({ example: 'unreachable' }) error?: string;
+}
+
+class EventStoreCheckDto extends CheckDto {
+  @ApiProperty({ enum: ['postgres', 'kurrentdb'] }) adapter!: string;
+}
+
+class ProjectionStatusDto {
+  @ApiProperty({ example: 'results' }) name!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'Last applied global position' }) position!: number;
+  @ApiProperty({ description: 'Last position in the event store' }) headPosition!: number;
+  @ApiProperty({ description: 'Events not applied yet' }) lag!: number;
+  @ApiProperty({ enum: ['idle', 'standby', 'active', 'failing', 'stopped'] }) state!: string;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String }) failingSince!: string | null;
+}
+
+/** OpenAPI shape of GET /health. */
+export class HealthDto {
+  @ApiProperty({
+    enum: ['up', 'degraded', 'down'],
+    description:
+      'down (503): the event store or the database is unreachable; degraded: a projection is failing',
+  })
+  status!: string;
+  @ApiProperty({ type: EventStoreCheckDto }) eventStore!: EventStoreCheckDto;
+  @ApiProperty({ type: CheckDto }) database!: CheckDto;
+  @ApiProperty({ type: [ProjectionStatusDto] }) projections!: ProjectionStatusDto[];
+}
