@@ -236,7 +236,7 @@ describe('HTTP conventions', () => {
       ].sort(),
     );
     const submit = res.body.paths['/elections/{electionId}/tallies'].post;
-    expect(Object.keys(submit.responses).sort()).toEqual(['201', '400', '404', '409', '422']);
+    expect(Object.keys(submit.responses).sort()).toEqual(['201', '400', '404', '409', '413', '415', '422']);
     const page = await api.app.inject({ method: 'GET', url: '/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([
       200,

@@ -30,7 +30,7 @@ export class ElectionsController {
     type: DefineElectionResultDto,
     description: 'Defined; durably stored before this answer',
   })
-  @ApiProblems(400, 409, 422)
+  @ApiProblems(400, 409, 413, 415, 422)
   async define(
     @Body() body: DefineElectionDto,
     @Ctx() context: CommandContext,

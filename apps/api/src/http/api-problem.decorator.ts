@@ -33,6 +33,8 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
     409: 'Conflict: already defined / already submitted / id reused',
     412: 'Stale If-Match: the sheet changed since it was read',
     428: 'If-Match is required',
+    413: 'The body is larger than BODY_LIMIT_BYTES',
+    415: 'The body is not application/json',
     422: 'The facts break a rule (stable code per rule; nothing is appended)',
     503: 'The read models have not reached minPosition in time (Retry-After)',
   };

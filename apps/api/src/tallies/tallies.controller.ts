@@ -44,7 +44,7 @@ export class TalliesController {
   @ApiCreatedResponse({
     description: '{ tallyId, revision, position, status, anomalies } with an ETag; durably stored',
   })
-  @ApiProblems(400, 404, 409, 422)
+  @ApiProblems(400, 404, 409, 413, 415, 422)
   async submit(
     @Param() { electionId }: ElectionIdParam,
     @Body() body: SubmitTallyDto,
@@ -82,7 +82,7 @@ export class TalliesController {
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "0"' })
   @ApiCreatedResponse({ type: TallyWriteResultDto, description: 'The new revision, also in the ETag' })
-  @ApiProblems(400, 404, 412, 422, 428)
+  @ApiProblems(400, 404, 409, 412, 413, 415, 422, 428)
   async correct(
     @Param() params: TallyParams,
     @Body() body: CorrectTallyDto,
