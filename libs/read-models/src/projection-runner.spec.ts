@@ -225,6 +225,25 @@ describe('ProjectionRunner over the postgres event store', () => {
     expect(checkpoint).toEqual({ version: 2, position: String(head) });
   });
 
+  it('an older version never rebuilds over the rows of a newer one (rolling deploy): it stands by', async () => {
+    const head = await store.headPosition();
+    const before = await dumpReadModels(ds);
+    const warnings: string[] = [];
+    const old = runner(ds, projections(), { ...fast, logger: { ...quiet, warn: (m) => warnings.push(m) } });
+    await old.start();
+    const deadline = Date.now() + 5000;
+    while (warnings.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(warnings.join('\n')).toContain('belong to version 2');
+    const results = await waitForStatus(old, (s) => s.name === 'results' && s.state === 'standby');
+    expect(results.state).toBe('standby');
+    // The newer version's rows still answer read-your-writes for the older code.
+    expect(await old.waitForPosition(head, 1000)).toBe(true);
+    await old.stop();
+    expect(await dumpReadModels(ds)).toEqual(before);
+    const [checkpoint] = await ds.query(`SELECT version FROM projection_checkpoints WHERE name = 'results'`);
+    expect(checkpoint).toEqual({ version: 2 });
+  });
+
   it('reports a projection whose batch keeps failing as failing, with the error, and recovers once it applies', async () => {
     const errors: string[] = [];
     const collecting: ProjectionLogger = { ...quiet, error: (m) => errors.push(m) };

@@ -144,7 +144,8 @@ export class ProjectionRunner {
 
   private positionOf(checkpoints: CheckpointRow[], name: string, version: number): number {
     const row = checkpoints.find((c) => c.name === name);
-    return row && row.version === version ? row.position : START;
+    // Rows of a newer version (a rolling deploy) reflect the position too; an older version's do not count.
+    return row && row.version >= version ? row.position : START;
   }
 
   /** Concurrent waiters share one query in flight, so many read-your-writes requests cost one poll. */

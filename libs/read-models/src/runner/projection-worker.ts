@@ -74,6 +74,8 @@ export class ProjectionWorker {
     await this.loop;
   }
 
+  private warnedSuperseded = false;
+
   private get tag(): string {
     return `[projection ${this.projection.name} v${this.projection.version}]`;
   }
@@ -152,6 +154,13 @@ export class ProjectionWorker {
 
   private async lead(lock: QueryRunner): Promise<void> {
     const from = await this.prepareCheckpoint();
+    if (from === 'superseded') {
+      // A newer version of this projection owns the rows (a rolling deploy): rebuilding them as the older version
+      // would empty the public totals, so this runner waits until it is replaced.
+      this.phase = 'standby';
+      await this.stop.sleep(this.options.standbyRetryMs);
+      return;
+    }
     const head = await this.eventStore.headPosition();
     const progress = new Progress(this.options, this.tag, head - from);
     const subscription = this.eventStore.subscribeToAll({
@@ -194,12 +203,24 @@ export class ProjectionWorker {
     }
   }
 
-  /** The position to resume after; on a version change, the rows are emptied and replay starts from START. */
-  private async prepareCheckpoint(): Promise<number> {
+  /**
+   * The position to resume after. A newer code version empties the rows and replays from START; an older one never
+   * touches the rows of a newer version ('superseded').
+   */
+  private async prepareCheckpoint(): Promise<number | 'superseded'> {
     return this.dataSource.transaction(async (manager) => {
       const { name, version, tables } = this.projection;
       const checkpoint = await lockCheckpoint(manager, name, version);
       if (checkpoint.version === version) return checkpoint.position;
+      if (checkpoint.version > version) {
+        if (!this.warnedSuperseded) {
+          this.warnedSuperseded = true;
+          this.options.logger.warn(
+            `${this.tag} the read models belong to version ${checkpoint.version}: standing by, not rebuilding`,
+          );
+        }
+        return 'superseded' as const;
+      }
       this.options.logger.log(
         `${this.tag} stored version ${checkpoint.version} differs: rebuilding from the start`,
       );
