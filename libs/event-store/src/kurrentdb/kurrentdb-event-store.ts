@@ -54,6 +54,8 @@ export interface KurrentDbEventStoreOptions {
 const RESERVATION_EVENT_TYPE = 'EventIdReserved';
 /** Matches every stream not starting with `$`, so the server drops system events before sending them. */
 const NON_SYSTEM_STREAMS = '^[^$]';
+/** Streams that hold application events: neither system streams nor this adapter's id reservations. */
+const APPLICATION_STREAMS = `^(?!\\$|${EVENT_ID_RESERVATION_PREFIX})`;
 
 /** The event store on KurrentDB / EventStoreDB 24.10+ (production default). Positions are commit positions. */
 export class KurrentDbEventStore extends EventStore {
@@ -91,6 +93,8 @@ export class KurrentDbEventStore extends EventStore {
         ),
         { streamState: toStreamState(expected) },
       );
+      // With throwOnAppendFailure=false in the connection string the client resolves a conflict instead of throwing.
+      if (!result.success) throw new WrongExpectedRevisionError(streamId, expected, actualRevision(result));
       const revision = Number(result.nextExpectedRevision);
       const position =
         result.position !== undefined
@@ -184,7 +188,8 @@ export class KurrentDbEventStore extends EventStore {
       direction: BACKWARDS,
       fromPosition: 'end',
       maxCount: 50,
-      filter: streamNameFilter({ regex: NON_SYSTEM_STREAMS }),
+      // Filtered on the server: a burst of reservations left by failed appends must not hide the head.
+      filter: streamNameFilter({ regex: APPLICATION_STREAMS }),
     })) {
       const event = toStoredEvent(resolved);
       if (event && isApplicationStream(event.streamId)) return event.position;
@@ -219,21 +224,25 @@ export class KurrentDbEventStore extends EventStore {
     const outcomes = await Promise.all(
       events.map(async (event) => {
         const reservation = `${EVENT_ID_RESERVATION_PREFIX}${event.eventId.toLowerCase()}`;
+        let claimed: boolean;
         try {
-          await this.client.appendToStream(
+          const result = await this.client.appendToStream(
             reservation,
             // A fresh id: reusing the event id would make KurrentDB's own idempotence accept a second claim.
             jsonEvent({ id: uuidv4(), type: RESERVATION_EVENT_TYPE, data: { streamId } }),
             { streamState: NO_STREAM },
           );
-          return false;
+          // With throwOnAppendFailure=false a taken claim resolves with success: false instead of throwing.
+          claimed = result.success;
         } catch (error) {
           if (!(error instanceof WrongExpectedVersionError)) throw error;
-          const [claim] = await this.readStream(reservation, { maxCount: 1 });
-          const owner = typeof claim?.data.streamId === 'string' ? claim.data.streamId : undefined;
-          if (owner !== streamId) throw new DuplicateEventIdError(event.eventId, owner ?? reservation);
-          return true;
+          claimed = false;
         }
+        if (claimed) return false;
+        const [claim] = await this.readStream(reservation, { maxCount: 1 });
+        const owner = typeof claim?.data.streamId === 'string' ? claim.data.streamId : undefined;
+        if (owner !== streamId) throw new DuplicateEventIdError(event.eventId, owner ?? reservation);
+        return true;
       }),
     );
     return outcomes.some(Boolean);
@@ -272,4 +281,10 @@ function toStreamState(expected: ExpectedRevision): AppendStreamState {
 function readPositionAfter(after: number): ReadPosition {
   if (after < 0) return KURRENT_START;
   return { commit: BigInt(after), prepare: BigInt(after) };
+}
+
+/** The stream's revision named by a failed append's result: -1 (or nothing) means it does not exist. */
+function actualRevision(result: { nextExpectedRevision: bigint }): number | 'no_stream' {
+  const revision = Number(result.nextExpectedRevision);
+  return revision < 0 ? 'no_stream' : revision;
 }

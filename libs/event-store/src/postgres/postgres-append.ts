@@ -48,13 +48,15 @@ const STREAM_STATE_SQL = `
     FROM es_events WHERE event_id = ANY($2::uuid[])`;
 
 // Data-modifying CTEs run exactly once whether or not the final SELECT reads them. NOTIFY is delivered only on
-// COMMIT, so a rolled-back append never wakes anyone for nothing.
+// COMMIT, so a rolled-back append never wakes anyone for nothing. recorded_at is the time the head lock was held
+// (clock_timestamp), not the transaction's start (now()), so times follow positions.
 const INSERT_SQL = `
   WITH input AS (
     SELECT value, ord FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(value, ord)
   ), inserted AS (
-    INSERT INTO es_events (position, event_id, stream_id, revision, type, data, metadata)
-    SELECT $2::bigint + ord, (value->>'eventId')::uuid, $1, $3::bigint + ord, value->>'type', value->'data', value->'metadata'
+    INSERT INTO es_events (position, event_id, stream_id, revision, type, data, metadata, recorded_at)
+    SELECT $2::bigint + ord, (value->>'eventId')::uuid, $1, $3::bigint + ord, value->>'type', value->'data', value->'metadata',
+           clock_timestamp()
       FROM input ORDER BY ord
   ), head AS (
     UPDATE es_log_head SET last_position = $2::bigint + $5::bigint

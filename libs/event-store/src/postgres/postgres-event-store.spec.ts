@@ -96,6 +96,23 @@ describe('PostgresEventStore specifics', () => {
     expect(results.every((r) => r.applied.length === 0)).toBe(true);
   });
 
+  it('records times in position order, even for a transaction that began before an earlier position', async () => {
+    const prefix = uniquePrefix('recorded-at');
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN'); // now() is fixed here, before the other append
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await store.append(`${prefix}first`, someEvents(1), 'no_stream');
+      await store.appendInTransaction(client, `${prefix}second`, someEvents(1), 'no_stream');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const [first, second] = await store.readAll({ streamPrefixes: [prefix] });
+    expect([first.streamId, second.streamId]).toEqual([`${prefix}first`, `${prefix}second`]);
+    expect(second.recordedAt.getTime()).toBeGreaterThanOrEqual(first.recordedAt.getTime());
+  });
+
   it('hands out gapless positions, even around rolled-back appends', async () => {
     const prefix = uniquePrefix('gapless');
     const before = await store.headPosition();
