@@ -12,22 +12,11 @@ import {
   dumpReadModels,
   facts,
   generatedElection,
-  SheetPlace,
+  place,
   smallElection,
 } from './testing/read-model-fixtures';
 
 const E = 'hn-runner';
-const place = (
-  pollingAreaId: string,
-  districtId: string,
-  contestId = 'na',
-  unitId = 'na-01',
-): SheetPlace => ({
-  pollingAreaId,
-  contestId,
-  districtId,
-  unitId,
-});
 const BD1 = place('ba-dinh-0001', 'ba-dinh');
 const BD2 = place('ba-dinh-0002', 'ba-dinh');
 const DD1 = place('dong-da-0001', 'dong-da');

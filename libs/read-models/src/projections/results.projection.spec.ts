@@ -12,6 +12,7 @@ import {
   facts,
   generatedElection,
   MemoryLog,
+  place,
   SheetPlace,
   smallElection,
 } from '../testing/read-model-fixtures';
@@ -19,30 +20,10 @@ import { AuditTrailProjection } from './audit-trail.projection';
 import { ResultsProjection } from './results.projection';
 
 const E = 'hn-test';
-const BD1: SheetPlace = {
-  pollingAreaId: 'ba-dinh-0001',
-  contestId: 'na',
-  districtId: 'ba-dinh',
-  unitId: 'na-01',
-};
-const BD2: SheetPlace = {
-  pollingAreaId: 'ba-dinh-0002',
-  contestId: 'na',
-  districtId: 'ba-dinh',
-  unitId: 'na-01',
-};
-const DD1: SheetPlace = {
-  pollingAreaId: 'dong-da-0001',
-  contestId: 'na',
-  districtId: 'dong-da',
-  unitId: 'na-01',
-};
-const BD1_HD: SheetPlace = {
-  pollingAreaId: 'ba-dinh-0001',
-  contestId: 'hdnd',
-  districtId: 'ba-dinh',
-  unitId: 'hd-01',
-};
+const BD1 = place('ba-dinh-0001', 'ba-dinh');
+const BD2 = place('ba-dinh-0002', 'ba-dinh');
+const DD1 = place('dong-da-0001', 'dong-da');
+const BD1_HD = place('ba-dinh-0001', 'ba-dinh', 'hdnd', 'hd-01');
 
 const BD1_COUNTS = counts(1000, 900, 880, 20, { 'na-01-1': 700, 'na-01-2': 500, 'na-01-3': 300 });
 const BD2_COUNTS = counts(800, 700, 690, 10, { 'na-01-1': 400, 'na-01-2': 500, 'na-01-3': 200 });

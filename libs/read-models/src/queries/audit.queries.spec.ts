@@ -2,22 +2,12 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
 import { createReadModelDataSource, runReadModelMigrations } from '../data-source';
 import { AuditTrailProjection } from '../projections/audit-trail.projection';
-import { counts, facts, MemoryLog, SheetPlace, smallElection } from '../testing/read-model-fixtures';
+import { counts, facts, MemoryLog, place, smallElection } from '../testing/read-model-fixtures';
 import { AuditQueries } from './audit.queries';
 
 const E = 'hn-audit';
-const BD1: SheetPlace = {
-  pollingAreaId: 'ba-dinh-0001',
-  contestId: 'na',
-  districtId: 'ba-dinh',
-  unitId: 'na-01',
-};
-const DD1: SheetPlace = {
-  pollingAreaId: 'dong-da-0001',
-  contestId: 'na',
-  districtId: 'dong-da',
-  unitId: 'na-01',
-};
+const BD1 = place('ba-dinh-0001', 'ba-dinh');
+const DD1 = place('dong-da-0001', 'dong-da');
 const BD1_COUNTS = counts(1250, 1238, 1220, 18, { 'na-01-1': 1010, 'na-01-2': 870, 'na-01-3': 300 });
 const FIXED = counts(1250, 1238, 1210, 28, { 'na-01-1': 1000, 'na-01-2': 870, 'na-01-3': 300 });
 

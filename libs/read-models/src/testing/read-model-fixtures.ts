@@ -143,6 +143,16 @@ export interface SheetPlace {
   unitId: string;
 }
 
+/** Where a sheet of the small election sits; the NA unit na-01 unless told otherwise. */
+export function place(
+  pollingAreaId: string,
+  districtId: string,
+  contestId = 'na',
+  unitId = 'na-01',
+): SheetPlace {
+  return { pollingAreaId, contestId, districtId, unitId };
+}
+
 /** Builds facts as the deciders would: for a log in memory (StoredEvent) or for a real store (EventToAppend). */
 export const facts = {
   electionDefined(definition: ElectionDefinition): { streamId: string; event: EventToAppend } {
