@@ -29,13 +29,24 @@ interface Endpoint {
 }
 
 const tayHoSheet = () =>
-  naSheet({ pollingAreaId: 'tay-ho-0001', registeredVoters: 1000, votersVoted: 990, ballotsIssued: 990,
-    ballotsReceived: 990, validBallots: 980, invalidBallots: 10,
-    candidateVotes: { 'na-01-1': 700, 'na-01-2': 600, 'na-01-3': 300 } });
+  naSheet({
+    pollingAreaId: 'tay-ho-0001',
+    registeredVoters: 1000,
+    votersVoted: 990,
+    ballotsIssued: 990,
+    ballotsReceived: 990,
+    validBallots: 980,
+    invalidBallots: 10,
+    candidateVotes: { 'na-01-1': 700, 'na-01-2': 600, 'na-01-3': 300 },
+  });
 const correction = (sheet: ReturnType<typeof naSheet>) => {
   const { submissionId: _, pollingAreaId: __, contestId: ___, ...counts } = sheet;
-  return { ...counts, validBallots: sheet.validBallots - 2, invalidBallots: sheet.invalidBallots + 2,
-    reason: 'Biên bản ghi nhầm số phiếu hợp lệ' };
+  return {
+    ...counts,
+    validBallots: sheet.validBallots - 2,
+    invalidBallots: sheet.invalidBallots + 2,
+    reason: 'Biên bản ghi nhầm số phiếu hợp lệ',
+  };
 };
 
 // prettier-ignore
@@ -111,10 +122,15 @@ describe('who may call which endpoint', () => {
     for (const [endpoint, ...statuses] of ENDPOINTS) {
       const want = statuses[column];
       const before = await store.headPosition();
-      const res = await api.call(endpoint.method, endpoint.url(electionId, setup.body.position), endpoint.body?.(electionId), {
-        ...endpoint.headers,
-        ...authorization[caller],
-      });
+      const res = await api.call(
+        endpoint.method,
+        endpoint.url(electionId, setup.body.position),
+        endpoint.body?.(electionId),
+        {
+          ...endpoint.headers,
+          ...authorization[caller],
+        },
+      );
       const after = await store.headPosition();
       expected.push(`${endpoint.name} → ${want}`);
       actual.push(`${endpoint.name} → ${res.status}`);
