@@ -25,10 +25,13 @@ describe('access policy: what a role may do at all (the guard)', () => {
     ['read-audit',         'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['read-export',        'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
   ];
-  it.each(table)('%s: city admin %s, district admin %s, auditor %s, submitter %s / %s', (action, ...expected) => {
-    const actors = [cityAdmin, baDinhAdmin, auditor, baDinhSubmitter, submitterWithoutDistricts];
-    expect(actors.map((actor) => outcome(mayPerform(actor, action)))).toEqual(expected);
-  });
+  it.each(table)(
+    '%s: city admin %s, district admin %s, auditor %s, submitter %s / %s',
+    (action, ...expected) => {
+      const actors = [cityAdmin, baDinhAdmin, auditor, baDinhSubmitter, submitterWithoutDistricts];
+      expect(actors.map((actor) => outcome(mayPerform(actor, action)))).toEqual(expected);
+    },
+  );
 
   it('refuses an actor without a known role everything', () => {
     for (const actor of [unknownRole, anonymous]) {
