@@ -27,7 +27,7 @@ export interface ApiProcess {
 }
 
 /** Runs an app's main.ts as its own process, as `npm start` would (ts-node instead of a build). */
-function spawnApp(app: 'api' | 'projector', env: Record<string, string>) {
+export function spawnApp(app: 'api' | 'projector', env: Record<string, string>) {
   let output = '';
   const child = spawn(
     process.execPath,
