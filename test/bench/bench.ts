@@ -7,12 +7,14 @@ import { EventStore } from '@tally/event-store';
 import {
   createProjectionRunner,
   loadConfig,
+  mintToken,
+  resolveJwtKeys,
   openEventStore,
   openReadModels,
   startEmbeddedPostgres,
 } from '@tally/platform';
 import { Client } from 'pg';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -61,7 +63,21 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', READ_WAIT_TIMEOUT_MS: '60000' });
+  // A throw-away secret and a limit no client reaches: the bench measures the api, not the throttler.
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    READ_WAIT_TIMEOUT_MS: '60000',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  const token = await mintToken(
+    config,
+    resolveJwtKeys(config),
+    { sub: 'bench-city-admin', role: 'admin' },
+    3600,
+  );
+  const authorization = `Bearer ${token}`;
   const app = await createApiApp({ config, databaseUrl });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
@@ -71,7 +87,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
     const defineStart = performance.now();
     const defined = await fetch(`${base}/elections`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify(definition),
     });
     if (defined.status !== 201)
@@ -91,7 +107,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
         const started = performance.now();
         const response = await fetch(`${base}/elections/${definition.electionId}/tallies`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({
             submissionId: randomUUID(),
             pollingAreaId: sheet.pollingAreaId,

@@ -150,7 +150,10 @@ describe('audit trail', () => {
     const first = await call('GET', `/elections/${electionId}/audit?limit=2&minPosition=${lastPosition}`);
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
-    expect(first.body.items[0]).toMatchObject({ type: 'ElectionDefined', actor: { id: 'anonymous' } });
+    expect(first.body.items[0]).toMatchObject({
+      type: 'ElectionDefined',
+      actor: { id: 'city-admin', role: 'admin' },
+    });
     const all = [...first.body.items];
     let cursor = first.body.nextCursor;
     while (cursor !== null) {
@@ -236,7 +239,17 @@ describe('HTTP conventions', () => {
       ].sort(),
     );
     const submit = res.body.paths['/elections/{electionId}/tallies'].post;
-    expect(Object.keys(submit.responses).sort()).toEqual(['201', '400', '404', '409', '413', '415', '422']);
+    expect(Object.keys(submit.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+      '422',
+    ]);
     const page = await api.app.inject({ method: 'GET', url: '/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([
       200,

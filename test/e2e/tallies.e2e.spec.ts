@@ -45,7 +45,10 @@ describe('submitting tally sheets', () => {
     expect(res.headers.etag).toBe('"0"');
     const stored = await api.app.get(EventStore).readStream(`tally-${electionId}.ba-dinh-0002.na`);
     expect(stored.map((e) => [e.type, e.position])).toEqual([['TallySubmitted', res.body.position]]);
-    expect(stored[0].metadata).toMatchObject({ actor: { id: 'anonymous' }, schemaVersion: 1 });
+    expect(stored[0].metadata).toMatchObject({
+      actor: { id: 'city-admin', role: 'admin' },
+      schemaVersion: 1,
+    });
     expect(stored[0].metadata).toHaveProperty('requestId');
     expect(stored[0].metadata).toHaveProperty('correlationId');
     expect(stored[0].metadata).toHaveProperty('causationId');
@@ -288,7 +291,7 @@ describe('reading and correcting a sheet', () => {
     expect(corrected).toMatchObject({
       revision: 1,
       reason: 'Biên bản ghi nhầm số phiếu hợp lệ',
-      actor: { id: 'anonymous' },
+      actor: { id: 'city-admin', role: 'admin' },
       previousCounts: { validBallots: 1220, invalidBallots: 18 },
       counts: { validBallots: 1202, invalidBallots: 36 },
     });

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { loadConfig } from '@tally/platform';
+import { TEST_JWT_SECRET, tokenFor } from './tokens';
 
 const ROOT = join(__dirname, '../..');
 
@@ -25,12 +27,16 @@ export interface ApiProcess {
 }
 
 /** Runs an app's main.ts as its own process, as `npm start` would (ts-node instead of a build). */
-function spawnApp(app: 'api' | 'projector', env: Record<string, string>) {
+export function spawnApp(app: 'api' | 'projector', env: Record<string, string>) {
   let output = '';
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
-    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'log', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'log', JWT_SECRET: TEST_JWT_SECRET, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
@@ -81,15 +87,29 @@ export async function startProjectorProcess(
   return app;
 }
 
+let cityAdminToken: Promise<string> | undefined;
+
+/** A city-admin token for a process started with the test secret (the default of startApiProcess). */
+export function processAdminToken(): Promise<string> {
+  cityAdminToken ??= tokenFor(loadConfig({ JWT_SECRET: TEST_JWT_SECRET }), {
+    role: 'admin',
+    sub: 'city-admin',
+  });
+  return cityAdminToken;
+}
+
+/** A request with a city-admin token, unless `headers.authorization` is given (`''` sends none). */
 export async function http(
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
+  const { authorization = `Bearer ${await processAdminToken()}`, ...rest } = headers;
+  const sent = authorization === '' ? rest : { ...rest, authorization };
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -1,7 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@tally/platform';
+import { AppConfig, loadConfig } from '@tally/platform';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase } from './database';
+import { TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
 
 export interface TestResponse {
   status: number;
@@ -13,15 +14,23 @@ export interface TestResponse {
 export interface TestApi {
   app: NestFastifyApplication;
   db: TestDatabase;
-  /** One request through the whole Fastify/Nest pipeline; the body is parsed as JSON. */
+  config: AppConfig;
+  /**
+   * One request through the whole Fastify/Nest pipeline; the body is parsed as JSON. Sends a city-admin token
+   * unless `headers.authorization` is given: `{ authorization: '' }` sends none, `bearer(token)` another one.
+   */
   call(
     method: 'GET' | 'POST',
     url: string,
     payload?: unknown,
     headers?: Record<string, string>,
   ): Promise<TestResponse>;
+  /** A valid token for this api, e.g. `tokenFor({ role: 'submitter', districts: ['ba-dinh'] })`. */
+  tokenFor(request: TokenRequest): Promise<string>;
   close(): Promise<void>;
 }
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The real api (Fastify, Nest, postgres event store, projections inline) on a fresh database; requests via inject. */
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
@@ -29,16 +38,23 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({
     LOG_LEVEL: 'error',
     READ_WAIT_TIMEOUT_MS: '10000',
+    JWT_SECRET: TEST_JWT_SECRET,
+    RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
     DATABASE_URL: db.url,
   });
   const app = await createApiApp({ config, databaseUrl: db.url });
   await app.getHttpAdapter().getInstance().ready();
+  const cityAdmin = await tokenFor(config, { role: 'admin', sub: 'city-admin' });
   return {
     app,
     db,
+    config,
+    tokenFor: (request) => tokenFor(config, request),
     async call(method, url, payload, headers = {}) {
-      const response = await app.inject({ method, url, payload: payload as object, headers });
+      const { authorization = `Bearer ${cityAdmin}`, ...rest } = headers;
+      const sent = authorization === '' ? rest : { ...rest, authorization };
+      const response = await app.inject({ method, url, payload: payload as object, headers: sent });
       return {
         status: response.statusCode,
         headers: response.headers,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
+import { hardenHttp } from './http/hardening';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
@@ -15,6 +16,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: runtime.config.BODY_LIMIT_BYTES,
+    // A body with __proto__ or constructor.prototype is refused (400) by the JSON parser, never merged.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Fastify's own logger stays off: Nest logs, and never a header (so no Authorization) or a body.
+    logger: false,
     // A client's x-request-id is kept (so its retries can be traced); otherwise one is made.
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];
@@ -37,6 +43,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  await hardenHttp(app, runtime.config);
   setupSwagger(app);
   await app.init();
   return app;

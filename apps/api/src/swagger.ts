@@ -9,6 +9,7 @@ export function setupSwagger(app: INestApplication): void {
         'Every error is RFC 9457 problem+json (application/problem+json) with a stable `code`.',
     )
     .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import { importCommand } from './commands/import.command';
 import { sampleCommand } from './commands/sample.command';
+import { tokenCommand } from './commands/token.command';
 
 const USAGE = `Tally Ledger command line
 
   npm run cli -- sample hanoi-2021 [--out FILE]   a deterministic Hanoi 2021 election definition (JSON)
   npm run cli -- import FILE [--api URL]          define the election in FILE through the running api
                                                  (default --api http://localhost:3000)
+  npm run cli -- token --role R [--sub ID] [--district D]... [--ttl 12h]
+                                                 print a bearer token (roles: submitter, admin, auditor)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -17,6 +20,10 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       api: { type: 'string', default: process.env.TALLY_API_URL ?? 'http://localhost:3000' },
       help: { type: 'boolean', short: 'h' },
+      role: { type: 'string' },
+      sub: { type: 'string' },
+      district: { type: 'string', multiple: true },
+      ttl: { type: 'string' },
     },
   });
   const log = (line: string) => console.error(line);
@@ -26,6 +33,11 @@ async function main(argv: string[]): Promise<number> {
       return sampleCommand(rest[0], values.out, log);
     case 'import':
       return importCommand(rest[0], values.api!, log);
+    case 'token':
+      return tokenCommand(
+        { role: values.role, sub: values.sub, districts: values.district, ttl: values.ttl },
+        log,
+      );
     default:
       process.stderr.write(USAGE);
       return command === undefined || values.help ? 0 : 2;

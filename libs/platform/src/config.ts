@@ -10,6 +10,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { jwtKeyProblems } from './jwt-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
@@ -74,6 +75,60 @@ export class AppConfig {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
+  @IsIn(['development', 'production', 'test'], {
+    message: 'NODE_ENV must be "development", "production" or "test"',
+  })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  /** HS256 signing secret, at least 32 bytes. Unset in development: `.data/dev-jwt-secret` is generated. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  /** PEM public key (RSA → RS256, EC P-256 → ES256) that verifies tokens; instead of JWT_SECRET. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PUBLIC_KEY?: string;
+
+  /** PEM private key matching JWT_PUBLIC_KEY: only the CLI's `token` command needs it, to mint tokens. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PRIVATE_KEY?: string;
+
+  @IsString()
+  @Matches(/^\S{1,256}$/, { message: 'JWT_ISSUER must be a non-empty string without spaces' })
+  JWT_ISSUER = 'tally-ledger';
+
+  @IsString()
+  @Matches(/^\S{1,256}$/, { message: 'JWT_AUDIENCE must be a non-empty string without spaces' })
+  JWT_AUDIENCE = 'tally-ledger-api';
+
+  /** Tolerated clock difference between the token issuer and this server, for exp and nbf. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  JWT_CLOCK_SKEW_SECONDS = 30;
+
+  /** Requests per minute per token (sub), or per IP without a token. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 1200;
+
+  /** Comma-separated browser origins allowed by CORS, e.g. `https://results.example.org`; none by default. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://results.example.org',
+  })
+  CORS_ORIGINS?: string;
 }
 
 export class ConfigError extends Error {
@@ -100,5 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
+  const keyProblems = jwtKeyProblems(config);
+  if (keyProblems.length > 0) throw new ConfigError(keyProblems);
   return config;
 }

@@ -3,3 +3,4 @@ export * from './database';
 export * from './embedded-postgres';
 export * from './stores';
 export * from './store-providers';
+export * from './jwt-keys';

@@ -138,7 +138,7 @@ describe('ProjectionRunner over the postgres event store', () => {
     const status = await first.status();
     expect(status.map((s) => [s.name, s.version, s.position, s.headPosition, s.lag, s.state])).toEqual([
       ['results', 1, third, third, 0, 'active'],
-      ['audit-trail', 1, third, third, 0, 'active'],
+      ['audit-trail', 2, third, third, 0, 'active'],
     ]);
     await first.stop();
 

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { StrictInt } from '../http/validators/strict-int.transform';
 import { AuditQueries } from '@tally/read-models';
+import { Allow } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { ElectionIdParam } from '../http/route-params';
 import { ReadYourWrites } from '../results/read-your-writes';
@@ -30,6 +31,7 @@ export class AuditPageQuery extends MinPositionQuery {
 }
 
 @ApiTags('audit')
+@Allow('read-audit')
 @Controller('elections/:electionId/audit')
 export class AuditController {
   constructor(

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
+import { IsSafeText } from '../http/validators/safe-text.validator';
 
 const ID_MESSAGE =
   '$property must be 1-64 lowercase letters, digits or dashes, starting with a letter or digit';
@@ -27,6 +28,7 @@ export class DistrictDto {
   @ApiProperty({ example: 'Ba Đình' })
   @IsString()
   @Length(1, 200)
+  @IsSafeText()
   name!: string;
 }
 
@@ -49,6 +51,7 @@ export class PollingAreaDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsSafeText()
   name?: string;
 }
 
@@ -60,6 +63,7 @@ export class CandidateDto {
   @ApiProperty({ example: 'Nguyễn Văn A' })
   @IsString()
   @Length(1, 200)
+  @IsSafeText()
   name!: string;
 
   @ApiProperty({ example: '1965-04-12', description: 'Ties for the last seat go to the older candidate' })
@@ -76,6 +80,7 @@ export class ElectoralUnitDto {
   @ApiProperty({ example: 'Đơn vị số 2' })
   @IsString()
   @Length(1, 200)
+  @IsSafeText()
   name!: string;
 
   @ApiProperty({ example: 3 })
@@ -121,6 +126,7 @@ export class ContestDto {
   @ApiProperty({ example: 'Quốc hội khóa XV' })
   @IsString()
   @Length(1, 200)
+  @IsSafeText()
   name!: string;
 
   @ApiProperty({ type: [ElectoralUnitDto] })
@@ -140,6 +146,7 @@ export class DefineElectionDto {
   @ApiProperty({ example: 'Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp, Hà Nội' })
   @IsString()
   @Length(1, 300)
+  @IsSafeText()
   name!: string;
 
   @ApiProperty({ example: '2021-05-23' })

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, ElectionDefinition } from '@tally/domain';
 import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { Ctx } from '../http/request-context';
 import { ElectionIdParam } from '../http/route-params';
@@ -20,6 +21,7 @@ export class ElectionsController {
   ) {}
 
   @Post()
+  @Allow('define-election')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Define an election: districts, polling areas, contests, electoral units and candidates',
@@ -44,6 +46,7 @@ export class ElectionsController {
   }
 
   @Get(':electionId')
+  @Allow('read-election')
   @ApiOperation({ summary: 'The election definition as it was defined' })
   @ApiOkResponse({ type: DefineElectionDto, description: 'The definition, as defined' })
   @ApiProblems(404)

@@ -4,6 +4,7 @@ import { EventStore } from '@tally/event-store';
 import { ProjectionRunner } from '@tally/read-models';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/access.decorators';
 import { HealthDto } from './health.dto';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
@@ -22,6 +23,7 @@ async function check(what: string, probe: () => Promise<unknown>): Promise<Check
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -29,6 +29,9 @@ export class ProblemDetailsSchema {
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   const descriptions: Record<number, string> = {
     400: 'Malformed request (REQUEST.INVALID names every field)',
+    401: 'No token (AUTH.TOKEN_MISSING), or an invalid or expired one (AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED)',
+    403: 'The role may not do this (AUTH.FORBIDDEN), or not in this district (AUTH.OUT_OF_SCOPE)',
+    429: 'Too many requests for this token or IP (REQUEST.RATE_LIMITED, Retry-After)',
     404: 'Unknown election, polling area, contest or sheet',
     409: 'Conflict: already defined / already submitted / id reused',
     412: 'Stale If-Match: the sheet changed since it was read',

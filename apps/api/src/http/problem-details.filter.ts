@@ -9,6 +9,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   stale: 412,
+  forbidden: 403,
 };
 
 const TITLE_OF_KIND: Record<DomainErrorKind, string> = {
@@ -16,6 +17,7 @@ const TITLE_OF_KIND: Record<DomainErrorKind, string> = {
   not_found: 'Not found',
   conflict: 'Conflict',
   stale: 'The resource has changed',
+  forbidden: 'Forbidden',
 };
 
 /** Errors raised below the controllers (routing, body parsing) that reach the filter as HttpException. */

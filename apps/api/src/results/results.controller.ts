@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ResultsQueries } from '@tally/read-models';
 import { ElectionCatalog } from '../elections/election-catalog';
+import { Public } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { DistrictParams, ElectionIdParam } from '../http/route-params';
 import { CityResultsDto, DistrictResultsDto, SingleDistrictResultDto } from './results.dto';
@@ -10,6 +11,7 @@ import { MinPositionQuery } from './results.query-params';
 import { projected } from './projected';
 
 @ApiTags('results')
+@Public()
 @Controller('elections/:electionId/results')
 export class ResultsController {
   constructor(

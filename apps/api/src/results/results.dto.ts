@@ -88,9 +88,16 @@ class AuditItemDto {
   @ApiProperty() revision!: number;
   @ApiProperty({ example: 'TallyCorrected' }) type!: string;
   @ApiProperty({ example: '2021-05-23T21:04:11.000Z' }) recordedAt!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { id: 'anonymous' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { id: 'officer-17', role: 'submitter', districts: ['ba-dinh'] },
+  })
   actor!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'x-request-id of the request that recorded it' })
+  requestId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) correlationId!: string | null;
   @ApiProperty() summary!: string;
   @ApiProperty({ nullable: true, type: String }) pollingAreaId!: string | null;
   @ApiProperty({ nullable: true, type: String }) contestId!: string | null;

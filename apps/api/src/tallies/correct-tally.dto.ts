@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsSafeText } from '../http/validators/safe-text.validator';
 import { TallyCountsDto } from './tally-counts.dto';
 
 export class CorrectTallyDto extends TallyCountsDto {
@@ -11,6 +12,7 @@ export class CorrectTallyDto extends TallyCountsDto {
   // The minimum (10 characters once trimmed) is a rule of the domain: TALLY.REASON_TOO_SHORT, 422.
   @IsString()
   @MaxLength(2000)
+  @IsSafeText({ multiline: true })
   reason!: string;
 
   @ApiPropertyOptional({

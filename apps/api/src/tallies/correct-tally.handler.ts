@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  assertMayPerformIn,
   decideTally,
   DomainError,
   foldTally,
@@ -32,6 +33,7 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
   async execute({ correction }: CorrectTallyCommand): Promise<TallyWriteResult> {
     const { electionId, pollingAreaId, contestId, expectedRevision, correctionId } = correction;
     const index = await this.catalog.find(electionId);
+    if (index) assertMayPerformIn(correction.context.actor, 'correct-tally', index.districtOf(pollingAreaId));
     const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
     const id = tallyId(electionId, pollingAreaId, contestId);
     const eventId = correctionId ? correctionEventId(electionId, correctionId) : randomUUID();

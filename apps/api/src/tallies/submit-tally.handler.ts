@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  assertMayPerformIn,
   decideTally,
   DomainError,
   foldTally,
@@ -28,6 +29,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
   async execute({ submission }: SubmitTallyCommand): Promise<TallyWriteResult> {
     const { electionId, pollingAreaId, contestId, submissionId } = submission;
     const index = await this.catalog.find(electionId);
+    if (index) assertMayPerformIn(submission.context.actor, 'submit-tally', index.districtOf(pollingAreaId));
     const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
     const id = tallyId(electionId, pollingAreaId, contestId);
 

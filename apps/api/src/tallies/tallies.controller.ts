@@ -3,6 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, normalizeCounts } from '@tally/domain';
 import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/access.decorators';
+import { DistrictScope } from '../auth/district-scope';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { etagOf, expectedRevisionFrom } from '../http/etag';
 import { Ctx } from '../http/request-context';
@@ -31,9 +33,11 @@ export class TalliesController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly sheets: TallySheetReader,
+    private readonly scope: DistrictScope,
   ) {}
 
   @Post()
+  @Allow('submit-tally')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Submit the tally sheet of one polling area and contest',
@@ -65,16 +69,23 @@ export class TalliesController {
   }
 
   @Get(':pollingAreaId/:contestId')
+  @Allow('read-sheets')
   @ApiOperation({ summary: 'The current sheet (after corrections), with its revision as ETag' })
   @ApiOkResponse({ type: TallySheetDto, description: 'The sheet, with its revision as ETag' })
   @ApiProblems(400, 404)
-  async get(@Param() params: TallyParams, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param() params: TallyParams,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    await this.scope.check(context.actor, 'read-sheets', params.electionId, params.pollingAreaId);
     const sheet = await this.sheets.current(params.electionId, params.pollingAreaId, params.contestId);
     void reply.header('etag', etagOf(sheet.revision));
     return sheet;
   }
 
   @Post(':pollingAreaId/:contestId/corrections')
+  @Allow('correct-tally')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Correct a sheet with a reason; the original stays in the history',
@@ -107,10 +118,12 @@ export class TalliesController {
   }
 
   @Get(':pollingAreaId/:contestId/history')
+  @Allow('read-sheets')
   @ApiOperation({ summary: 'Every event of the sheet: who, when, why, and the fields that changed' })
   @ApiOkResponse({ type: TallyHistoryDto })
   @ApiProblems(400, 404)
-  history(@Param() params: TallyParams) {
+  async history(@Param() params: TallyParams, @Ctx() context: CommandContext) {
+    await this.scope.check(context.actor, 'read-sheets', params.electionId, params.pollingAreaId);
     return this.sheets.history(params.electionId, params.pollingAreaId, params.contestId);
   }
 }

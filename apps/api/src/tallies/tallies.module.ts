@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DistrictScope } from '../auth/district-scope';
 import { ElectionsModule } from '../elections/elections.module';
 import { CorrectTallyHandler } from './correct-tally.handler';
 import { SubmitTallyHandler } from './submit-tally.handler';
@@ -8,6 +9,6 @@ import { TallySheetReader } from './tally-sheet.reader';
 @Module({
   imports: [ElectionsModule],
   controllers: [TalliesController],
-  providers: [SubmitTallyHandler, CorrectTallyHandler, TallySheetReader],
+  providers: [SubmitTallyHandler, CorrectTallyHandler, TallySheetReader, DistrictScope],
 })
 export class TalliesModule {}

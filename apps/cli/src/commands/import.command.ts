@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { apiAuthorization } from '../api-auth';
 
 /**
  * `import FILE [--api URL]`: defines the election in FILE through the running api (POST /elections), so the same
- * validation, metadata and event store apply as for any client.
+ * validation, metadata and event store apply as for any client. Sends TALLY_TOKEN, or mints a short-lived city-admin
+ * token from the local key (see api-auth.ts).
  */
 export async function importCommand(
   file: string | undefined,
@@ -25,7 +27,7 @@ export async function importCommand(
   try {
     response = await fetch(new URL('/elections', api), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await apiAuthorization()) },
       body,
     });
   } catch (error) {

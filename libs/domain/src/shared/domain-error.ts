@@ -6,7 +6,8 @@ export type DomainErrorKind =
   | 'invalid' // 422: the facts break a rule
   | 'not_found' // 404
   | 'conflict' // 409: e.g. already defined / already submitted
-  | 'stale'; // 412: the expected revision is not the current one
+  | 'stale' // 412: the expected revision is not the current one
+  | 'forbidden'; // 403: the authenticated actor may not do this (role or district scope)
 
 export interface RuleViolation {
   code: string;

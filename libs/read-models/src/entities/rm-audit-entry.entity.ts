@@ -29,6 +29,12 @@ export class RmAuditEntryEntity {
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
 
+  @Column({ name: 'request_id', type: 'text', nullable: true })
+  requestId!: string | null;
+
+  @Column({ name: 'correlation_id', type: 'text', nullable: true })
+  correlationId!: string | null;
+
   @Column({ type: 'text' })
   summary!: string;
 

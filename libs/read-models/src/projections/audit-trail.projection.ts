@@ -13,7 +13,8 @@ import { asDefinition } from './fact-shapes';
 export class AuditTrailProjection implements Projection {
   static readonly NAME = 'audit-trail';
   readonly name: string = AuditTrailProjection.NAME;
-  readonly version: number = 1;
+  /** 2: request and correlation ids (a rebuild fills them for every stored event). */
+  readonly version: number = 2;
   readonly tables = ['rm_audit_entries'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
@@ -24,12 +25,13 @@ export class AuditTrailProjection implements Projection {
     await manager.query(
       `INSERT INTO rm_audit_entries
          (position, election_id, stream_id, revision, type, recorded_at, actor, reason, summary,
-          polling_area_id, contest_id, district_id)
+          polling_area_id, contest_id, district_id, request_id, correlation_id)
        SELECT position, election_id, stream_id, revision, type, recorded_at, actor, reason, summary,
-              polling_area_id, contest_id, district_id
+              polling_area_id, contest_id, district_id, request_id, correlation_id
        FROM jsonb_to_recordset($1::jsonb) AS x(
          position bigint, election_id text, stream_id text, revision integer, type text, recorded_at timestamptz,
-         actor jsonb, reason text, summary text, polling_area_id text, contest_id text, district_id text)
+         actor jsonb, reason text, summary text, polling_area_id text, contest_id text, district_id text,
+         request_id text, correlation_id text)
        ON CONFLICT (position) DO NOTHING`,
       [JSON.stringify(rows)],
     );
@@ -65,6 +67,8 @@ export class AuditTrailProjection implements Projection {
         polling_area_id: text(d.pollingAreaId),
         contest_id: text(d.contestId),
         district_id: text(d.districtId),
+        request_id: text(event.metadata?.requestId),
+        correlation_id: text(event.metadata?.correlationId),
       },
     ];
   }

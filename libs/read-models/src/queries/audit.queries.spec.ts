@@ -73,6 +73,8 @@ describe('AuditTrailProjection and AuditQueries', () => {
       recordedAt: log.events[4].recordedAt.toISOString(),
       actor: { id: 'admin-1', role: 'city-admin' },
       reason: 'Ten invalid ballots were filed as valid',
+      requestId: log.events[4].metadata.requestId,
+      correlationId: log.events[4].metadata.correlationId,
       summary: expect.any(String),
       pollingAreaId: 'ba-dinh-0001',
       contestId: 'na',

@@ -41,6 +41,8 @@ function toItem(r: Record<string, unknown>): AuditItem {
     recordedAt: (r.recorded_at as Date).toISOString(),
     actor: r.actor as Record<string, unknown>,
     reason: (r.reason as string | null) ?? null,
+    requestId: (r.request_id as string | null) ?? null,
+    correlationId: (r.correlation_id as string | null) ?? null,
     summary: r.summary as string,
     pollingAreaId: (r.polling_area_id as string | null) ?? null,
     contestId: (r.contest_id as string | null) ?? null,

@@ -7,6 +7,9 @@ export interface AuditItem {
   recordedAt: string;
   actor: Record<string, unknown>;
   reason: string | null;
+  /** The request that recorded the event (x-request-id), and its correlation id. */
+  requestId: string | null;
+  correlationId: string | null;
   summary: string;
   pollingAreaId: string | null;
   contestId: string | null;

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Actor, isRole } from '@tally/domain';
+import { AppConfig, JwtKeys } from '@tally/platform';
+import { APP_CONFIG } from '../infrastructure/runtime';
+import { ID_REGEX } from '../http/validators/count-record.validator';
+import { tokenRefused } from './auth.problems';
+
+export const JWT_KEYS = Symbol('JWT_KEYS');
+
+const SUB = /^[A-Za-z0-9._:@-]{1,128}$/;
+const MAX_DISTRICTS = 200;
+
+/** Verifies a bearer token (signature, algorithm whitelist, issuer, audience, expiry with bounded skew) → the actor. */
+@Injectable()
+export class TokenVerifier {
+  private readonly jwt = new JwtService();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JWT_KEYS) private readonly keys: JwtKeys,
+  ) {}
+
+  async verify(token: string): Promise<Actor> {
+    let payload: Record<string, unknown>;
+    try {
+      payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
+        ...(this.keys.algorithm === 'HS256'
+          ? { secret: this.keys.verifyKey }
+          : { publicKey: this.keys.verifyKey }),
+        algorithms: [this.keys.algorithm],
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
+        clockTolerance: this.config.JWT_CLOCK_SKEW_SECONDS,
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TokenExpiredError') throw tokenRefused(true, 'The token has expired: get a new one');
+      // jsonwebtoken's messages ("invalid signature", "jwt audience invalid…") name no secret and no token.
+      const reason = error instanceof Error ? error.message : 'unreadable';
+      throw tokenRefused(false, `The token was refused: ${reason}`);
+    }
+    return actorFromClaims(payload);
+  }
+}
+
+/** The claims must be exactly what Tally Ledger mints: an expiry, a sub, a known role, districts as ids. */
+function actorFromClaims(payload: Record<string, unknown>): Actor {
+  const { sub, role, districts, exp } = payload;
+  if (typeof exp !== 'number') throw tokenRefused(false, 'The token has no expiry (exp)');
+  if (typeof sub !== 'string' || !SUB.test(sub)) throw tokenRefused(false, 'The token has no usable sub');
+  if (!isRole(role)) throw tokenRefused(false, 'The token role must be submitter, admin or auditor');
+  if (districts === undefined) return { id: sub, role };
+  if (
+    !Array.isArray(districts) ||
+    districts.length > MAX_DISTRICTS ||
+    !districts.every((d): d is string => typeof d === 'string' && ID_REGEX.test(d))
+  ) {
+    throw tokenRefused(false, 'The token districts claim must be a list of district ids');
+  }
+  return { id: sub, role, districts: [...new Set(districts)] };
+}

@@ -1,0 +1,71 @@
+import helmet from '@fastify/helmet';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig } from '@tally/platform';
+import { RequestValidationProblem } from './problem';
+
+/** Deeper JSON than any request of this api needs; refused before validation walks it. */
+export const MAX_BODY_DEPTH = 32;
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Walks a parsed body without recursion: the depth and the first reserved key, if any. */
+export function inspectBody(body: unknown): { depth: number; reservedKey?: string } {
+  let depth = 0;
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length > 0) {
+    const [value, level] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    depth = Math.max(depth, level);
+    if (depth > MAX_BODY_DEPTH) return { depth };
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) return { depth, reservedKey: key };
+      stack.push([(value as Record<string, unknown>)[key], level + 1]);
+    }
+  }
+  return { depth };
+}
+
+/** Security headers, CORS from configuration, and refusal of hostile JSON shapes (400 problem+json). */
+export async function hardenHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  // @fastify/helmet is typed against the root fastify package; Nest's adapter carries its own copy of the types.
+  await app.register(helmet as unknown as Parameters<NestFastifyApplication['register']>[0], {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+  });
+  const origins = (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  app.enableCors({
+    origin: origins.length > 0 ? origins : false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'if-match', 'x-request-id', 'x-correlation-id'],
+    exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
+    maxAge: 600,
+  });
+
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request) => {
+      if (request.body === undefined || request.body === null) return;
+      const { depth, reservedKey } = inspectBody(request.body);
+      if (depth > MAX_BODY_DEPTH) {
+        throw new RequestValidationProblem([
+          { field: 'body', message: `is nested deeper than ${MAX_BODY_DEPTH} levels` },
+        ]);
+      }
+      if (reservedKey !== undefined) {
+        throw new RequestValidationProblem([
+          { field: 'body', message: `must not contain the key ${reservedKey}` },
+        ]);
+      }
+    });
+}

@@ -1,0 +1,38 @@
+import { ConfigError, devSecretPath, loadConfig, mintToken, resolveJwtKeys } from '@tally/platform';
+import { existsSync } from 'node:fs';
+
+/** Lifetime of the token a command mints for itself. */
+const OWN_TOKEN_SECONDS = 300;
+
+/**
+ * The Authorization header for CLI commands that call the HTTP api: `TALLY_TOKEN` when set; otherwise a short-lived
+ * city-admin token minted from the local key (JWT_SECRET / JWT_PRIVATE_KEY, or the embedded default's
+ * `.data/dev-jwt-secret` when it exists); otherwise none, and the api answers 401.
+ */
+export async function apiAuthorization(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  const given = env.TALLY_TOKEN?.trim();
+  if (given) return { authorization: `Bearer ${given}` };
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return {};
+    throw error;
+  }
+  const canSign =
+    config.JWT_SECRET !== undefined ||
+    config.JWT_PRIVATE_KEY !== undefined ||
+    (config.JWT_PUBLIC_KEY === undefined &&
+      config.NODE_ENV !== 'production' &&
+      existsSync(devSecretPath(config)));
+  if (!canSign) return {};
+  const token = await mintToken(
+    config,
+    resolveJwtKeys(config),
+    { sub: 'cli', role: 'admin' },
+    OWN_TOKEN_SECONDS,
+  );
+  return { authorization: `Bearer ${token}` };
+}

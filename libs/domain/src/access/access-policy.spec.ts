@@ -1,0 +1,74 @@
+import { DomainError } from '../shared/domain-error';
+import { Actor } from '../shared/event-metadata';
+import { Action, assertMayPerformIn, mayPerform, mayPerformIn } from './access-policy';
+
+const cityAdmin: Actor = { id: 'admin-1', role: 'admin' };
+const baDinhAdmin: Actor = { id: 'admin-2', role: 'admin', districts: ['ba-dinh'] };
+const auditor: Actor = { id: 'aud-1', role: 'auditor' };
+const baDinhSubmitter: Actor = { id: 'officer-17', role: 'submitter', districts: ['ba-dinh', 'tay-ho'] };
+const submitterWithoutDistricts: Actor = { id: 'officer-0', role: 'submitter' };
+const unknownRole: Actor = { id: 'x', role: 'superuser' };
+const anonymous: Actor = { id: 'anonymous' };
+
+const outcome = (decision: ReturnType<typeof mayPerform>) => (decision.allowed ? 'allow' : decision.code);
+
+describe('access policy: what a role may do at all (the guard)', () => {
+  // prettier-ignore
+  const table: [Action, string, string, string, string, string][] = [
+    // action              city admin  district admin    auditor           submitter         submitter w/o districts
+    ['define-election',    'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['read-election',      'allow',    'allow',          'allow',          'allow',          'allow'],
+    ['submit-tally',       'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
+    ['submit-turnout',     'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
+    ['correct-tally',      'allow',    'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['read-sheets',        'allow',    'allow',          'allow',          'allow',          'AUTH.FORBIDDEN'],
+    ['read-audit',         'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['read-export',        'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+  ];
+  it.each(table)(
+    '%s: city admin %s, district admin %s, auditor %s, submitter %s / %s',
+    (action, ...expected) => {
+      const actors = [cityAdmin, baDinhAdmin, auditor, baDinhSubmitter, submitterWithoutDistricts];
+      expect(actors.map((actor) => outcome(mayPerform(actor, action)))).toEqual(expected);
+    },
+  );
+
+  it('refuses an actor without a known role everything', () => {
+    for (const actor of [unknownRole, anonymous]) {
+      expect(outcome(mayPerform(actor, 'read-election'))).toBe('AUTH.FORBIDDEN');
+      expect(outcome(mayPerform(actor, 'submit-tally'))).toBe('AUTH.FORBIDDEN');
+    }
+  });
+});
+
+describe('access policy: district scope', () => {
+  // prettier-ignore
+  const table: [string, Actor, Action, string | undefined, string][] = [
+    ['a submitter submits in its district',                 baDinhSubmitter, 'submit-tally',  'ba-dinh',  'allow'],
+    ['a submitter submits in its second district',          baDinhSubmitter, 'submit-tally',  'tay-ho',   'allow'],
+    ['a submitter submits elsewhere',                       baDinhSubmitter, 'submit-tally',  'hoan-kiem','AUTH.OUT_OF_SCOPE'],
+    ['a submitter names an unknown polling area',           baDinhSubmitter, 'submit-tally',  undefined,  'AUTH.OUT_OF_SCOPE'],
+    ['a submitter reads a sheet of its district',           baDinhSubmitter, 'read-sheets',   'ba-dinh',  'allow'],
+    ['a submitter reads a sheet elsewhere',                 baDinhSubmitter, 'read-sheets',   'hoan-kiem','AUTH.OUT_OF_SCOPE'],
+    ['a submitter corrects in its own district',            baDinhSubmitter, 'correct-tally', 'ba-dinh',  'AUTH.FORBIDDEN'],
+    ['a district admin corrects in its district',           baDinhAdmin,     'correct-tally', 'ba-dinh',  'allow'],
+    ['a district admin corrects elsewhere',                 baDinhAdmin,     'correct-tally', 'hoan-kiem','AUTH.OUT_OF_SCOPE'],
+    ['a district admin submits elsewhere',                  baDinhAdmin,     'submit-tally',  'hoan-kiem','AUTH.OUT_OF_SCOPE'],
+    ['a district admin reads sheets anywhere',              baDinhAdmin,     'read-sheets',   'hoan-kiem','allow'],
+    ['a city admin corrects anywhere',                      cityAdmin,       'correct-tally', 'hoan-kiem','allow'],
+    ['a city admin meets an unknown polling area (→ 404)',  cityAdmin,       'submit-tally',  undefined,  'allow'],
+    ['an auditor reads sheets anywhere',                    auditor,         'read-sheets',   'hoan-kiem','allow'],
+    ['an auditor submits in no district',                   auditor,         'submit-tally',  'ba-dinh',  'AUTH.FORBIDDEN'],
+    ['an admin with an empty districts claim submits',      { id: 'a', role: 'admin', districts: [] }, 'submit-tally', 'ba-dinh', 'AUTH.OUT_OF_SCOPE'],
+  ];
+  it.each(table)('%s', (_, actor, action, districtId, expected) => {
+    expect(outcome(mayPerformIn(actor, action, districtId))).toBe(expected);
+  });
+
+  it('assertMayPerformIn throws a forbidden DomainError (403) with the stable code', () => {
+    expect(() => assertMayPerformIn(baDinhSubmitter, 'submit-tally', 'hoan-kiem')).toThrow(
+      expect.objectContaining({ kind: 'forbidden', code: 'AUTH.OUT_OF_SCOPE' }) as unknown as DomainError,
+    );
+    expect(() => assertMayPerformIn(baDinhSubmitter, 'submit-tally', 'ba-dinh')).not.toThrow();
+  });
+});

@@ -1,0 +1,249 @@
+import { EventStore } from '@tally/event-store';
+import fc from 'fast-check';
+import { startTestApi, TestApi } from '../support/api';
+import { naSheet, smallElection } from '../support/fixtures';
+
+/**
+ * Acceptance: thousands of generated malformed and hostile requests to every write endpoint. None may fail the
+ * server (5xx), every refusal is problem+json, and the event store holds exactly the events it held before.
+ * Fixed seed: a failure names the request, and the same run repeats it.
+ */
+const SEED = 20_261_127;
+const RUNS_PER_ENDPOINT = 700;
+const ELECTION = 'fuzz-e';
+
+// Strings no id pattern accepts, each with a trick: bidi override, NUL, zero width, lone surrogates, BOM, huge.
+const TRICKS = [
+  '\u202e',
+  '\u2066evil\u2069',
+  '\u0000',
+  '\u200b',
+  '\u200d',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '\u0085',
+  '\u2028',
+  'é', // combining accent
+  '😀',
+  'x'.repeat(20_000),
+  "'; DROP TABLE events; --",
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '{{constructor.constructor("return process")()}}',
+  ' ',
+];
+const hostileString = fc
+  .tuple(fc.string({ maxLength: 12, unit: 'grapheme' }), fc.constantFrom(...TRICKS))
+  .map(([text, trick]) => text + trick);
+const hostileNumber = fc.oneof(
+  fc.constantFrom(-1, -0.5, 0.5, 1e308, -1e308, 2 ** 53, 2 ** 53 + 2, 10_000_001, 1e21, 4_294_967_296),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer({ max: -1 }),
+  fc.bigInt({ min: 2n ** 64n }).map((n) => n.toString()),
+);
+const nested = (depth: number, array: boolean): unknown => {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = array ? [value] : { a: value };
+  return value;
+};
+const deepValue = fc
+  .tuple(fc.integer({ min: 33, max: 3000 }), fc.boolean())
+  .map(([depth, array]) => nested(depth, array));
+const hostileValue = fc.oneof(
+  hostileString,
+  // In range but wrong: these reach the domain's rules (422) or the retry checks (409, 412).
+  fc.integer({ min: 0, max: 5000 }),
+  hostileNumber,
+  fc.constantFrom(null, true, false, [], {}, '', '1', '0x10', '1e3'),
+  deepValue,
+  fc.array(fc.anything({ maxDepth: 3 }), { maxLength: 5 }),
+  fc.dictionary(hostileString, fc.anything({ maxDepth: 2 }), { maxKeys: 4 }),
+);
+
+type Json = Record<string, unknown>;
+
+/** Every path to a leaf or branch of a JSON object, e.g. ['contests', 0, 'electoralUnits', 0, 'seats']. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  return [prefix, ...keys.flatMap((key) => paths((value as Json)[key as string], [...prefix, key]))];
+}
+
+function setAt(
+  base: Json,
+  path: (string | number)[],
+  mutate: (parent: Json, key: string | number) => void,
+): Json {
+  const copy = structuredClone(base);
+  let parent: Json = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key as string] as Json;
+  mutate(parent, path[path.length - 1]);
+  return copy;
+}
+
+const POLLUTION = [
+  '"__proto__": {"polluted": true, "role": "admin"}',
+  '"constructor": {"prototype": {"polluted": true}}',
+  '"prototype": {"polluted": true}',
+  '"__proto__": []',
+];
+
+/** A raw JSON body: the valid base mutated once, or something that is not the base at all. */
+function hostileBody(base: Json): fc.Arbitrary<string> {
+  const all = paths(base).filter((path) => path.length > 0);
+  const json = (value: unknown) => JSON.stringify(value);
+  return fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...all), hostileValue)
+        .map(([path, value]) =>
+          json(setAt(base, path, (parent, key) => ((parent as Json)[key as string] = value))),
+        ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(...all).map((path) =>
+        json(
+          setAt(base, path, (parent, key) => {
+            if (Array.isArray(parent)) parent.splice(key as number, 1);
+            else delete parent[key as string];
+          }),
+        ),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(
+            ...paths(base).filter((p) => {
+              let node: unknown = base;
+              for (const key of p) node = (node as Json)[key as string];
+              return typeof node === 'object' && node !== null && !Array.isArray(node);
+            }),
+          ),
+          fc.oneof(hostileString, fc.string({ minLength: 1, maxLength: 8 })),
+          hostileValue,
+        )
+        .map(([path, key, value]) => {
+          const copy = structuredClone(base);
+          let node: Json = copy;
+          for (const k of path) node = node[k as string] as Json;
+          node[key] = value;
+          return json(copy);
+        }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.constantFrom(...POLLUTION), fc.boolean()).map(([pollution, nestedIn]) => {
+        const text = json(base);
+        if (!nestedIn || !text.includes('"candidateVotes":{')) return `{${pollution},${text.slice(1)}`;
+        return text.replace('"candidateVotes":{', `"candidateVotes":{${pollution},`);
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 33, max: 20_000 }), fc.boolean())
+        .map(([depth, array]) =>
+          array
+            ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+            : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+        ),
+    },
+    { weight: 1, arbitrary: fc.jsonValue().map(json) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  );
+}
+
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/problem+json',
+  'APPLICATION/JSON',
+];
+/** Header values an HTTP client can send (visible ASCII), some of them hostile. */
+const headerText = fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '?'));
+const hostileHeaders = fc.record({
+  contentType: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('application/json') },
+    fc.constantFrom(...CONTENT_TYPES),
+  ),
+  ifMatch: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('"7"') },
+    fc.constantFrom('"7"', 'W/"0"', '*', '"99999999999999999999"', '"-1"', '', '"0", "1"', '0'),
+    headerText,
+  ),
+  authorization: fc.oneof(
+    { weight: 8, arbitrary: fc.constant(undefined) },
+    fc.constantFrom('Bearer', 'Bearer a.b.c', 'Basic dXNlcjpwYXNz', 'Bearer eyJhbGciOiJub25lIn0.e30.'),
+    headerText.map((s) => `Bearer ${s}`),
+  ),
+  requestId: fc.option(headerText),
+});
+
+let api: TestApi;
+let adminToken: string;
+let sheetBase: Json;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  adminToken = await api.tokenFor({ role: 'admin', sub: 'fuzz-admin' });
+  expect((await api.call('POST', '/elections', smallElection(ELECTION))).status).toBe(201);
+  sheetBase = naSheet();
+  expect((await api.call('POST', `/elections/${ELECTION}/tallies`, sheetBase)).status).toBe(201);
+});
+afterAll(() => api?.close());
+
+function correctionBase(): Json {
+  const { submissionId: _, pollingAreaId: __, contestId: ___, ...counts } = sheetBase;
+  // Valid except that the If-Match it is sent with is stale ("7"): a body that slips through can still not append.
+  return { ...counts, validBallots: 1218, invalidBallots: 20, reason: 'Biên bản ghi nhầm số phiếu hợp lệ' };
+}
+
+const WRITE_ENDPOINTS: [string, string, () => Json][] = [
+  ['POST /elections', '/elections', () => smallElection(ELECTION)],
+  ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
+  ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
+];
+
+describe('hostile input to every write endpoint', () => {
+  it.each(WRITE_ENDPOINTS)('%s: no 5xx, problem+json, nothing stored', async (_, url, base) => {
+    const store = api.app.get(EventStore);
+    const before = (await store.readAll({ maxCount: 100_000 })).length;
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(hostileBody(base()), hostileHeaders, async (body, headers) => {
+        const res = await api.app.inject({
+          method: 'POST',
+          url,
+          payload: body,
+          headers: {
+            'content-type': headers.contentType,
+            'if-match': headers.ifMatch,
+            authorization: headers.authorization ?? `Bearer ${adminToken}`,
+            ...(headers.requestId !== null ? { 'x-request-id': headers.requestId } : {}),
+          },
+        });
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        expect(res.statusCode).toBeLessThan(500);
+        expect(res.statusCode).toBeGreaterThanOrEqual(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        const problem = JSON.parse(res.body) as { code?: unknown; status?: unknown };
+        expect(typeof problem.code).toBe('string');
+        expect(problem.status).toBe(res.statusCode);
+      }),
+      { seed: SEED, numRuns: RUNS_PER_ENDPOINT, endOnFailure: true },
+    );
+    expect((await store.readAll({ maxCount: 100_000 })).length).toBe(before);
+    // Nothing leaked into Object.prototype through a __proto__ key.
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+    // The run reached the rules, not only the parser: several kinds of refusal were seen.
+    expect([...statuses.keys()].length).toBeGreaterThanOrEqual(4);
+  });
+});

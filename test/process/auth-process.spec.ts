@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { bearer, startTestApi } from '../support/api';
+import { http, spawnApp, startApiProcess } from '../support/api-process';
+import { createTestDatabase } from '../support/database';
+import { naSheet, smallElection } from '../support/fixtures';
+import { hostileTokens, TEST_JWT_SECRET, tokenFor } from '../support/tokens';
+import { loadConfig } from '@tally/platform';
+
+const ROOT = join(__dirname, '../..');
+const run = promisify(execFile);
+
+/** `npm run cli -- …` without npm: the same ts-node entry. */
+function cli(args: string[], env: Record<string, string>) {
+  return run(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      'apps/cli/src/main.ts',
+      ...args,
+    ],
+    { cwd: ROOT, env: { ...process.env, ...env } },
+  ).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe('the api as a process', () => {
+  it('refuses to start in production without a real key, with a clear message', async () => {
+    const app = spawnApp('api', { NODE_ENV: 'production', JWT_SECRET: '', JWT_PUBLIC_KEY: '' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('NODE_ENV=production needs a real key');
+  });
+
+  it('never writes a token or the secret to its log, even at LOG_LEVEL=verbose', async () => {
+    const db = await createTestDatabase('logs');
+    const api = await startApiProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'verbose' });
+    try {
+      const config = loadConfig({ JWT_SECRET: TEST_JWT_SECRET });
+      const admin = await tokenFor(config, { role: 'admin', sub: 'city-admin' });
+      const hostile = await hostileTokens(config);
+      expect((await http('POST', `${api.url}/elections`, smallElection('log-e'), bearer(admin))).status).toBe(
+        201,
+      );
+      expect(
+        (await http('POST', `${api.url}/elections/log-e/tallies`, naSheet(), bearer(admin))).status,
+      ).toBe(201);
+      for (const token of Object.values(hostile)) {
+        expect((await http('GET', `${api.url}/elections/log-e`, undefined, bearer(token))).status).toBe(401);
+      }
+      const output = api.output();
+      expect(output).toContain('Tally Ledger api on');
+      for (const secret of [admin, ...Object.values(hostile), TEST_JWT_SECRET]) {
+        expect(output).not.toContain(secret);
+        // Not even the signature part alone.
+        expect(output).not.toContain(secret.split('.').at(-1) || secret);
+      }
+      expect(output.toLowerCase()).not.toContain('bearer ');
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
+      await db.drop();
+    }
+  });
+});
+
+describe('npm run cli -- token', () => {
+  it('prints only a token that the api accepts, signed with the dev secret it generates next to the embedded data', async () => {
+    const pgDir = join(mkdtempSync(join(tmpdir(), 'tally-cli-')), 'pg');
+    const env = { EMBEDDED_PG_DIR: pgDir, JWT_SECRET: '', NODE_ENV: 'development' };
+    const minted = await cli(
+      [
+        'token',
+        '--role',
+        'submitter',
+        '--sub',
+        'officer-17',
+        '--district',
+        'ba-dinh',
+        '--district',
+        'tay-ho',
+        '--ttl',
+        '12h',
+      ],
+      env,
+    );
+    expect(minted.code).toBe(0);
+    expect(minted.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const secretFile = join(pgDir, '..', 'dev-jwt-secret');
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+
+    const api = await startTestApi({ JWT_SECRET: readFileSync(secretFile, 'utf8').trim() });
+    try {
+      const token = minted.stdout.trim();
+      const admin = await cli(['token', '--role', 'admin'], env);
+      expect(
+        (await api.call('POST', '/elections', smallElection('cli-e'), bearer(admin.stdout.trim()))).status,
+      ).toBe(201);
+      const submitted = await api.call('POST', '/elections/cli-e/tallies', naSheet(), {
+        ...bearer(token),
+        'x-request-id': 'cli-submit',
+      });
+      expect(submitted.status).toBe(201);
+      const history = await api.call(
+        'GET',
+        '/elections/cli-e/tallies/ba-dinh-0001/na/history',
+        undefined,
+        bearer(token),
+      );
+      expect(history.body.events[0].actor).toEqual({
+        id: 'officer-17',
+        role: 'submitter',
+        districts: ['ba-dinh', 'tay-ho'],
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it.each([
+    [
+      ['token', '--role', 'root', '--ttl', '12 hours', '--district', 'Ba Đình'],
+      [
+        '--role must be one of submitter, admin, auditor',
+        '--ttl must be a number with s, m, h or d',
+        'is not a district id',
+      ],
+    ],
+    [['token', '--role', 'submitter'], ['a submitter needs at least one --district']],
+  ])('%j exits 2 with clear messages and prints no token', async (args, messages) => {
+    const result = await cli(args, { JWT_SECRET: TEST_JWT_SECRET });
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    for (const message of messages) expect(result.stderr).toContain(message);
+  });
+});
