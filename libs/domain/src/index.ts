@@ -20,3 +20,5 @@ export * from './tally/tally-rules';
 export * from './tally/tally.decider';
 
 export * from './results/winners';
+
+export * from './audit/hash-chain';

@@ -16,3 +16,7 @@ export { ResultsQueries } from './queries/results.queries';
 export { AuditQueries, MAX_AUDIT_PAGE } from './queries/audit.queries';
 export type * from './queries/results.shapes';
 export type * from './queries/audit.shapes';
+export { AuditDigestProjection, foldDigest } from './projections/audit-digest.projection';
+export type { DigestState } from './projections/audit-digest.projection';
+export { AuditCheckpointQueries } from './queries/audit-checkpoint.queries';
+export type { AuditCheckpoint } from './queries/audit-checkpoint.queries';
