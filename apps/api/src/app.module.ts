@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditController } from './audit/audit.controller';
+import { AuditorModule } from './audit/auditor.module';
 import { ElectionsModule } from './elections/elections.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -14,7 +15,13 @@ export class AppModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(runtime), ElectionsModule, TalliesModule],
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(runtime),
+        ElectionsModule,
+        TalliesModule,
+        AuditorModule,
+      ],
       controllers: [ResultsController, AuditController, HealthController],
       providers: [ReadYourWrites],
     };

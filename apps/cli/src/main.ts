@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { importCommand } from './commands/import.command';
 import { sampleCommand } from './commands/sample.command';
+import { verifyCommand } from './commands/verify.command';
 
 const USAGE = `Tally Ledger command line
 
   npm run cli -- sample hanoi-2021 [--out FILE]   a deterministic Hanoi 2021 election definition (JSON)
   npm run cli -- import FILE [--api URL]          define the election in FILE through the running api
                                                  (default --api http://localhost:3000)
+  npm run cli -- verify                           verify the whole event log: hashes, links, gaps, digests
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return sampleCommand(rest[0], values.out, log);
     case 'import':
       return importCommand(rest[0], values.api!, log);
+    case 'verify':
+      return verifyCommand(log);
     default:
       process.stderr.write(USAGE);
       return command === undefined || values.help ? 0 : 2;

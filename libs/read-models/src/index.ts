@@ -20,3 +20,13 @@ export { AuditDigestProjection, foldDigest } from './projections/audit-digest.pr
 export type { DigestState } from './projections/audit-digest.projection';
 export { AuditCheckpointQueries } from './queries/audit-checkpoint.queries';
 export type { AuditCheckpoint } from './queries/audit-checkpoint.queries';
+export { ChainVerifier, describeProblem } from './audit/chain-verifier';
+export type {
+  ChainProblem,
+  ChainVerifierOptions,
+  ElectionDigest,
+  ProblemKind,
+  PublishedCheckpoint,
+} from './audit/chain-verifier';
+export { verifyLog } from './audit/verify-log';
+export type { VerifyLogOptions, VerifyLogReport } from './audit/verify-log';
