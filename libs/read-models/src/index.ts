@@ -30,3 +30,15 @@ export type {
 } from './audit/chain-verifier';
 export { verifyLog } from './audit/verify-log';
 export type { VerifyLogOptions, VerifyLogReport } from './audit/verify-log';
+export { InMemoryResultsState } from './projections/results-state';
+export type { ResultsState } from './projections/results-state';
+export { buildCityResults, buildDistrictResults } from './queries/results-builder';
+export {
+  cityOf,
+  districtOf,
+  districtsOf,
+  foldResults,
+  isElectionEvent,
+  ResultsTimeTravel,
+} from './time-travel/results-time-travel';
+export type { FoldedElection, LogPoint } from './time-travel/results-time-travel';

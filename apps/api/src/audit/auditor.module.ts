@@ -3,19 +3,22 @@ import { AuditCheckpointQueries } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { ElectionsModule } from '../elections/elections.module';
 import { ReadYourWrites } from '../results/read-your-writes';
+import { TimeTravel } from '../results/time-travel';
 import { AuditCheckpointController } from './audit-checkpoint.controller';
 
-/** Issue 4: the auditor's endpoints (checkpoint, export). Read-only: auditors and admins may call them. */
+/** Issue 4: the auditor's endpoints (checkpoint, export) and time travel for the results. Read-only: auditors and admins may call them. */
 @Module({
   imports: [ElectionsModule],
   controllers: [AuditCheckpointController],
   providers: [
     ReadYourWrites,
+    TimeTravel,
     {
       provide: AuditCheckpointQueries,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new AuditCheckpointQueries(ds),
     },
   ],
+  exports: [TimeTravel],
 })
 export class AuditorModule {}
