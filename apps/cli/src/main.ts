@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { importCommand } from './commands/import.command';
 import { sampleCommand } from './commands/sample.command';
 import { verifyCommand } from './commands/verify.command';
+import { exportCommand } from './commands/export.command';
+import { verifyExportCommand } from './commands/verify-export.command';
 
 const USAGE = `Tally Ledger command line
 
@@ -9,6 +11,8 @@ const USAGE = `Tally Ledger command line
   npm run cli -- import FILE [--api URL]          define the election in FILE through the running api
                                                  (default --api http://localhost:3000)
   npm run cli -- verify                           verify the whole event log: hashes, links, gaps, digests
+  npm run cli -- export FILE [--election E]       write the log (or one election) as NDJSON, from the store
+  npm run cli -- verify-export FILE [--digest E=HEX]  check an export offline; prints the recomputed city totals
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -19,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       api: { type: 'string', default: process.env.TALLY_API_URL ?? 'http://localhost:3000' },
       help: { type: 'boolean', short: 'h' },
+      election: { type: 'string' },
+      digest: { type: 'string', multiple: true },
     },
   });
   const log = (line: string) => console.error(line);
@@ -30,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
       return importCommand(rest[0], values.api!, log);
     case 'verify':
       return verifyCommand(log);
+    case 'export':
+      return exportCommand(rest[0], values.election, log);
+    case 'verify-export':
+      return verifyExportCommand(rest[0], values.digest ?? [], log, (line) => console.log(line));
     default:
       process.stderr.write(USAGE);
       return command === undefined || values.help ? 0 : 2;

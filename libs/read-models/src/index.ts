@@ -42,3 +42,5 @@ export {
   ResultsTimeTravel,
 } from './time-travel/results-time-travel';
 export type { FoldedElection, LogPoint } from './time-travel/results-time-travel';
+export { exportLines, parseExportLine, toExportLine, verifyExportFile } from './audit/export-format';
+export type { ExportLine, ExportVerification } from './audit/export-format';

@@ -42,7 +42,9 @@ export class AuditDigestProjection implements Projection {
         this.logger.warn(`[projection ${this.name}] no election id in ${event.streamId}`);
         continue;
       }
-      byElection.set(electionId, [...(byElection.get(electionId) ?? []), event]);
+      const list = byElection.get(electionId) ?? [];
+      list.push(event);
+      byElection.set(electionId, list);
     }
     if (byElection.size === 0) return;
     const rows: Array<Record<string, unknown>> = await manager.query(
