@@ -4,6 +4,7 @@ import { sampleCommand } from './commands/sample.command';
 import { verifyCommand } from './commands/verify.command';
 import { exportCommand } from './commands/export.command';
 import { verifyExportCommand } from './commands/verify-export.command';
+import { rebuildCommand, verifyReadModelsCommand } from './commands/rebuild.command';
 
 const USAGE = `Tally Ledger command line
 
@@ -13,6 +14,8 @@ const USAGE = `Tally Ledger command line
   npm run cli -- verify                           verify the whole event log: hashes, links, gaps, digests
   npm run cli -- export FILE [--election E]       write the log (or one election) as NDJSON, from the store
   npm run cli -- verify-export FILE [--digest E=HEX]  check an export offline; prints the recomputed city totals
+  npm run cli -- rebuild [projection]             replay into a shadow and swap it in (safe while the api runs)
+  npm run cli -- verify-read-models               replay into a shadow and compare with the live rows
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest[0], values.election, log);
     case 'verify-export':
       return verifyExportCommand(rest[0], values.digest ?? [], log, (line) => console.log(line));
+    case 'rebuild':
+      return rebuildCommand(rest[0], log);
+    case 'verify-read-models':
+      return verifyReadModelsCommand(log);
     default:
       process.stderr.write(USAGE);
       return command === undefined || values.help ? 0 : 2;

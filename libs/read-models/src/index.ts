@@ -44,3 +44,5 @@ export {
 export type { FoldedElection, LogPoint } from './time-travel/results-time-travel';
 export { exportLines, parseExportLine, toExportLine, verifyExportFile } from './audit/export-format';
 export type { ExportLine, ExportVerification } from './audit/export-format';
+export { ShadowRebuild } from './rebuild/shadow-rebuild';
+export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';

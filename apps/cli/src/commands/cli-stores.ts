@@ -1,6 +1,6 @@
 import { EventStore } from '@tally/event-store';
 import { loadConfig, openDatabase, openEventStore } from '@tally/platform';
-import { createReadModelDataSource } from '@tally/read-models';
+import { createReadModelDataSource, runReadModelMigrations } from '@tally/read-models';
 import { SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 
@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 export interface CliStores {
   eventStore: EventStore;
   databaseUrl: string;
-  /** The read-model database, initialised but not migrated (null when it cannot be reached). */
+  /** The read-model database, migrated (null when it cannot be reached). */
   readModels(): Promise<DataSource | null>;
   close(): Promise<void>;
 }
@@ -31,6 +31,7 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
           poolSize: 4,
           applicationName: 'tally-ledger-cli',
         }).initialize();
+        await runReadModelMigrations(dataSource);
       } catch (error) {
         log(`Read models not reachable (${(error as Error).message})`);
         return null;
