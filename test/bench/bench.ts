@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
 import {
+  allProjections,
   createProjectionRunner,
   loadConfig,
   mintToken,
@@ -24,6 +25,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore } from './event-store.bench';
+import { benchAudit } from './audit.bench';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -147,6 +149,8 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
 
     // Projection throughput: replay the whole log into a fresh read-model database.
     const eventStore: EventStore = await openEventStore(config, databaseUrl);
+    console.log('\naudit (issue 4) on the same night:');
+    await benchAudit(base, definition.electionId, sheets, eventStore, databaseUrl, report);
     const head = await eventStore.headPosition();
     const events = (await eventStore.readAll({ maxCount: 1_000_000 })).length;
     const dataSource = await openReadModels(readModelsUrl);
@@ -156,7 +160,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
     if (!(await runner.waitForPosition(head, 300_000))) throw new Error('the replay did not finish');
     const replaySeconds = (performance.now() - replayStart) / 1000;
     report(
-      `projection replay from position 0 (${fmt(events)} events, 2 projections)`,
+      `projection replay from position 0 (${fmt(events)} events, ${allProjections().length} projections)`,
       `${fmt(events / replaySeconds)} events/s (${fmt(replaySeconds, 2)} s)`,
     );
     await runner.stop();

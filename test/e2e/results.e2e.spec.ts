@@ -214,6 +214,7 @@ describe('HTTP conventions', () => {
       database: { status: 'up' },
     });
     expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual([
+      'audit-digest',
       'audit-trail',
       'results',
     ]);
@@ -228,6 +229,8 @@ describe('HTTP conventions', () => {
         '/elections',
         '/elections/{electionId}',
         '/elections/{electionId}/audit',
+        '/elections/{electionId}/audit/checkpoint',
+        '/elections/{electionId}/audit/export',
         '/elections/{electionId}/results/city',
         '/elections/{electionId}/results/districts',
         '/elections/{electionId}/results/districts/{districtId}',

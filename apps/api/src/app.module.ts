@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth/auth.module';
+import { AuditorModule } from './audit/auditor.module';
 import { ElectionsModule } from './elections/elections.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -21,6 +22,7 @@ export class AppModule {
         AuthModule,
         ElectionsModule,
         TalliesModule,
+        AuditorModule,
       ],
       controllers: [ResultsController, AuditController, HealthController],
       providers: [ReadYourWrites],

@@ -2,6 +2,10 @@ import { parseArgs } from 'node:util';
 import { importCommand } from './commands/import.command';
 import { sampleCommand } from './commands/sample.command';
 import { tokenCommand } from './commands/token.command';
+import { verifyCommand } from './commands/verify.command';
+import { exportCommand } from './commands/export.command';
+import { verifyExportCommand } from './commands/verify-export.command';
+import { rebuildCommand, verifyReadModelsCommand } from './commands/rebuild.command';
 
 const USAGE = `Tally Ledger command line
 
@@ -10,6 +14,11 @@ const USAGE = `Tally Ledger command line
                                                  (default --api http://localhost:3000)
   npm run cli -- token --role R [--sub ID] [--district D]... [--ttl 12h]
                                                  print a bearer token (roles: submitter, admin, auditor)
+  npm run cli -- verify                           verify the whole event log: hashes, links, gaps, digests
+  npm run cli -- export FILE [--election E]       write the log (or one election) as NDJSON, from the store
+  npm run cli -- verify-export FILE [--digest E=HEX]  check an export offline; prints the recomputed city totals
+  npm run cli -- rebuild [projection]             replay into a shadow and swap it in (safe while the api runs)
+  npm run cli -- verify-read-models               replay into a shadow and compare with the live rows
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       sub: { type: 'string' },
       district: { type: 'string', multiple: true },
       ttl: { type: 'string' },
+      election: { type: 'string' },
+      digest: { type: 'string', multiple: true },
     },
   });
   const log = (line: string) => console.error(line);
@@ -38,6 +49,16 @@ async function main(argv: string[]): Promise<number> {
         { role: values.role, sub: values.sub, districts: values.district, ttl: values.ttl },
         log,
       );
+    case 'verify':
+      return verifyCommand(log);
+    case 'export':
+      return exportCommand(rest[0], values.election, log);
+    case 'verify-export':
+      return verifyExportCommand(rest[0], values.digest ?? [], log, (line) => console.log(line));
+    case 'rebuild':
+      return rebuildCommand(rest[0], log);
+    case 'verify-read-models':
+      return verifyReadModelsCommand(log);
     default:
       process.stderr.write(USAGE);
       return command === undefined || values.help ? 0 : 2;

@@ -22,3 +22,4 @@ export * from './tally/tally.decider';
 export * from './results/winners';
 
 export * from './access/access-policy';
+export * from './audit/hash-chain';

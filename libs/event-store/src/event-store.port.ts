@@ -53,9 +53,11 @@ export interface ReadAllOptions {
   maxCount?: number;
   /** Only events whose stream id starts with one of these prefixes. */
   streamPrefixes?: string[];
+  /** Inclusive upper bound on the position (time travel, verification up to a head read earlier). */
+  to?: number;
 }
 
-export type SubscribeOptions = Omit<ReadAllOptions, 'maxCount'>;
+export type SubscribeOptions = Omit<ReadAllOptions, 'maxCount' | 'to'>;
 
 /** A catch-up subscription: every matching event after `after`, then live ones, in position order, each once. */
 export interface EventSubscription extends AsyncIterable<StoredEvent> {
@@ -77,6 +79,11 @@ export abstract class EventStore {
   abstract subscribeToAll(options?: SubscribeOptions): EventSubscription;
   /** Position of the last event in the log (START when empty), for lag reporting. */
   abstract headPosition(): Promise<number>;
+  /**
+   * Position of the last event recorded at or before `instant` (START when none was). Recording times follow
+   * positions in both adapters, so this is the log exactly as it stood at that instant.
+   */
+  abstract positionAt(instant: Date): Promise<number>;
   /** Throws when the store cannot be reached. */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

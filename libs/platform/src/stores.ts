@@ -5,6 +5,7 @@ import {
   PostgresEventStore,
 } from '@tally/event-store';
 import {
+  AuditDigestProjection,
   AuditTrailProjection,
   createReadModelDataSource,
   Projection,
@@ -34,7 +35,7 @@ export async function openReadModels(databaseUrl: string): Promise<DataSource> {
 
 /** Every projection the read side runs (the api in inline mode, or the projector). */
 export function allProjections(): Projection[] {
-  return [new ResultsProjection(), new AuditTrailProjection()];
+  return [new ResultsProjection(), new AuditTrailProjection(), new AuditDigestProjection()];
 }
 
 export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {

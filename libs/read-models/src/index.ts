@@ -16,3 +16,33 @@ export { ResultsQueries } from './queries/results.queries';
 export { AuditQueries, MAX_AUDIT_PAGE } from './queries/audit.queries';
 export type * from './queries/results.shapes';
 export type * from './queries/audit.shapes';
+export { AuditDigestProjection, foldDigest } from './projections/audit-digest.projection';
+export type { DigestState } from './projections/audit-digest.projection';
+export { AuditCheckpointQueries } from './queries/audit-checkpoint.queries';
+export type { AuditCheckpoint } from './queries/audit-checkpoint.queries';
+export { ChainVerifier, describeProblem } from './audit/chain-verifier';
+export type {
+  ChainProblem,
+  ChainVerifierOptions,
+  ElectionDigest,
+  ProblemKind,
+  PublishedCheckpoint,
+} from './audit/chain-verifier';
+export { verifyLog } from './audit/verify-log';
+export type { VerifyLogOptions, VerifyLogReport } from './audit/verify-log';
+export { InMemoryResultsState } from './projections/results-state';
+export type { ResultsState } from './projections/results-state';
+export { buildCityResults, buildDistrictResults } from './queries/results-builder';
+export {
+  cityOf,
+  districtOf,
+  districtsOf,
+  foldResults,
+  isElectionEvent,
+  ResultsTimeTravel,
+} from './time-travel/results-time-travel';
+export type { FoldedElection, LogPoint } from './time-travel/results-time-travel';
+export { exportLines, parseExportLine, toExportLine, verifyExportFile } from './audit/export-format';
+export type { ExportLine, ExportVerification } from './audit/export-format';
+export { ShadowRebuild } from './rebuild/shadow-rebuild';
+export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';

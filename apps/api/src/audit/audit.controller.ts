@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { RequestValidationProblem } from '../http/problem';
+import { ID_REGEX } from '../http/validators/count-record.validator';
 import { StrictInt } from '../http/validators/strict-int.transform';
 import { AuditQueries } from '@tally/read-models';
 import { Allow } from '../auth/access.decorators';
@@ -28,6 +30,44 @@ export class AuditPageQuery extends MinPositionQuery {
   @Min(1)
   @Max(1000)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'Only events of this district', example: 'ba-dinh' })
+  @IsOptional()
+  @Matches(ID_REGEX, { message: '$property must be lowercase letters, digits and dashes' })
+  district?: string;
+
+  @ApiPropertyOptional({ description: 'Only events of this polling area', example: 'ba-dinh-0001' })
+  @IsOptional()
+  @Matches(ID_REGEX, { message: '$property must be lowercase letters, digits and dashes' })
+  pollingArea?: string;
+
+  @ApiPropertyOptional({ description: 'Only events of this contest', example: 'na' })
+  @IsOptional()
+  @Matches(ID_REGEX, { message: '$property must be lowercase letters, digits and dashes' })
+  contest?: string;
+
+  @ApiPropertyOptional({ description: "Only events of this actor (the actor's id)", example: 'anonymous' })
+  @IsOptional()
+  @Matches(/^[\S]{1,128}$/, { message: '$property must be 1 to 128 characters without spaces' })
+  @MaxLength(128)
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Only events of this type', example: 'TallyCorrected' })
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9]{0,63}$/, { message: '$property must be an event type name' })
+  type?: string;
+
+  @ApiPropertyOptional({ description: 'Recorded at or after this instant (ISO 8601 with a time zone)' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: '$property must carry a time zone (Z or ±hh:mm)' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Recorded at or before this instant (ISO 8601 with a time zone)' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: '$property must carry a time zone (Z or ±hh:mm)' })
+  to?: string;
 }
 
 @ApiTags('audit')
@@ -48,7 +88,22 @@ export class AuditController {
   @ApiProblems(400, 404, 503)
   async list(@Param() { electionId }: ElectionIdParam, @Query() query: AuditPageQuery) {
     await this.readYourWrites.waitFor(query.minPosition);
-    const page = await this.audit.list(electionId, { after: query.after, limit: query.limit ?? 100 });
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    const to = query.to === undefined ? undefined : new Date(query.to);
+    if (from && to && from.getTime() > to.getTime()) {
+      throw new RequestValidationProblem([{ field: 'to', message: 'to must not lie before from' }]);
+    }
+    const page = await this.audit.list(electionId, {
+      after: query.after,
+      limit: query.limit ?? 100,
+      districtId: query.district,
+      pollingAreaId: query.pollingArea,
+      contestId: query.contest,
+      actor: query.actor,
+      type: query.type,
+      from,
+      to,
+    });
     return projected(this.catalog, electionId, page);
   }
 }

@@ -28,6 +28,7 @@ export class DefineElectionHandler implements ICommandHandler<DefineElectionComm
       .append(
         streamId,
         toAppend(
+          stream,
           events,
           metadataFor(context),
           events.map(() => randomUUID()),

@@ -1,4 +1,4 @@
-import { EventMetadata } from '@tally/domain';
+import { chainEvents, EventMetadata, prevHashOf } from '@tally/domain';
 import { EventStore, EventToAppend, ExpectedRevision, JsonObject, StoredEvent } from '@tally/event-store';
 
 /** A domain event as the deciders produce it. */
@@ -8,6 +8,7 @@ export interface DomainEvent {
 }
 
 export interface LoadedStream<E extends DomainEvent> {
+  streamId: string;
   events: E[];
   stored: StoredEvent[];
   /** What the next append must expect: the last revision, or 'no_stream'. */
@@ -21,21 +22,35 @@ export async function loadStream<E extends DomainEvent>(
 ): Promise<LoadedStream<E>> {
   const stored = await store.readStream(streamId);
   return {
+    streamId,
     stored,
     events: stored.map((event) => ({ type: event.type, data: event.data }) as unknown as E),
     expected: stored.length === 0 ? 'no_stream' : stored[stored.length - 1].revision,
   };
 }
 
+/**
+ * The events to append after the loaded stream, hash-chained (libs/domain/src/audit/hash-chain.ts): each carries
+ * `prevHash` (the stream's last stored hash, or the genesis value) and `hash` in its metadata. The append must use
+ * `stream.expected`, so a racing writer makes it fail instead of forking the chain.
+ */
 export function toAppend(
+  stream: LoadedStream<DomainEvent>,
   events: DomainEvent[],
   metadata: EventMetadata,
   eventIds: string[],
 ): EventToAppend[] {
-  return events.map((event, i) => ({
+  const last = stream.stored[stream.stored.length - 1];
+  const chained = chainEvents(
+    stream.streamId,
+    last ? last.revision + 1 : 0,
+    prevHashOf(last?.metadata),
+    events.map((event) => ({ type: event.type, data: event.data, metadata: metadata as JsonObject })),
+  );
+  return chained.map((event, i) => ({
     eventId: eventIds[i],
     type: event.type,
     data: event.data as JsonObject,
-    metadata: metadata as JsonObject,
+    metadata: event.metadata as JsonObject,
   }));
 }

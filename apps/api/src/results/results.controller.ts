@@ -7,8 +7,8 @@ import { ApiProblems } from '../http/api-problem.decorator';
 import { DistrictParams, ElectionIdParam } from '../http/route-params';
 import { CityResultsDto, DistrictResultsDto, SingleDistrictResultDto } from './results.dto';
 import { ReadYourWrites } from './read-your-writes';
-import { MinPositionQuery } from './results.query-params';
 import { projected } from './projected';
+import { ResultsQuery, TimeTravel } from './time-travel';
 
 @ApiTags('results')
 @Public()
@@ -18,6 +18,7 @@ export class ResultsController {
     private readonly queries: ResultsQueries,
     private readonly catalog: ElectionCatalog,
     private readonly readYourWrites: ReadYourWrites,
+    private readonly timeTravel: TimeTravel,
   ) {}
 
   @Get('districts')
@@ -29,8 +30,9 @@ export class ResultsController {
     description: 'District results with the global `position` they reflect',
   })
   @ApiProblems(400, 404, 503)
-  async districts(@Param() { electionId }: ElectionIdParam, @Query() { minPosition }: MinPositionQuery) {
-    await this.readYourWrites.waitFor(minPosition);
+  async districts(@Param() { electionId }: ElectionIdParam, @Query() query: ResultsQuery) {
+    if (this.timeTravel.requested(query)) return this.timeTravel.districts(electionId, query);
+    await this.readYourWrites.waitFor(query.minPosition);
     return projected(this.catalog, electionId, await this.queries.districtResults(electionId));
   }
 
@@ -41,11 +43,9 @@ export class ResultsController {
     description: 'The district results with the `position` they reflect',
   })
   @ApiProblems(400, 404, 503)
-  async district(
-    @Param() { electionId, districtId }: DistrictParams,
-    @Query() { minPosition }: MinPositionQuery,
-  ) {
-    await this.readYourWrites.waitFor(minPosition);
+  async district(@Param() { electionId, districtId }: DistrictParams, @Query() query: ResultsQuery) {
+    if (this.timeTravel.requested(query)) return this.timeTravel.district(electionId, districtId, query);
+    await this.readYourWrites.waitFor(query.minPosition);
     const result = await this.queries.districtResult(electionId, districtId);
     return projected(this.catalog, electionId, result, `District ${districtId} of election ${electionId}`);
   }
@@ -57,8 +57,9 @@ export class ResultsController {
   })
   @ApiOkResponse({ type: CityResultsDto, description: 'City results with the `position` they reflect' })
   @ApiProblems(400, 404, 503)
-  async city(@Param() { electionId }: ElectionIdParam, @Query() { minPosition }: MinPositionQuery) {
-    await this.readYourWrites.waitFor(minPosition);
+  async city(@Param() { electionId }: ElectionIdParam, @Query() query: ResultsQuery) {
+    if (this.timeTravel.requested(query)) return this.timeTravel.city(electionId, query);
+    await this.readYourWrites.waitFor(query.minPosition);
     return projected(this.catalog, electionId, await this.queries.cityResults(electionId));
   }
 }

@@ -50,7 +50,7 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
       try {
         const appended = await this.eventStore.append(
           streamId,
-          toAppend(events, metadataFor(correction.context), [eventId]),
+          toAppend(stream, events, metadataFor(correction.context), [eventId]),
           expectedRevision,
         );
         if (appended.alreadyStored && attempt < 2) continue;

@@ -52,7 +52,9 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
       try {
         const appended = await this.eventStore.append(
           streamId,
-          toAppend(events, metadataFor(submission.context), [submissionEventId(electionId, submissionId)]),
+          toAppend(stream, events, metadataFor(submission.context), [
+            submissionEventId(electionId, submissionId),
+          ]),
           stream.expected,
         );
         // The store knew these ids (a racing retry): its data may differ from ours, so decide again on what is stored.

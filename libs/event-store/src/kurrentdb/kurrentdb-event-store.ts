@@ -142,6 +142,7 @@ export class KurrentDbEventStore extends EventStore {
     })) {
       const event = toStoredEvent(resolved);
       if (!event || !isApplicationStream(event.streamId) || event.position <= after) continue;
+      if (options.to !== undefined && event.position > options.to) break;
       if (!matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
       events.push(event);
       if (events.length >= maxCount) break;
@@ -193,6 +194,21 @@ export class KurrentDbEventStore extends EventStore {
     })) {
       const event = toStoredEvent(resolved);
       if (event && isApplicationStream(event.streamId)) return event.position;
+    }
+    return START;
+  }
+
+  async positionAt(instant: Date): Promise<number> {
+    // Backwards from the end: the first application event recorded at or before the instant.
+    for await (const resolved of this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: 'end',
+      filter: streamNameFilter({ regex: APPLICATION_STREAMS }),
+    })) {
+      const event = toStoredEvent(resolved);
+      if (event && isApplicationStream(event.streamId) && event.recordedAt.getTime() <= instant.getTime()) {
+        return event.position;
+      }
     }
     return START;
   }

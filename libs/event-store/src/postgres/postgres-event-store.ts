@@ -147,8 +147,18 @@ export class PostgresEventStore extends EventStore {
       options.after ?? START,
       limitOf(options.maxCount),
       options.streamPrefixes,
+      options.to,
     );
     return page.events;
+  }
+
+  async positionAt(instant: Date): Promise<number> {
+    // recorded_at is taken under the head lock (clock_timestamp), so it never decreases along positions.
+    const { rows } = await this.pool.query<{ position: string | null }>(
+      'SELECT max(position) AS position FROM es_events WHERE recorded_at <= $1',
+      [instant],
+    );
+    return rows[0]?.position == null ? START : toSafeNumber(rows[0].position);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
@@ -226,15 +236,21 @@ export class PostgresEventStore extends EventStore {
    * One statement, so one snapshot: the committed log head read alongside the page tells how far the log has been
    * scanned even when the prefix filter matched nothing (positions are gapless, see postgres-append.ts).
    */
-  private async readPage(after: number, limit: number | null, prefixes: string[] | undefined): Promise<Page> {
+  private async readPage(
+    after: number,
+    limit: number | null,
+    prefixes: string[] | undefined,
+    to?: number,
+  ): Promise<Page> {
     // No prefixes (undefined or []) means no filter, as for KurrentDB's stream name filter.
     const filtered = prefixes !== undefined && prefixes.length > 0;
+    const bounded = to !== undefined ? `AND position <= ${toSafeNumber(Math.floor(to))}` : '';
     const { rows } = await this.pool.query<PageRow>(
       `SELECT h.last_position AS head, p.*
          FROM es_log_head h
          LEFT JOIN LATERAL (
            SELECT ${EVENT_COLUMNS} FROM es_events
-            WHERE position > $1 ${filtered ? 'AND stream_id LIKE ANY($3::text[])' : ''}
+            WHERE position > $1 ${bounded} ${filtered ? 'AND stream_id LIKE ANY($3::text[])' : ''}
             ORDER BY position LIMIT $2
          ) p ON true
         ORDER BY p.position`,

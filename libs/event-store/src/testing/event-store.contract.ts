@@ -5,6 +5,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type StoredEvent,
+  START,
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import {
@@ -282,6 +283,29 @@ export function describeEventStoreContract(
         expect(after.filter((e) => e.streamId.startsWith(prefix))).toHaveLength(3);
         expect(after.every((e) => e.position > before)).toBe(true);
         expectStrictlyIncreasing(after.map((e) => e.position));
+      });
+
+      it('reads up to a position (inclusive) and finds the position at an instant', async () => {
+        const prefix = uniquePrefix('bounded');
+        const first = await store.append(`${prefix}1`, someEvents(2), 'no_stream');
+        await sleep(20);
+        const between = new Date();
+        await sleep(20);
+        await store.append(`${prefix}2`, someEvents(2), 'no_stream');
+
+        const upTo = await store.readAll({ streamPrefixes: [prefix], to: first.position });
+        expect(upTo.map((e) => e.streamId)).toEqual([`${prefix}1`, `${prefix}1`]);
+        expect(upTo[upTo.length - 1].position).toBe(first.position);
+        expect(
+          await store.readAll({ streamPrefixes: [prefix], to: first.position, maxCount: 1 }),
+        ).toHaveLength(1);
+
+        expect(await store.positionAt(between)).toBe(first.position);
+        expect(await store.positionAt(new Date(0))).toBe(START);
+        const stored = await store.readAll({ streamPrefixes: [prefix] });
+        // Stores may keep finer than milliseconds: one millisecond later surely includes the last event.
+        const lastRecorded = stored[stored.length - 1].recordedAt.getTime();
+        expect(await store.positionAt(new Date(lastRecorded + 1))).toBe(stored[stored.length - 1].position);
       });
 
       it('matches prefixes literally: % and _ are not wildcards', async () => {

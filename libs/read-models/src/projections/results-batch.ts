@@ -5,6 +5,7 @@ import type { RmElectionEntity } from '../entities/rm-election.entity';
 import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { asDefinition, asPlacement } from './fact-shapes';
+import type { ResultsState } from './results-state';
 
 export const sheetKey = (electionId: string, pollingAreaId: string, contestId: string) =>
   `${electionId}|${pollingAreaId}|${contestId}`;
@@ -19,7 +20,7 @@ type Triple = [string, string, string];
  * The rows one batch of events touches, read with a handful of queries, changed in memory, and written back with
  * one upsert per table. A batch of 500 sheets costs about eight round trips instead of several per event.
  */
-export class ResultsBatch {
+export class ResultsBatch implements ResultsState {
   readonly elections = new Map<string, { revision: number }>();
   readonly sheets = new Map<string, RmTallySheetEntity>();
   private readonly districts = new Map<string, RmDistrictResultEntity>();
@@ -105,6 +106,14 @@ export class ResultsBatch {
       batch.units.set(unitKey(row.electionId, row.contestId, row.unitId), row);
     }
     return batch;
+  }
+
+  election(electionId: string): { revision: number } | undefined {
+    return this.elections.get(electionId);
+  }
+
+  sheet(electionId: string, pollingAreaId: string, contestId: string): RmTallySheetEntity | undefined {
+    return this.sheets.get(sheetKey(electionId, pollingAreaId, contestId));
   }
 
   /** Result rows of an election defined in this batch replace whatever the maps hold for it. */
@@ -329,7 +338,7 @@ const totals = (r: Record<string, unknown>) => ({
   invalidBallots: Number(r.invalid_ballots),
 });
 
-function toSheet(r: Record<string, unknown>): RmTallySheetEntity {
+export function toSheet(r: Record<string, unknown>): RmTallySheetEntity {
   return {
     electionId: r.election_id as string,
     pollingAreaId: r.polling_area_id as string,
@@ -344,7 +353,7 @@ function toSheet(r: Record<string, unknown>): RmTallySheetEntity {
   };
 }
 
-function toDistrict(r: Record<string, unknown>): RmDistrictResultEntity {
+export function toDistrict(r: Record<string, unknown>): RmDistrictResultEntity {
   return {
     electionId: r.election_id as string,
     districtId: r.district_id as string,
@@ -354,7 +363,7 @@ function toDistrict(r: Record<string, unknown>): RmDistrictResultEntity {
   };
 }
 
-function toUnit(r: Record<string, unknown>): RmUnitResultEntity {
+export function toUnit(r: Record<string, unknown>): RmUnitResultEntity {
   return {
     electionId: r.election_id as string,
     contestId: r.contest_id as string,

@@ -5,7 +5,8 @@ import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import { asCounts, asDefinition, asPlacement } from './fact-shapes';
 import { initialResultRows } from './election-layout';
-import { ResultsBatch, sheetKey } from './results-batch';
+import { ResultsBatch } from './results-batch';
+import type { ResultsState } from './results-state';
 
 type TotalsRow = Pick<
   RmDistrictResultEntity,
@@ -29,18 +30,24 @@ export class ResultsProjection implements Projection {
     const relevant = events.filter((e) => isProjectedStream(e.streamId));
     if (relevant.length === 0) return;
     const batch = await ResultsBatch.load(relevant, manager);
-    for (const event of relevant) {
-      if (event.streamId.startsWith(ELECTION_STREAM_PREFIX)) this.applyElectionEvent(batch, event);
-      else if (event.streamId.startsWith(TALLY_STREAM_PREFIX)) this.applyTallyEvent(batch, event);
-    }
+    this.applyTo(batch, relevant);
     await batch.flush(manager);
   }
 
-  private applyElectionEvent(batch: ResultsBatch, event: StoredEvent): void {
+  /** The projection's rules, on any state: PostgreSQL rows (apply) or memory (time travel, verify-export). */
+  applyTo(state: ResultsState, events: StoredEvent[]): void {
+    for (const event of events) {
+      if (!isProjectedStream(event.streamId)) continue;
+      if (event.streamId.startsWith(ELECTION_STREAM_PREFIX)) this.applyElectionEvent(state, event);
+      else if (event.streamId.startsWith(TALLY_STREAM_PREFIX)) this.applyTallyEvent(state, event);
+    }
+  }
+
+  private applyElectionEvent(batch: ResultsState, event: StoredEvent): void {
     if (event.type !== 'ElectionDefined') return this.skip(event, 'unknown election event type');
     const definition = asDefinition(event.data.definition);
     if (!definition) return this.skip(event, 'malformed election definition');
-    const known = batch.elections.get(definition.electionId);
+    const known = batch.election(definition.electionId);
     if (known && known.revision >= event.revision) return;
     let rows: ReturnType<typeof initialResultRows>;
     try {
@@ -66,17 +73,16 @@ export class ResultsProjection implements Projection {
     );
   }
 
-  private applyTallyEvent(batch: ResultsBatch, event: StoredEvent): void {
+  private applyTallyEvent(batch: ResultsState, event: StoredEvent): void {
     if (event.type !== 'TallySubmitted' && event.type !== 'TallyCorrected') {
       return this.skip(event, 'unknown tally event type');
     }
     const placement = asPlacement(event.data);
     const counts = asCounts(event.data.counts);
     if (!placement || !counts) return this.skip(event, 'malformed tally placement or counts');
-    if (!batch.elections.has(placement.electionId)) return this.skip(event, 'unknown election');
+    if (!batch.election(placement.electionId)) return this.skip(event, 'unknown election');
 
-    const key = sheetKey(placement.electionId, placement.pollingAreaId, placement.contestId);
-    const current = batch.sheets.get(key);
+    const current = batch.sheet(placement.electionId, placement.pollingAreaId, placement.contestId);
     if (current && current.revision >= event.revision) return;
 
     // Totals are bigint columns and JS numbers: a sum past 2^53 would lose precision (the api's caps keep real
@@ -103,7 +109,7 @@ export class ResultsProjection implements Projection {
 
   /** Adds (sign +1) or removes (sign −1) one sheet's counts in its district and unit rows. */
   private rollUp(
-    batch: ResultsBatch,
+    batch: ResultsState,
     place: { electionId: string; districtId: string; contestId: string; unitId: string },
     counts: TallyCounts,
     sign: 1 | -1,
@@ -139,7 +145,7 @@ export class ResultsProjection implements Projection {
 
   /** Whether adding `counts` to its district and unit rows keeps every total exact (subtracting only lowers them). */
   private staysExact(
-    batch: ResultsBatch,
+    batch: ResultsState,
     place: { electionId: string; districtId: string; contestId: string; unitId: string },
     counts: TallyCounts,
   ): boolean {

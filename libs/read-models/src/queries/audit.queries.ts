@@ -21,15 +21,35 @@ export class AuditQueries {
       if (!known.known) return null;
       const position = await checkpointPosition(manager, AuditTrailProjection.NAME);
       // One extra row tells whether another page follows without a second query.
+      const { where, params } = filters(options, [electionId, after, limit + 1]);
       const rows: Array<Record<string, unknown>> = await manager.query(
-        `SELECT * FROM rm_audit_entries WHERE election_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
-        [electionId, after, limit + 1],
+        `SELECT * FROM rm_audit_entries WHERE election_id = $1 AND position > $2 ${where}
+         ORDER BY position LIMIT $3`,
+        params,
       );
       const items = rows.slice(0, limit).map(toItem);
       const nextCursor = rows.length > limit ? items[items.length - 1].position : null;
       return { electionId, position, items, nextCursor };
     });
   }
+}
+
+/** The optional filters as SQL conditions on numbered parameters after the fixed ones. */
+function filters(options: AuditListOptions, params: unknown[]): { where: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    if (value === undefined) return;
+    params.push(value instanceof Date ? value.toISOString() : value);
+    conditions.push(sql.replace('?', `$${params.length}`));
+  };
+  add('district_id = ?', options.districtId);
+  add('polling_area_id = ?', options.pollingAreaId);
+  add('contest_id = ?', options.contestId);
+  add("actor->>'id' = ?", options.actor);
+  add('type = ?', options.type);
+  add('recorded_at >= ?::timestamptz', options.from);
+  add('recorded_at <= ?::timestamptz', options.to);
+  return { where: conditions.map((c) => `AND ${c}`).join(' '), params };
 }
 
 function toItem(r: Record<string, unknown>): AuditItem {

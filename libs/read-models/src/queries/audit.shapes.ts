@@ -29,4 +29,16 @@ export interface AuditListOptions {
   /** Exclusive: items with a greater position. */
   after?: number;
   limit: number;
+  /** Filters (issue 4), all optional and combined with AND. */
+  districtId?: string;
+  pollingAreaId?: string;
+  contestId?: string;
+  /** The actor's id. */
+  actor?: string;
+  /** The event type, e.g. TallyCorrected. */
+  type?: string;
+  /** Recorded at or after this instant. */
+  from?: Date;
+  /** Recorded at or before this instant. */
+  to?: Date;
 }

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { DomainError } from '@tally/domain';
+import { EventStore } from '@tally/event-store';
+import { cityOf, districtOf, districtsOf, FoldedElection, ResultsTimeTravel } from '@tally/read-models';
+import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ElectionCatalog } from '../elections/election-catalog';
+import { HttpProblem, RequestValidationProblem } from '../http/problem';
+import { StrictInt } from '../http/validators/strict-int.transform';
+import { MinPositionQuery } from './results.query-params';
+
+export class ResultsQuery extends MinPositionQuery {
+  @ApiPropertyOptional({
+    description:
+      'Time travel: the results as they stood at this instant (ISO 8601 with Z or an offset), i.e. after the last event recorded at or before it',
+    example: '2021-05-23T20:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: '$property must carry a time zone (Z or ±hh:mm)' })
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Time travel: the results right after this global position' })
+  @IsOptional()
+  @StrictInt()
+  @IsInt()
+  @Min(-1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  atPosition?: number;
+}
+
+/**
+ * `?asOf=` / `?atPosition=` on the results endpoints: the election's events up to that point, folded in memory by the
+ * live projection's code (libs/read-models/src/time-travel). 404 RESULTS.NOT_FOUND when the election was not defined
+ * yet at that point.
+ */
+@Injectable()
+export class TimeTravel {
+  private readonly travel: ResultsTimeTravel;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly catalog: ElectionCatalog,
+  ) {
+    this.travel = new ResultsTimeTravel(eventStore);
+  }
+
+  requested(query: ResultsQuery): boolean {
+    return query.asOf !== undefined || query.atPosition !== undefined;
+  }
+
+  async city(electionId: string, query: ResultsQuery) {
+    return cityOf(await this.fold(electionId, query));
+  }
+
+  async districts(electionId: string, query: ResultsQuery) {
+    return districtsOf(await this.fold(electionId, query));
+  }
+
+  async district(electionId: string, districtId: string, query: ResultsQuery) {
+    const result = districtOf(await this.fold(electionId, query), districtId);
+    if (!result) {
+      throw new DomainError(
+        'not_found',
+        'RESULTS.NOT_FOUND',
+        `District ${districtId} is not part of election ${electionId}`,
+      );
+    }
+    return result;
+  }
+
+  private async fold(electionId: string, query: ResultsQuery): Promise<FoldedElection> {
+    const position = await this.position(query);
+    await this.catalog.get(electionId);
+    const folded = await this.travel.fold(electionId, position);
+    if (!folded) {
+      throw new DomainError(
+        'not_found',
+        'RESULTS.NOT_FOUND',
+        `Election ${electionId} was not defined yet at position ${position}`,
+      );
+    }
+    return folded;
+  }
+
+  private async position(query: ResultsQuery): Promise<number> {
+    const { asOf, atPosition, minPosition } = query;
+    if (asOf !== undefined && atPosition !== undefined) {
+      throw new RequestValidationProblem([
+        { field: 'atPosition', message: 'asOf and atPosition exclude each other: pass one' },
+      ]);
+    }
+    if (minPosition !== undefined) {
+      throw new RequestValidationProblem([
+        { field: 'minPosition', message: 'minPosition applies to live results, not with asOf or atPosition' },
+      ]);
+    }
+    const head = await this.eventStore.headPosition();
+    if (atPosition !== undefined) {
+      if (atPosition > head) {
+        throw new HttpProblem(
+          400,
+          'REQUEST.POSITION_BEYOND_LOG',
+          'The request is malformed',
+          `atPosition ${atPosition} is beyond the last position of the log (${head})`,
+          { errors: [{ field: 'atPosition', message: `must be at most ${head}` }] },
+        );
+      }
+      return atPosition;
+    }
+    const instant = new Date(asOf!);
+    if (Number.isNaN(instant.getTime())) {
+      throw new RequestValidationProblem([
+        { field: 'asOf', message: 'asOf must be a valid ISO 8601 instant' },
+      ]);
+    }
+    if (instant.getTime() > Date.now()) {
+      throw new RequestValidationProblem([
+        { field: 'asOf', message: 'asOf lies in the future: the results there are not known yet' },
+      ]);
+    }
+    return this.travel.resolve({ asOf: instant });
+  }
+}

@@ -1,0 +1,78 @@
+import { EventStore } from '@tally/event-store';
+import { loadConfig, openDatabase, openEventStore } from '@tally/platform';
+import { createReadModelDataSource, runReadModelMigrations } from '@tally/read-models';
+import { SingleBar } from 'cli-progress';
+import { DataSource } from 'typeorm';
+
+/**
+ * The stores the service is configured with (DATABASE_URL / EVENT_STORE / KURRENTDB_CONNECTION_STRING; with none,
+ * the embedded default, joined when the api already runs it).
+ */
+export interface CliStores {
+  eventStore: EventStore;
+  databaseUrl: string;
+  /** The read-model database, migrated (null when it cannot be reached). */
+  readModels(): Promise<DataSource | null>;
+  close(): Promise<void>;
+}
+
+export async function openCliStores(log: (line: string) => void): Promise<CliStores> {
+  const config = loadConfig();
+  const database = await openDatabase(config, log);
+  const eventStore = await openEventStore(config, database.url);
+  let dataSource: DataSource | null = null;
+  return {
+    eventStore,
+    databaseUrl: database.url,
+    async readModels() {
+      if (dataSource) return dataSource;
+      try {
+        dataSource = await createReadModelDataSource(database.url, {
+          poolSize: 4,
+          applicationName: 'tally-ledger-cli',
+        }).initialize();
+        await runReadModelMigrations(dataSource);
+      } catch (error) {
+        log(`Read models not reachable (${(error as Error).message})`);
+        return null;
+      }
+      return dataSource;
+    },
+    async close() {
+      await eventStore.close();
+      if (dataSource?.isInitialized) await dataSource.destroy();
+      await database.stop();
+    },
+  };
+}
+
+/** A progress bar on stderr with events/s and ETA; silent when stderr is not a terminal unless forced. */
+export function progressBar(label: string): {
+  update(done: number, total: number): void;
+  stop(): void;
+} {
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
+    stream: process.stderr,
+    hideCursor: false,
+    etaBuffer: 50,
+    noTTYOutput: process.env.TALLY_PROGRESS === '1',
+    notTTYSchedule: 1000,
+  });
+  const started = Date.now();
+  let running = false;
+  return {
+    update(done, total) {
+      const speed = Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
+      if (!running) {
+        bar.start(Math.max(total, done), done, { speed });
+        running = true;
+      }
+      bar.setTotal(Math.max(total, done));
+      bar.update(done, { speed });
+    },
+    stop() {
+      if (running) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
+import type { RmElectionEntity } from '../entities/rm-election.entity';
+import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';
+import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
+
+/**
+ * The rows the results projection reads and changes. ResultsProjection's rules run against this interface only,
+ * so the live read models (ResultsBatch, backed by PostgreSQL) and time travel (InMemoryResultsState, a fold of
+ * the log up to a position) share one implementation.
+ */
+export interface ResultsState {
+  election(electionId: string): { revision: number } | undefined;
+  sheet(electionId: string, pollingAreaId: string, contestId: string): RmTallySheetEntity | undefined;
+  /** Result rows of an election defined now replace whatever the state holds for it. */
+  putElection(
+    election: RmElectionEntity,
+    districts: RmDistrictResultEntity[],
+    units: RmUnitResultEntity[],
+  ): void;
+  putSheet(sheet: RmTallySheetEntity): void;
+  /** The row, which the caller may change (a PostgreSQL-backed state then writes it back unless `readOnly`). */
+  district(
+    electionId: string,
+    districtId: string,
+    contestId: string,
+    readOnly?: boolean,
+  ): RmDistrictResultEntity | undefined;
+  unit(
+    electionId: string,
+    contestId: string,
+    unitId: string,
+    readOnly?: boolean,
+  ): RmUnitResultEntity | undefined;
+}
+
+const key = (...parts: string[]) => parts.join('|');
+
+/** The whole state in memory: what folding the log from position 0 gives, without a database. */
+export class InMemoryResultsState implements ResultsState {
+  private readonly elections = new Map<string, RmElectionEntity>();
+  private readonly sheets = new Map<string, RmTallySheetEntity>();
+  private readonly districts = new Map<string, RmDistrictResultEntity>();
+  private readonly units = new Map<string, RmUnitResultEntity>();
+
+  election(electionId: string) {
+    return this.elections.get(electionId);
+  }
+
+  electionRow(electionId: string): RmElectionEntity | undefined {
+    return this.elections.get(electionId);
+  }
+
+  sheet(electionId: string, pollingAreaId: string, contestId: string) {
+    return this.sheets.get(key(electionId, pollingAreaId, contestId));
+  }
+
+  putElection(election: RmElectionEntity, districts: RmDistrictResultEntity[], units: RmUnitResultEntity[]) {
+    this.elections.set(election.electionId, election);
+    for (const d of districts) this.districts.set(key(d.electionId, d.districtId, d.contestId), d);
+    for (const u of units) this.units.set(key(u.electionId, u.contestId, u.unitId), u);
+  }
+
+  putSheet(sheet: RmTallySheetEntity) {
+    this.sheets.set(key(sheet.electionId, sheet.pollingAreaId, sheet.contestId), sheet);
+  }
+
+  district(electionId: string, districtId: string, contestId: string) {
+    return this.districts.get(key(electionId, districtId, contestId));
+  }
+
+  unit(electionId: string, contestId: string, unitId: string) {
+    return this.units.get(key(electionId, contestId, unitId));
+  }
+
+  districtRows(electionId: string): RmDistrictResultEntity[] {
+    return [...this.districts.values()].filter((d) => d.electionId === electionId);
+  }
+
+  unitRows(electionId: string): RmUnitResultEntity[] {
+    return [...this.units.values()].filter((u) => u.electionId === electionId);
+  }
+
+  sheetRows(electionId: string): RmTallySheetEntity[] {
+    return [...this.sheets.values()].filter((s) => s.electionId === electionId);
+  }
+
+  electionIds(): string[] {
+    return [...this.elections.keys()];
+  }
+}

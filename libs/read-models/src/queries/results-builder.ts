@@ -1,0 +1,159 @@
+import { decideUnitOutcome, ElectionDefinition } from '@tally/domain';
+import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
+import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
+import { ratio } from './read-snapshot';
+import type {
+  CityResults,
+  DistrictContestResult,
+  DistrictResult,
+  ResultTotals,
+  UnitResult,
+} from './results.shapes';
+
+type Totals = Pick<
+  RmDistrictResultEntity,
+  | 'pollingAreasReported'
+  | 'pollingAreasExpected'
+  | 'registeredVoters'
+  | 'votersVoted'
+  | 'validBallots'
+  | 'invalidBallots'
+>;
+
+/**
+ * The public result shapes from result rows, wherever the rows come from: the live read models (ResultsQueries)
+ * or a fold of the log in memory (time travel, verify-export). One code path, so both answer alike.
+ */
+export function buildDistrictResults(
+  definition: ElectionDefinition,
+  districtRows: RmDistrictResultEntity[],
+  unitRows: RmUnitResultEntity[],
+  onlyDistrictId?: string,
+): DistrictResult[] {
+  const elected = new Set<string>();
+  for (const unit of unitRows) {
+    for (const c of unitResult(unit).candidates)
+      if (c.elected) elected.add(`${unit.contestId}|${c.candidateId}`);
+  }
+  const rowByKey = new Map(districtRows.map((r) => [`${r.districtId}|${r.contestId}`, r]));
+  return definition.districts
+    .filter((d) => onlyDistrictId === undefined || d.districtId === onlyDistrictId)
+    .map((district) => ({
+      districtId: district.districtId,
+      name: district.name,
+      contests: definition.contests.flatMap((contest): DistrictContestResult[] => {
+        const row = rowByKey.get(`${district.districtId}|${contest.contestId}`);
+        if (!row) return [];
+        const votes = row.candidateVotes;
+        return [
+          {
+            contestId: contest.contestId,
+            name: contest.name,
+            ...totalsOf(row),
+            candidates: contest.electoralUnits.flatMap((unit) =>
+              unit.candidates
+                .filter((c) => c.candidateId in votes)
+                .map((c) => ({
+                  candidateId: c.candidateId,
+                  unitId: unit.unitId,
+                  name: c.name,
+                  votes: votes[c.candidateId],
+                  share: ratio(votes[c.candidateId], row.validBallots),
+                  elected: elected.has(`${contest.contestId}|${c.candidateId}`),
+                })),
+            ),
+          },
+        ];
+      }),
+    }));
+}
+
+/** Contest totals are the sum of the district rows given, so they always equal the districts'. */
+export function buildCityResults(
+  definition: ElectionDefinition,
+  position: number,
+  districtRows: RmDistrictResultEntity[],
+  unitRows: RmUnitResultEntity[],
+): CityResults {
+  const sums = new Map<string, Totals>();
+  for (const row of districtRows) {
+    const sum = sums.get(row.contestId) ?? zeroTotals();
+    sum.pollingAreasReported += row.pollingAreasReported;
+    sum.pollingAreasExpected += row.pollingAreasExpected;
+    sum.registeredVoters += row.registeredVoters;
+    sum.votersVoted += row.votersVoted;
+    sum.validBallots += row.validBallots;
+    sum.invalidBallots += row.invalidBallots;
+    sums.set(row.contestId, sum);
+  }
+  const units = new Map(unitRows.map((u) => [`${u.contestId}|${u.unitId}`, u]));
+  return {
+    electionId: definition.electionId,
+    position,
+    contests: definition.contests.map((contest) => {
+      const totals = totalsOf(sums.get(contest.contestId) ?? zeroTotals());
+      return {
+        contestId: contest.contestId,
+        name: contest.name,
+        ...totals,
+        complete: totals.pollingAreasReported >= totals.pollingAreasExpected,
+        units: contest.electoralUnits.flatMap((u) => {
+          const row = units.get(`${contest.contestId}|${u.unitId}`);
+          return row ? [unitResult(row)] : [];
+        }),
+      };
+    }),
+  };
+}
+
+function zeroTotals(): Totals {
+  return {
+    pollingAreasReported: 0,
+    pollingAreasExpected: 0,
+    registeredVoters: 0,
+    votersVoted: 0,
+    validBallots: 0,
+    invalidBallots: 0,
+  };
+}
+
+function totalsOf(r: Totals): ResultTotals {
+  return {
+    pollingAreasReported: r.pollingAreasReported,
+    pollingAreasExpected: r.pollingAreasExpected,
+    registeredVoters: r.registeredVoters,
+    votersVoted: r.votersVoted,
+    turnout: ratio(r.votersVoted, r.registeredVoters),
+    validBallots: r.validBallots,
+    invalidBallots: r.invalidBallots,
+  };
+}
+
+/** Art. 78 is decided by the domain on the reported sheets' figures; this only shapes the answer. */
+export function unitResult(row: RmUnitResultEntity): UnitResult {
+  const totals = totalsOf(row);
+  const outcome = decideUnitOutcome({
+    seats: row.seats,
+    registeredVoters: totals.registeredVoters,
+    votersVoted: totals.votersVoted,
+    validBallots: totals.validBallots,
+    candidates: row.candidates,
+  });
+  return {
+    unitId: row.unitId,
+    name: row.name,
+    seats: row.seats,
+    ...totals,
+    expectedRegisteredVoters: row.expectedRegisteredVoters,
+    provisional: totals.pollingAreasReported < totals.pollingAreasExpected,
+    status: outcome.status,
+    unresolvedTie: outcome.unresolvedTie,
+    candidates: outcome.candidates.map((c) => ({
+      candidateId: c.candidateId,
+      name: c.name,
+      votes: c.votes,
+      share: ratio(c.votes, totals.validBallots),
+      elected: c.elected,
+    })),
+  };
+}

@@ -1,0 +1,116 @@
+import type { EventStore, StoredEvent } from '@tally/event-store';
+import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX } from '@tally/domain';
+import { consoleLogger, ProjectionLogger } from '../projection';
+import { ResultsProjection } from '../projections/results.projection';
+import { InMemoryResultsState } from '../projections/results-state';
+import { buildCityResults, buildDistrictResults } from '../queries/results-builder';
+import type { CityResults, DistrictResults, SingleDistrictResult } from '../queries/results.shapes';
+
+/** A point of the log: a position, or the last event recorded at or before an instant. */
+export type LogPoint = { atPosition: number } | { asOf: Date };
+
+/** One election folded in memory up to a position, with the live projection's own rules. */
+export interface FoldedElection {
+  electionId: string;
+  position: number;
+  definition: ElectionDefinition;
+  state: InMemoryResultsState;
+}
+
+/** The events of one election (its election stream and its tally streams), in global order. */
+export function isElectionEvent(electionId: string, streamId: string): boolean {
+  return (
+    streamId === electionStreamId(electionId) || streamId.startsWith(`${TALLY_STREAM_PREFIX}${electionId}.`)
+  );
+}
+
+/** Folds events with ResultsProjection into memory; null when the election is not defined in them. */
+export function foldResults(
+  electionId: string,
+  position: number,
+  events: Iterable<StoredEvent>,
+  logger: ProjectionLogger = consoleLogger,
+): FoldedElection | null {
+  const projection = new ResultsProjection(logger);
+  const state = new InMemoryResultsState();
+  let page: StoredEvent[] = [];
+  for (const event of events) {
+    page.push(event);
+    if (page.length >= 1000) {
+      projection.applyTo(state, page);
+      page = [];
+    }
+  }
+  projection.applyTo(state, page);
+  const election = state.electionRow(electionId);
+  if (!election) return null;
+  return { electionId, position, definition: election.definition as ElectionDefinition, state };
+}
+
+export function cityOf(folded: FoldedElection): CityResults {
+  return buildCityResults(
+    folded.definition,
+    folded.position,
+    folded.state.districtRows(folded.electionId),
+    folded.state.unitRows(folded.electionId),
+  );
+}
+
+export function districtsOf(folded: FoldedElection): DistrictResults {
+  return {
+    electionId: folded.electionId,
+    position: folded.position,
+    districts: buildDistrictResults(
+      folded.definition,
+      folded.state.districtRows(folded.electionId),
+      folded.state.unitRows(folded.electionId),
+    ),
+  };
+}
+
+export function districtOf(folded: FoldedElection, districtId: string): SingleDistrictResult | null {
+  const [district] = buildDistrictResults(
+    folded.definition,
+    folded.state.districtRows(folded.electionId),
+    folded.state.unitRows(folded.electionId),
+    districtId,
+  );
+  return district ? { electionId: folded.electionId, position: folded.position, ...district } : null;
+}
+
+/**
+ * Results as they stood at a point of the log: the election's events up to that position are read from the store
+ * and folded in memory by ResultsProjection (the same code the live read models run), then shaped by the same
+ * builders as the live queries.
+ */
+export class ResultsTimeTravel {
+  constructor(
+    private readonly store: EventStore,
+    private readonly logger: ProjectionLogger = consoleLogger,
+    private readonly pageSize = 5000,
+  ) {}
+
+  /** The position a point stands for: START (-1) for an instant before the first event. */
+  async resolve(point: LogPoint): Promise<number> {
+    return 'atPosition' in point ? point.atPosition : this.store.positionAt(point.asOf);
+  }
+
+  /** Null when the election was not defined at that position. */
+  async fold(electionId: string, position: number): Promise<FoldedElection | null> {
+    const events: StoredEvent[] = [];
+    const prefixes = [electionStreamId(electionId), `${TALLY_STREAM_PREFIX}${electionId}.`];
+    let after = -1;
+    while (after < position) {
+      const page = await this.store.readAll({
+        after,
+        to: position,
+        maxCount: this.pageSize,
+        streamPrefixes: prefixes,
+      });
+      for (const event of page) if (isElectionEvent(electionId, event.streamId)) events.push(event);
+      if (page.length < this.pageSize) break;
+      after = page[page.length - 1].position;
+    }
+    return foldResults(electionId, position, events, this.logger);
+  }
+}
