@@ -20,3 +20,8 @@ export * from './tally/tally-rules';
 export * from './tally/tally.decider';
 
 export * from './results/winners';
+
+export * from './turnout/turnout.events';
+export * from './turnout/turnout.commands';
+export * from './turnout/turnout-schedule';
+export * from './turnout/turnout.decider';

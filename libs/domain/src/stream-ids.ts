@@ -1,6 +1,7 @@
 /** The only place stream ids are built. The category prefix lets KurrentDB filter subscriptions by stream name. */
 export const ELECTION_STREAM_PREFIX = 'election-';
 export const TALLY_STREAM_PREFIX = 'tally-';
+export const TURNOUT_STREAM_PREFIX = 'turnout-';
 
 export function electionStreamId(electionId: string): string {
   return `${ELECTION_STREAM_PREFIX}${electionId}`;
@@ -8,6 +9,11 @@ export function electionStreamId(electionId: string): string {
 
 export function tallyStreamId(electionId: string, pollingAreaId: string, contestId: string): string {
   return `${TALLY_STREAM_PREFIX}${electionId}.${pollingAreaId}.${contestId}`;
+}
+
+/** One stream per polling area: its turnout reports through the polling day. */
+export function turnoutStreamId(electionId: string, pollingAreaId: string): string {
+  return `${TURNOUT_STREAM_PREFIX}${electionId}.${pollingAreaId}`;
 }
 
 /** Ids are restricted to [a-z0-9-] (see ID_PATTERN), so '.' separates the parts unambiguously. */
