@@ -8,13 +8,20 @@ import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
 import { ResultsController } from './results/results.controller';
 import { TalliesModule } from './tallies/tallies.module';
+import { TurnoutModule } from './turnout/turnout.module';
 
 @Module({})
 export class AppModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(runtime), ElectionsModule, TalliesModule],
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(runtime),
+        ElectionsModule,
+        TalliesModule,
+        TurnoutModule,
+      ],
       controllers: [ResultsController, AuditController, HealthController],
       providers: [ReadYourWrites],
     };

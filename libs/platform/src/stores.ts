@@ -11,6 +11,7 @@ import {
   ProjectionRunner,
   ResultsProjection,
   runReadModelMigrations,
+  TurnoutProjection,
 } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
@@ -34,7 +35,7 @@ export async function openReadModels(databaseUrl: string): Promise<DataSource> {
 
 /** Every projection the read side runs (the api in inline mode, or the projector). */
 export function allProjections(): Projection[] {
-  return [new ResultsProjection(), new AuditTrailProjection()];
+  return [new ResultsProjection(), new AuditTrailProjection(), new TurnoutProjection()];
 }
 
 export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {

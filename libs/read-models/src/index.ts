@@ -16,3 +16,7 @@ export { ResultsQueries } from './queries/results.queries';
 export { AuditQueries, MAX_AUDIT_PAGE } from './queries/audit.queries';
 export type * from './queries/results.shapes';
 export type * from './queries/audit.shapes';
+export { TurnoutProjection } from './projections/turnout.projection';
+export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
+export { readSnapshot } from './queries/read-snapshot';
+export type * from './queries/turnout.shapes';
