@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -38,6 +39,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
     void reply.header('x-request-id', request.id);
   });
   setupSwagger(app);
+  registerScreen(app); // the press-room screen at `/`
   await app.init();
   return app;
 }
