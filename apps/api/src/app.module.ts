@@ -4,6 +4,7 @@ import { AuditController } from './audit/audit.controller';
 import { ElectionsModule } from './elections/elections.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { LiveModule } from './live/live.module';
 import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
 import { ResultsController } from './results/results.controller';
@@ -21,6 +22,7 @@ export class AppModule {
         ElectionsModule,
         TalliesModule,
         TurnoutModule,
+        LiveModule,
       ],
       controllers: [ResultsController, AuditController, HealthController],
       providers: [ReadYourWrites],

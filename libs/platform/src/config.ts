@@ -74,6 +74,20 @@ export class AppConfig {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** GET /elections/{e}/live: a heartbeat comment this often, so proxies keep the stream open. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(300_000)
+  LIVE_HEARTBEAT_MS = 15_000;
+
+  /** GET /elections/{e}/live: how often the read models' position is checked while streams are open. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(5_000)
+  LIVE_POLL_MS = 50;
 }
 
 export class ConfigError extends Error {

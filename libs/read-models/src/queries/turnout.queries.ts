@@ -42,6 +42,16 @@ export class TurnoutQueries {
     return rows.map(toPoint);
   }
 
+  /** Positions of the newest corrections of the election at or before `upTo` (audit trail), newest first. */
+  async latestCorrectionPositions(electionId: string, upTo: number, limit: number): Promise<number[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT position FROM rm_audit_entries
+       WHERE election_id = $1 AND type = 'TallyCorrected' AND position <= $2 ORDER BY position DESC LIMIT $3`,
+      [electionId, upTo, limit],
+    );
+    return rows.map((r) => Number(r.position));
+  }
+
   /** Every election the read models know (from the results projection's rows), newest polling date first. */
   async elections(): Promise<ElectionListItem[]> {
     const rows: Row[] = await this.dataSource.query(
