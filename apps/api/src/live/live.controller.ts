@@ -5,7 +5,6 @@ import { AppConfig } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
 import { IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { once } from 'node:events';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { HttpProblem } from '../http/problem';
@@ -107,7 +106,17 @@ export class LiveController {
 
     const write = async (chunk: string): Promise<void> => {
       if (!open) return;
-      if (!raw.write(chunk)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+      if (raw.write(chunk)) return;
+      // A slow client: wait until its buffer drains (or it leaves) before building the next update.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          raw.off('drain', done);
+          raw.off('close', done);
+          resolve();
+        };
+        raw.on('drain', done);
+        raw.on('close', done);
+      });
     };
     const pump = async (): Promise<void> => {
       if (busy || !open) return;

@@ -14,6 +14,8 @@ export interface SimulationOptions {
   concurrency?: number;
   /** Only these kinds of actions (default all): the bench sends sheets only. */
   kinds?: ReadonlyArray<PlannedAction['kind']>;
+  /** Only the first N of those actions (default all). */
+  limit?: number;
   /** Bearer token (the CLI passes $TALLY_TOKEN). */
   token?: string;
   log: (line: string) => void;
@@ -45,7 +47,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const definition = await ensureElection(http, options.electionId, log);
   const plan = planElectionDay(definition, { seed: options.seed });
   const kinds = new Set(options.kinds ?? ['turnout', 'sheet', 'correction']);
-  const actions = plan.actions.filter((a) => kinds.has(a.kind));
+  const actions = plan.actions.filter((a) => kinds.has(a.kind)).slice(0, options.limit ?? Infinity);
   log(
     `Simulating ${options.electionId}: ${plan.turnoutReports} turnout reports, ${plan.sheets} sheets, ` +
       `${plan.corrections} corrections; ${fmtClock(plan.start, definition)} → ${fmtClock(plan.end, definition)} local ` +
