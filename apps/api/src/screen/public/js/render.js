@@ -260,7 +260,7 @@ function updateUnit(card, unit, { t, fmt }) {
   setText(
     r.meta,
     `${t.areasReportedShort} ${fmt.int(unit.pollingAreasReported)}/${fmt.int(unit.pollingAreasExpected)} · ${
-      t.turnoutOfReported
+      t.turnoutShort
     } ${fmt.pct(unit.turnout)}`,
   );
   reconcile(
