@@ -10,6 +10,9 @@ let ctx = context(lang);
 let connection = 'connecting';
 let notice;
 let renderPending = false;
+/** Read by the browser specs and latency measurements: renders done, the last one's cost, the position shown. */
+const stats = { renders: 0, lastRenderMs: 0, position: -1, updatesIgnored: 0 };
+window.tallyScreen = stats;
 
 function context(language) {
   return { lang: language, t: labels(language), fmt: formatter(locale(language)) };
@@ -20,7 +23,11 @@ function scheduleRender() {
   renderPending = true;
   const run = () => {
     renderPending = false;
+    const started = performance.now();
     render(state, ctx);
+    stats.renders += 1;
+    stats.lastRenderMs = Math.round(performance.now() - started);
+    stats.position = state.position;
   };
   // A hidden tab gets no animation frames; it still follows the stream, a little less eagerly.
   if (document.hidden) setTimeout(run, 250);
@@ -85,6 +92,7 @@ function connect(electionId) {
     });
     source.addEventListener('update', (event) => {
       if (applyUpdate(state, JSON.parse(event.data))) scheduleRender();
+      else stats.updatesIgnored += 1;
     });
   };
   open();
