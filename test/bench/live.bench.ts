@@ -44,6 +44,7 @@ export async function benchLiveLag(
       speed: 1e9, // every sheet is due at once: --rate paces them
       rate: LIVE_RATE,
       seed: 'bench',
+      concurrency: 64,
       kinds: ['sheet'],
       limit: LIVE_SHEETS,
       log: () => undefined,

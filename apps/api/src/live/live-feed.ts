@@ -74,8 +74,16 @@ export class LiveFeed {
     return events;
   }
 
-  /** One update covering `events` (non-empty, all of this election, positions in (from, …]). */
-  async update(electionId: string, from: number, events: StoredEvent[]): Promise<LiveUpdate | null> {
+  /**
+   * One update covering `events` (non-empty, all of this election, positions in (from, …]). `known` is the turnout the
+   * stream already has: turnout is read again only when the events changed it (or nothing is known yet).
+   */
+  async update(
+    electionId: string,
+    from: number,
+    events: StoredEvent[],
+    known?: TurnoutView,
+  ): Promise<{ update: LiveUpdate; turnout: TurnoutView } | null> {
     const touched = new Set<string>();
     let turnoutChanged = false;
     for (const e of events) {
@@ -86,12 +94,12 @@ export class LiveFeed {
     const [districts, city, turnout] = await Promise.all([
       touched.size > 0 ? this.results.districtResults(electionId) : Promise.resolve(null),
       this.results.cityResults(electionId),
-      this.turnout.turnout(electionId),
+      turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
     ]);
     if (!city || !turnout) return null;
     const position = events[events.length - 1].position;
     const at = new Date().toISOString();
-    return {
+    const update: LiveUpdate = {
       electionId,
       position,
       fromPosition: from,
@@ -105,6 +113,7 @@ export class LiveFeed {
         .reverse(),
       timeline: [timelinePoint(at, position, city, turnout)],
     };
+    return { update, turnout };
   }
 
   private async latestCorrections(electionId: string, upTo: number): Promise<LiveCorrection[]> {

@@ -12,7 +12,7 @@ import { ElectionIdParam } from '../http/route-params';
 import { APP_CONFIG } from '../infrastructure/runtime';
 import { LiveFeed } from './live-feed';
 import { LiveHub } from './live-hub';
-import type { LiveEventName } from './live.contract';
+import type { LiveEventName, LiveSnapshot, TurnoutView } from './live.contract';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
 
@@ -63,6 +63,7 @@ export class LiveController {
     const head = await this.eventStore.headPosition();
     let cursor: number;
     let snapshot: string | null = null;
+    let state: LiveSnapshot | null = null;
     if (resume !== undefined) {
       if (resume > head) {
         throw new HttpProblem(
@@ -77,7 +78,7 @@ export class LiveController {
       // A new client sees at least everything written before it connected.
       await this.runner.waitForPosition(head, this.config.READ_WAIT_TIMEOUT_MS);
       cursor = await this.runner.projectedPosition();
-      const state = await this.feed.snapshot(this.catalog, electionId, cursor);
+      state = await this.feed.snapshot(this.catalog, electionId, cursor);
       if (!state) {
         throw new HttpProblem(
           503,
@@ -103,6 +104,7 @@ export class LiveController {
     let open = true;
     let target = cursor;
     let busy = false;
+    let turnout: TurnoutView | undefined = state?.turnout;
 
     const write = async (chunk: string): Promise<void> => {
       if (!open) return;
@@ -126,8 +128,11 @@ export class LiveController {
           const upTo = target;
           const events = await this.feed.eventsBetween(electionId, cursor, upTo);
           if (events.length > 0) {
-            const update = await this.feed.update(electionId, cursor, events);
-            if (update) await write(message('update', update.position, update));
+            const built = await this.feed.update(electionId, cursor, events, turnout);
+            if (built) {
+              turnout = built.turnout;
+              await write(message('update', built.update.position, built.update));
+            }
           }
           cursor = upTo;
         }
