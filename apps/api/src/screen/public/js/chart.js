@@ -61,6 +61,8 @@ export function renderChart(svg, legend, state, { t, fmt, shortName }) {
     );
   }
   const ticks = 5;
+  // Within a quarter of an hour (a test, a fast replay) minutes alone would repeat: show seconds too.
+  const tickLabel = t1 - t0 < 15 * 60_000 ? fmt.timeSeconds : fmt.time;
   for (let i = 0; i <= ticks; i++) {
     const time = t0 + ((t1 - t0) * i) / ticks;
     grid.append(
@@ -69,7 +71,7 @@ export function renderChart(svg, legend, state, { t, fmt, shortName }) {
         y: HEIGHT - 10,
         className: 'axis-x',
         'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle',
-        text: fmt.time(new Date(time).toISOString()),
+        text: tickLabel(new Date(time).toISOString()),
       }),
     );
   }
