@@ -213,6 +213,7 @@ describe('HTTP conventions', () => {
     expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual([
       'audit-trail',
       'results',
+      'turnout',
     ]);
     expect(res.body.projections[0]).toHaveProperty('lag');
   });
@@ -225,6 +226,7 @@ describe('HTTP conventions', () => {
         '/elections',
         '/elections/{electionId}',
         '/elections/{electionId}/audit',
+        '/elections/{electionId}/live',
         '/elections/{electionId}/results/city',
         '/elections/{electionId}/results/districts',
         '/elections/{electionId}/results/districts/{districtId}',
@@ -232,6 +234,7 @@ describe('HTTP conventions', () => {
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/corrections',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/history',
+        '/elections/{electionId}/turnout',
         '/health',
       ].sort(),
     );

@@ -17,6 +17,9 @@ type Row = Record<string, unknown>;
 
 /** District and city results. Each method returns null when the election is unknown to the read model. */
 export class ResultsQueries {
+  /** Definitions never change once defined (ElectionDefined is the only event of its stream): parsed once. */
+  private readonly definitions = new Map<string, ElectionDefinition>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async districtResults(electionId: string): Promise<DistrictResults | null> {
@@ -39,7 +42,7 @@ export class ResultsQueries {
 
   async cityResults(electionId: string): Promise<CityResults | null> {
     return readSnapshot(this.dataSource, async (manager) => {
-      const definition = await loadDefinition(manager, electionId);
+      const definition = await this.definition(manager, electionId);
       if (!definition) return null;
       const position = await checkpointPosition(manager, ResultsProjection.NAME);
       // Contest totals are the sum of the district rows of this same snapshot, so they always equal the districts'.
@@ -74,12 +77,26 @@ export class ResultsQueries {
     });
   }
 
+  /** The definition is large (every polling area): only its presence is read again, in the caller's snapshot. */
+  private async definition(manager: EntityManager, electionId: string): Promise<ElectionDefinition | null> {
+    const known = this.definitions.get(electionId);
+    if (known) {
+      const rows: Row[] = await manager.query('SELECT 1 FROM rm_elections WHERE election_id = $1', [
+        electionId,
+      ]);
+      return rows.length > 0 ? known : null;
+    }
+    const definition = await loadDefinition(manager, electionId);
+    if (definition) this.definitions.set(electionId, definition);
+    return definition;
+  }
+
   private async loadDistricts(
     manager: EntityManager,
     electionId: string,
     onlyDistrictId?: string,
   ): Promise<{ position: number; districts: DistrictResult[] } | null> {
-    const definition = await loadDefinition(manager, electionId);
+    const definition = await this.definition(manager, electionId);
     if (!definition) return null;
     const position = await checkpointPosition(manager, ResultsProjection.NAME);
     const rows: Row[] = await manager.query(
