@@ -42,15 +42,15 @@ describeWithChromium('press-room screen layout (Hanoi sample)', () => {
       const key = `${district}/${sheet.contestId}`;
       const n = (seen.get(key) ?? 0) + 1;
       seen.set(key, n);
-      return n <= Math.round(areasIn.get(district)! * stage.get(district)! * 0.12);
+      return n <= Math.round(areasIn.get(district)! * stage.get(district)! * 0.07);
     });
     const counted = new Set(sheets);
-    later = generated.filter((sheet) => !counted.has(sheet)).slice(0, 120);
+    later = generated.filter((sheet) => !counted.has(sheet)).slice(0, 60);
     // Turnout reports at 12:30 and 18:30 from a few polling areas of every district.
     const reports = definition.districts.flatMap((d) =>
       definition.pollingAreas
         .filter((a) => a.districtId === d.districtId)
-        .slice(0, 6)
+        .slice(0, 3)
         .flatMap((a) =>
           (
             [
