@@ -29,6 +29,8 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let lobby: Page;
+  let lobbyNotice: string | null = null;
   let proxy: CuttableProxy;
   let mainFrameNavigations = 0;
   const pageErrors: string[] = [];
@@ -38,12 +40,21 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
   beforeAll(async () => {
     api = await startTestApi();
     const base = await listenOnLoopback(api.app);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+
+    // A screen switched on before any election exists (no ?election=): it says so, then waits for one.
+    lobby = await context.newPage();
+    await lobby.goto(`${base}/`);
+    await lobby.waitForFunction(() => document.body.dataset.connection === 'idle', undefined, {
+      timeout: 10_000,
+    });
+    lobbyNotice = await lobby.getByTestId('notice').textContent();
+
     expect((await api.call('POST', '/elections', election)).status).toBe(201);
     proxy = new CuttableProxy({ host: '127.0.0.1', port: Number(new URL(base).port) });
     const viaProxy = await proxy.start();
 
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     page.on('framenavigated', (frame) => {
@@ -254,6 +265,20 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
     await expect(page.locator('h1').textContent()).resolves.toBe('Election results');
     await expect(text('connection')).resolves.toBe('Live');
     await expect(text('city-votersVoted-na')).resolves.toBe(en.format(1238 + 880 + 990));
+  });
+
+  it('picks up the newest election on a screen opened before it was defined, without a reload', async () => {
+    expect(lobbyNotice).toBe('Chưa có cuộc bầu cử nào. Mở trang với ?election=<mã cuộc bầu cử>.');
+    await lobby.waitForFunction(
+      (name) => document.querySelector('[data-testid="election-name"]')?.textContent === name,
+      election.name,
+      { timeout: 15_000 },
+    );
+    await expect(lobby.getByTestId('notice').isVisible()).resolves.toBe(false);
+    await expect(lobby.getByTestId('city-votersVoted-na').textContent()).resolves.toBe(
+      vi.format(1238 + 880 + 990),
+    );
+    expect(lobby.url()).not.toContain('election=');
   });
 
   it('ran without script errors or Content-Security-Policy violations', async () => {

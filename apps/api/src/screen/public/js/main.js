@@ -140,7 +140,7 @@ function fillPicker(elections, current) {
   });
 }
 
-async function start() {
+function listenToToggle() {
   document.getElementById('lang-toggle').addEventListener('click', () => {
     lang = lang === 'vi' ? 'en' : 'vi';
     storeLanguage(lang);
@@ -148,19 +148,24 @@ async function start() {
     applyLabels();
     if (state.position >= 0) scheduleRender();
   });
-  applyLabels();
+}
 
+/** `?election=<id>`, else the newest of GET /elections; a screen switched on before any election waits for one. */
+async function pickElection() {
   const requested = new URLSearchParams(location.search).get('election');
   const elections = await listElections();
   const electionId = requested || elections[0]?.electionId;
-  fillPicker(elections, electionId);
   if (!electionId) {
     setConnection('idle');
     showNotice((t) => t.noElection);
+    setTimeout(() => void pickElection(), 5000);
     return;
   }
+  fillPicker(elections, electionId);
   showNotice((t) => t.waiting);
   connect(electionId);
 }
 
-void start();
+listenToToggle();
+applyLabels();
+void pickElection();
