@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: figures measured in one run on the embedded default (a fresh embedded PostgreSQL in a temp dir).
- * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16).
+ * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16); the live-stream lag:
+ * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100).
  */
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
@@ -26,6 +27,7 @@ import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore } from './event-store.bench';
 import { benchAudit } from './audit.bench';
+import { benchLiveLag } from './live.bench';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -190,6 +192,8 @@ async function main(): Promise<void> {
       await createDatabase(serverUrl, 'bench_api'),
       await createDatabase(serverUrl, 'bench_replay'),
     );
+    console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
+    await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -217,6 +217,7 @@ describe('HTTP conventions', () => {
       'audit-digest',
       'audit-trail',
       'results',
+      'turnout',
     ]);
     expect(res.body.projections[0]).toHaveProperty('lag');
   });
@@ -231,6 +232,7 @@ describe('HTTP conventions', () => {
         '/elections/{electionId}/audit',
         '/elections/{electionId}/audit/checkpoint',
         '/elections/{electionId}/audit/export',
+        '/elections/{electionId}/live',
         '/elections/{electionId}/results/city',
         '/elections/{electionId}/results/districts',
         '/elections/{electionId}/results/districts/{districtId}',
@@ -238,6 +240,7 @@ describe('HTTP conventions', () => {
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/corrections',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/history',
+        '/elections/{electionId}/turnout',
         '/health',
       ].sort(),
     );

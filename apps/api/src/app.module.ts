@@ -6,10 +6,12 @@ import { AuditorModule } from './audit/auditor.module';
 import { ElectionsModule } from './elections/elections.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { LiveModule } from './live/live.module';
 import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
 import { ResultsController } from './results/results.controller';
 import { TalliesModule } from './tallies/tallies.module';
+import { TurnoutModule } from './turnout/turnout.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +25,8 @@ export class AppModule {
         ElectionsModule,
         TalliesModule,
         AuditorModule,
+        TurnoutModule,
+        LiveModule,
       ],
       controllers: [ResultsController, AuditController, HealthController],
       providers: [ReadYourWrites],

@@ -7,6 +7,7 @@ import { hardenHttp } from './http/hardening';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -45,6 +46,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   });
   await hardenHttp(app, runtime.config);
   setupSwagger(app);
+  registerScreen(app); // the press-room screen at `/`
   await app.init();
   return app;
 }

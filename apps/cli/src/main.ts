@@ -6,6 +6,7 @@ import { verifyCommand } from './commands/verify.command';
 import { exportCommand } from './commands/export.command';
 import { verifyExportCommand } from './commands/verify-export.command';
 import { rebuildCommand, verifyReadModelsCommand } from './commands/rebuild.command';
+import { simulateCommand } from './commands/simulate.command';
 
 const USAGE = `Tally Ledger command line
 
@@ -19,6 +20,8 @@ const USAGE = `Tally Ledger command line
   npm run cli -- verify-export FILE [--digest E=HEX]  check an export offline; prints the recomputed city totals
   npm run cli -- rebuild [projection]             replay into a shadow and swap it in (safe while the api runs)
   npm run cli -- verify-read-models               replay into a shadow and compare with the live rows
+  npm run cli -- simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N]
+                                                 replay a polling day against the running api
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
       ttl: { type: 'string' },
       election: { type: 'string' },
       digest: { type: 'string', multiple: true },
+      speed: { type: 'string' },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
     },
   });
   const log = (line: string) => console.error(line);
@@ -59,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return rebuildCommand(rest[0], log);
     case 'verify-read-models':
       return verifyReadModelsCommand(log);
+    case 'simulate':
+      return simulateCommand({ ...values, api: values.api! }, log);
     default:
       process.stderr.write(USAGE);
       return command === undefined || values.help ? 0 : 2;

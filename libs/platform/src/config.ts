@@ -129,6 +129,19 @@ export class AppConfig {
     message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://results.example.org',
   })
   CORS_ORIGINS?: string;
+  /** GET /elections/{e}/live: a heartbeat comment this often, so proxies keep the stream open. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(300_000)
+  LIVE_HEARTBEAT_MS = 15_000;
+
+  /** GET /elections/{e}/live: how often the read models' position is checked while streams are open. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(5_000)
+  LIVE_POLL_MS = 50;
 }
 
 export class ConfigError extends Error {

@@ -12,6 +12,7 @@ import {
   ProjectionRunner,
   ResultsProjection,
   runReadModelMigrations,
+  TurnoutProjection,
 } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
@@ -35,7 +36,12 @@ export async function openReadModels(databaseUrl: string): Promise<DataSource> {
 
 /** Every projection the read side runs (the api in inline mode, or the projector). */
 export function allProjections(): Projection[] {
-  return [new ResultsProjection(), new AuditTrailProjection(), new AuditDigestProjection()];
+  return [
+    new ResultsProjection(),
+    new AuditTrailProjection(),
+    new AuditDigestProjection(),
+    new TurnoutProjection(),
+  ];
 }
 
 export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {

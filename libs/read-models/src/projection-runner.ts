@@ -142,6 +142,12 @@ export class ProjectionRunner {
     }
   }
 
+  /** The position every projection (of this version) has reached: what waitForPosition compares with. */
+  async projectedPosition(): Promise<number> {
+    const checkpoints = await this.readCheckpoints();
+    return Math.min(...this.projections.map((p) => this.positionOf(checkpoints, p.name, p.version)));
+  }
+
   private positionOf(checkpoints: CheckpointRow[], name: string, version: number): number {
     const row = checkpoints.find((c) => c.name === name);
     // Rows of a newer version (a rolling deploy) reflect the position too; an older version's do not count.

@@ -9,7 +9,7 @@ import { ApiProblems } from '../http/api-problem.decorator';
 import { ElectionIdParam } from '../http/route-params';
 
 @ApiTags('audit')
-@Allow('read-audit')
+@Allow('read-export')
 @Controller('elections/:electionId/audit/export')
 export class AuditExportController {
   constructor(

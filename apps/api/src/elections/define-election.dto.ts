@@ -154,6 +154,22 @@ export class DefineElectionDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'pollingDate must be a date YYYY-MM-DD' })
   pollingDate!: string;
 
+  @ApiPropertyOptional({ example: '+07:00', description: 'Local time of the polling day; default +07:00' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 16)
+  utcOffset?: string;
+
+  @ApiPropertyOptional({
+    example: ['12:30', '18:30', '19:30'],
+    description: 'Local times (HH:MM) at which turnout is reported; default 12:30, 18:30, 19:30',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(24)
+  @IsString({ each: true })
+  turnoutReportingTimes?: string[];
+
   @ApiProperty({ type: [DistrictDto] })
   @IsArray()
   @ArrayMinSize(1)

@@ -1,6 +1,7 @@
 import { RuleViolation } from '../shared/domain-error';
 import { isIsoDate } from '../shared/iso-date';
 import { ID_PATTERN } from '../stream-ids';
+import { isLocalTime, isUtcOffset } from '../turnout/turnout-schedule';
 import { Contest, ElectionDefinition, ElectoralUnit } from './election.types';
 
 /** Stable codes of the rules an election definition must satisfy (422 on POST /elections). */
@@ -14,6 +15,7 @@ export const ElectionRuleCode = {
   SEATS_OUT_OF_RANGE: 'ELECTION.SEATS_OUT_OF_RANGE',
   INVALID_REGISTERED_VOTERS: 'ELECTION.INVALID_REGISTERED_VOTERS',
   INVALID_DATE: 'ELECTION.INVALID_DATE',
+  INVALID_TURNOUT_SCHEDULE: 'ELECTION.INVALID_TURNOUT_SCHEDULE',
 } as const;
 
 /** The districts and polling areas the definition declares, for resolving the units' references. */
@@ -42,6 +44,7 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
       field: 'pollingDate',
     });
   }
+  checkTurnoutSchedule(def, violations);
 
   const districtIds = uniqueIds(
     districts.map((d) => d.districtId),
@@ -258,6 +261,32 @@ function checkId(id: unknown, field: string, violations: RuleViolation[]): void 
       code: ElectionRuleCode.INVALID_ID,
       message: `id "${String(id)}" must match ${ID_PATTERN.source} (lowercase ASCII letters, digits and '-')`,
       field,
+    });
+  }
+}
+
+/** Optional `utcOffset` ("+07:00") and `turnoutReportingTimes` (1 to 24 distinct local "HH:MM" times). */
+function checkTurnoutSchedule(def: ElectionDefinition, violations: RuleViolation[]): void {
+  if (def.utcOffset !== undefined && !isUtcOffset(def.utcOffset)) {
+    violations.push({
+      code: ElectionRuleCode.INVALID_TURNOUT_SCHEDULE,
+      message: `utcOffset "${String(def.utcOffset)}" is not an offset like +07:00`,
+      field: 'utcOffset',
+    });
+  }
+  const times = def.turnoutReportingTimes;
+  if (times === undefined) return;
+  const valid =
+    Array.isArray(times) &&
+    times.length >= 1 &&
+    times.length <= 24 &&
+    times.every(isLocalTime) &&
+    new Set(times).size === times.length;
+  if (!valid) {
+    violations.push({
+      code: ElectionRuleCode.INVALID_TURNOUT_SCHEDULE,
+      message: 'turnoutReportingTimes must be 1 to 24 distinct local times written HH:MM',
+      field: 'turnoutReportingTimes',
     });
   }
 }

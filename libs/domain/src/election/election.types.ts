@@ -40,6 +40,10 @@ export interface ElectionDefinition {
   name: string;
   /** ISO date (YYYY-MM-DD). */
   pollingDate: string;
+  /** Local time of the polling day as an offset from UTC, e.g. "+07:00" (the default). */
+  utcOffset?: string;
+  /** Local times ("HH:MM") at which turnout is reported; default 12:30, 18:30, 19:30 (Hanoi 2021). */
+  turnoutReportingTimes?: string[];
   districts: District[];
   pollingAreas: PollingArea[];
   contests: Contest[];

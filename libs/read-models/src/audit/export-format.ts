@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { EventStore, JsonObject, StoredEvent } from '@tally/event-store';
 import { START } from '@tally/event-store';
-import { electionIdOfStream } from '@tally/domain';
+import { electionIdOfStream, electionStreamPrefixes, isStreamOfElection } from '@tally/domain';
 import { ProjectionLogger } from '../projection';
 import type { CityResults } from '../queries/results.shapes';
-import { cityOf, foldResults, isElectionEvent } from '../time-travel/results-time-travel';
+import { cityOf, foldResults } from '../time-travel/results-time-travel';
 import { ChainProblem, ChainVerifier, ElectionDigest } from './chain-verifier';
 
 /** One NDJSON line of an export: the stored event, with its two chain fields lifted out of the metadata. */
@@ -83,12 +83,12 @@ export async function* exportLines(
 ): AsyncGenerator<string> {
   const pageSize = options.pageSize ?? 1000;
   const { electionId } = options;
-  const prefixes = electionId ? [`election-${electionId}`, `tally-${electionId}.`] : undefined;
+  const prefixes = electionId ? electionStreamPrefixes(electionId) : undefined;
   let after = START;
   for (;;) {
     const page = await store.readAll({ after, maxCount: pageSize, streamPrefixes: prefixes, to: options.to });
     for (const event of page) {
-      if (electionId && !isElectionEvent(electionId, event.streamId)) continue;
+      if (electionId && !isStreamOfElection(electionId, event.streamId)) continue;
       yield toExportLine(event);
     }
     if (page.length < pageSize) return;
@@ -127,7 +127,7 @@ export async function verifyExportFile(
     const event = parseExportLine(text, n);
     verifier.add(event);
     const electionId = electionIdOfStream(event.streamId);
-    if (electionId && isElectionEvent(electionId, event.streamId)) {
+    if (electionId && isStreamOfElection(electionId, event.streamId)) {
       const list = eventsByElection.get(electionId) ?? [];
       list.push(event);
       eventsByElection.set(electionId, list);

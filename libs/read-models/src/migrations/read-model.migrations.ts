@@ -1,10 +1,12 @@
 import { CreateReadModels1761000000000 } from './1761000000000-create-read-models.migration';
 import { AuditRequestIds1761500000000 } from './1761500000000-audit-request-ids.migration';
 import { CreateAuditDigests1762000000000 } from './1762000000000-create-audit-digests.migration';
+import { CreateTurnoutReadModels1763000000000 } from './1763000000000-create-turnout-read-models.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
   CreateReadModels1761000000000,
   AuditRequestIds1761500000000,
   CreateAuditDigests1762000000000,
+  CreateTurnoutReadModels1763000000000,
 ];

@@ -33,6 +33,12 @@ export function auditSummary(event: StoredEvent): string {
       const changed = fields.length > 0 ? `; changed ${listed}${more}` : '';
       return `Tally corrected for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid${changed}`;
     }
+    case 'TurnoutReported': {
+      const { pollingAreaId, votersVoted, asOf } = data;
+      if (typeof pollingAreaId !== 'string' || typeof votersVoted !== 'number' || typeof asOf !== 'string')
+        return `Turnout reported (malformed) on ${event.streamId}`;
+      return `Turnout reported for ${pollingAreaId}: ${n(votersVoted)} voted as of ${asOf}`;
+    }
     default:
       return `${event.type} on ${event.streamId}`;
   }

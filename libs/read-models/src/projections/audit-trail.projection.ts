@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX } from '@tally/domain';
+import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import { auditSummary } from './audit-summary';
 import { asDefinition } from './fact-shapes';
 
 /**
- * Every event of the election and tally streams, one row each, keyed by global position (so replaying a row is a
+ * Every event of the election, tally and turnout streams, one row each, keyed by global position (so replaying a row is a
  * no-op). Unlike the results, an event type this code does not know is still listed, with a generic summary:
  * an audit trail that silently drops facts would be worse than a terse line.
  */
@@ -45,7 +45,7 @@ export class AuditTrailProjection implements Projection {
       );
       return [];
     }
-    if (!['ElectionDefined', 'TallySubmitted', 'TallyCorrected'].includes(event.type)) {
+    if (!['ElectionDefined', 'TallySubmitted', 'TallyCorrected', 'TurnoutReported'].includes(event.type)) {
       this.logger.warn(
         `[projection ${this.name}] unknown event type ${event.type} at position ${event.position}`,
       );
@@ -74,14 +74,14 @@ export class AuditTrailProjection implements Projection {
   }
 }
 
-/** From the data when it says, else from the stream id (election-<e>, tally-<e>.<area>.<contest>). */
+/** From the data when it says, else from the stream id (election-<e>, tally-<e>.<area>.<contest>, turnout-<e>.<area>). */
 function electionIdOf(event: StoredEvent): string | null {
   const fromData = event.data.electionId ?? asDefinition(event.data.definition)?.electionId;
   if (typeof fromData === 'string' && fromData.length > 0) return fromData;
   if (event.streamId.startsWith(ELECTION_STREAM_PREFIX))
     return event.streamId.slice(ELECTION_STREAM_PREFIX.length);
-  if (event.streamId.startsWith(TALLY_STREAM_PREFIX)) {
-    return event.streamId.slice(TALLY_STREAM_PREFIX.length).split('.')[0] || null;
+  for (const prefix of [TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX]) {
+    if (event.streamId.startsWith(prefix)) return event.streamId.slice(prefix.length).split('.')[0] || null;
   }
   return null;
 }

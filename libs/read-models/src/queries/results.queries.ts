@@ -12,6 +12,9 @@ type Row = Record<string, unknown>;
 
 /** District and city results. Each method returns null when the election is unknown to the read model. */
 export class ResultsQueries {
+  /** Definitions never change once defined (ElectionDefined is the only event of its stream): parsed once. */
+  private readonly definitions = new Map<string, ElectionDefinition>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async districtResults(electionId: string): Promise<DistrictResults | null> {
@@ -45,6 +48,20 @@ export class ResultsQueries {
     });
   }
 
+  /** The definition is large (every polling area): only its presence is read again, in the caller's snapshot. */
+  private async definition(manager: EntityManager, electionId: string): Promise<ElectionDefinition | null> {
+    const known = this.definitions.get(electionId);
+    const rows: Row[] = await manager.query(
+      `SELECT ${known ? '1' : 'definition'} FROM rm_elections WHERE election_id = $1`,
+      [electionId],
+    );
+    if (rows.length === 0) return null;
+    if (known) return known;
+    const definition = rows[0].definition as ElectionDefinition;
+    this.definitions.set(electionId, definition);
+    return definition;
+  }
+
   private async load(
     manager: EntityManager,
     electionId: string,
@@ -55,11 +72,8 @@ export class ResultsQueries {
     districts: RmDistrictResultEntity[];
     units: RmUnitResultEntity[];
   } | null> {
-    const elections: Row[] = await manager.query(
-      'SELECT definition FROM rm_elections WHERE election_id = $1',
-      [electionId],
-    );
-    if (elections.length === 0) return null;
+    const definition = await this.definition(manager, electionId);
+    if (!definition) return null;
     const position = await checkpointPosition(manager, ResultsProjection.NAME);
     const districts: Row[] = await manager.query(
       `SELECT * FROM rm_district_results WHERE election_id = $1 AND ($2::text IS NULL OR district_id = $2)`,
@@ -69,7 +83,7 @@ export class ResultsQueries {
       electionId,
     ]);
     return {
-      definition: elections[0].definition as ElectionDefinition,
+      definition,
       position,
       districts: districts.map(toDistrict),
       units: units.map(toUnit),

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ElectionsModule } from '../elections/elections.module';
+import { TurnoutModule } from '../turnout/turnout.module';
+import { LiveController } from './live.controller';
+import { LiveFeed } from './live-feed';
+import { LiveHub } from './live-hub';
+
+@Module({
+  imports: [ElectionsModule, TurnoutModule],
+  controllers: [LiveController],
+  providers: [LiveFeed, LiveHub],
+  exports: [LiveHub],
+})
+export class LiveModule {}

@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNumber, IsString, Length, Matches } from 'class-validator';
+import { ID_REGEX } from '../http/validators/count-record.validator';
+
+/** Only the shapes are checked here; the rules (integer ≥ 0, ≤ registered, asOf on the polling day) are the domain's. */
+export class ReportTurnoutDto {
+  @ApiProperty({
+    example: '2b9e4c1a-5d3f-4e2a-9c8b-7a6f5e4d3c2b',
+    description: 'Chosen by the client; a retry with the same id and body returns the original result',
+  })
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, {
+    message: 'reportId must be 1-128 letters, digits, dots, colons, underscores or dashes',
+  })
+  reportId!: string;
+
+  @ApiProperty({ example: 'ba-dinh-0001' })
+  @Matches(ID_REGEX, { message: 'pollingAreaId must be lowercase letters, digits and dashes' })
+  pollingAreaId!: string;
+
+  @ApiProperty({
+    example: '2021-05-23T12:30:00+07:00',
+    description: 'The instant the figure describes: ISO-8601 with a zone, on the polling day (local time)',
+  })
+  @IsString()
+  @Length(1, 64)
+  asOf!: string;
+
+  @ApiProperty({ example: 812, description: 'Voters who have voted so far in the polling area' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  votersVoted!: number;
+}
+
+export class TurnoutWriteResultDto {
+  @ApiProperty() reportId!: string;
+  @ApiProperty({ example: 'ba-dinh-0001' }) pollingAreaId!: string;
+  @ApiProperty({ description: 'Revision of the report in its polling area stream' }) revision!: number;
+  @ApiProperty({ description: 'Global position: pass as ?minPosition= to read it back' }) position!: number;
+  @ApiProperty({ description: 'True when this was a retry of a stored report' }) replayed!: boolean;
+}

@@ -1,0 +1,77 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  assertMayPerformIn,
+  decideTurnout,
+  DomainError,
+  foldTurnout,
+  metadataFor,
+  TurnoutErrorCode,
+  TurnoutEvent,
+  turnoutStreamId,
+} from '@tally/domain';
+import { DuplicateEventIdError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
+import { ElectionCatalog } from '../elections/election-catalog';
+import { loadStream, toAppend } from '../infrastructure/event-streams';
+import { ReportTurnoutCommand, TurnoutWriteResult } from './report-turnout.command';
+import { turnoutEventId } from './turnout-event-ids';
+
+const ATTEMPTS = 3;
+
+@CommandHandler(ReportTurnoutCommand)
+export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutCommand> {
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly catalog: ElectionCatalog,
+  ) {}
+
+  async execute({ report }: ReportTurnoutCommand): Promise<TurnoutWriteResult> {
+    const { electionId, pollingAreaId, reportId } = report;
+    const index = await this.catalog.find(electionId);
+    if (index) assertMayPerformIn(report.context.actor, 'submit-turnout', index.districtOf(pollingAreaId));
+    const streamId = turnoutStreamId(electionId, pollingAreaId);
+
+    // Reports of one polling area race on the same stream: decide again on the new state (another report, or a retry).
+    for (let attempt = 1; ; attempt++) {
+      const stream = await loadStream<TurnoutEvent>(this.eventStore, streamId);
+      const events = decideTurnout({ type: 'ReportTurnout', ...report }, foldTurnout(stream.events), index);
+      if (events.length === 0) {
+        const original = stream.stored.find((e) => e.data.reportId === reportId)!;
+        return {
+          reportId,
+          pollingAreaId,
+          revision: original.revision,
+          position: original.position,
+          replayed: true,
+        };
+      }
+      try {
+        const appended = await this.eventStore.append(
+          streamId,
+          toAppend(stream, events, metadataFor(report.context), [turnoutEventId(electionId, reportId)]),
+          stream.expected,
+        );
+        // The store knew the id (a racing retry): its data may differ from ours, so decide again on what is stored.
+        if (appended.alreadyStored) continue;
+        return {
+          reportId,
+          pollingAreaId,
+          revision: appended.revision,
+          position: appended.position,
+          replayed: false,
+        };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError && attempt < ATTEMPTS) continue;
+        if (error instanceof DuplicateEventIdError) {
+          throw new DomainError(
+            'conflict',
+            TurnoutErrorCode.REPORT_ID_REUSED,
+            `reportId ${reportId} was already used for another polling area (${error.existingStreamId})`,
+            [],
+            { reportId },
+          );
+        }
+        throw error;
+      }
+    }
+  }
+}

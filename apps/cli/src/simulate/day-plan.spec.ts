@@ -1,0 +1,79 @@
+import { checkTally, ElectionIndex, sheetExpectations, turnoutSchedule } from '@tally/domain';
+import { generateHanoi2021 } from '../sample/hanoi-2021';
+import { planElectionDay, PlannedAction } from './day-plan';
+
+const hanoi = generateHanoi2021();
+const plan = planElectionDay(hanoi, { seed: 'spec' });
+const index = ElectionIndex.of(hanoi);
+const of = <K extends PlannedAction['kind']>(kind: K) =>
+  plan.actions.filter((a): a is Extract<PlannedAction, { kind: K }> => a.kind === kind);
+
+describe('planElectionDay (Hanoi sample)', () => {
+  it('every polling area reports at 12:30, 18:30 and 19:30 local time, never decreasing, never above its voters', () => {
+    const times = turnoutSchedule(hanoi).reportingTimes;
+    expect(times).toEqual([
+      '2021-05-23T05:30:00.000Z',
+      '2021-05-23T11:30:00.000Z',
+      '2021-05-23T12:30:00.000Z',
+    ]);
+    const byArea = new Map<string, Array<{ asOf: string; votersVoted: number }>>();
+    for (const t of of('turnout'))
+      byArea.set(t.body.pollingAreaId, [...(byArea.get(t.body.pollingAreaId) ?? []), t.body]);
+    expect(byArea.size).toBe(hanoi.pollingAreas.length);
+    for (const [areaId, reports] of byArea) {
+      const sorted = [...reports].sort((a, b) => a.asOf.localeCompare(b.asOf));
+      expect(sorted.map((r) => r.asOf)).toEqual(times);
+      const voters = sorted.map((r) => r.votersVoted);
+      expect(voters).toEqual([...voters].sort((a, b) => a - b));
+      expect(voters[2]).toBeLessThanOrEqual(index.pollingArea(areaId)!.registeredVoters);
+    }
+    // the 19:30 figure is what the sheets say
+    const sheetVoters = new Map(of('sheet').map((s) => [s.body.pollingAreaId, s.body.votersVoted]));
+    for (const t of of('turnout').filter((r) => r.body.asOf === times[2])) {
+      expect(t.body.votersVoted).toBe(sheetVoters.get(t.body.pollingAreaId));
+    }
+    // a report arrives after its reporting time, within 15 minutes
+    for (const t of of('turnout')) {
+      const delay = t.at - Date.parse(t.body.asOf);
+      expect(delay >= 0 && delay <= 15 * 60_000).toBe(true);
+    }
+  });
+
+  it('one sheet per polling area and contest, all after 19:00 local, district by district', () => {
+    const sheets = of('sheet');
+    expect(sheets.length).toBe(plan.sheets);
+    expect(new Set(sheets.map((s) => `${s.body.pollingAreaId}/${s.body.contestId}`)).size).toBe(
+      sheets.length,
+    );
+    expect(Math.min(...sheets.map((s) => s.at))).toBeGreaterThanOrEqual(Date.parse('2021-05-23T12:00:00Z'));
+    const firstOf = new Map<string, number>();
+    for (const s of sheets) firstOf.set(s.districtId, Math.min(firstOf.get(s.districtId) ?? Infinity, s.at));
+    expect(new Set(firstOf.values()).size).toBe(hanoi.districts.length); // districts start one after another
+  });
+
+  it('a dozen corrections with reasons, each valid and after its sheet', () => {
+    const sheets = new Map(of('sheet').map((s) => [s.body.submissionId, s]));
+    const corrections = of('correction');
+    expect(corrections).toHaveLength(12);
+    for (const c of corrections) {
+      const sheet = sheets.get(c.after)!;
+      expect(c.at).toBeGreaterThan(sheet.at);
+      expect(c.body.reason.length).toBeGreaterThanOrEqual(10);
+      const { reason: _r, correctionId: _c, ...counts } = c.body;
+      void _r;
+      void _c;
+      const check = checkTally(
+        counts,
+        sheetExpectations(index, hanoi.electionId, c.pollingAreaId, c.contestId),
+      );
+      expect(check.violations).toEqual([]);
+      expect(counts.validBallots).toBeGreaterThan(sheet.body.validBallots);
+    }
+  });
+
+  it('is deterministic for a seed (the ids too, so a re-run is a retry)', () => {
+    const again = planElectionDay(hanoi, { seed: 'spec' });
+    expect(again.actions.slice(0, 50)).toEqual(plan.actions.slice(0, 50));
+    expect(planElectionDay(hanoi, { seed: 'other' }).actions[0]).not.toEqual(plan.actions[0]);
+  });
+});

@@ -1,0 +1,248 @@
+import { ElectionDefinition } from '@tally/domain';
+import { generateHanoi2021 } from '../sample/hanoi-2021';
+import { DayPlan, PlannedAction, planElectionDay } from './day-plan';
+
+export interface SimulationOptions {
+  api: string;
+  electionId: string;
+  /** Simulated seconds per real second (60: a minute of the day per second). */
+  speed: number;
+  /** Cap on tally sheets (and corrections) per second; undefined: as the plan says. */
+  rate?: number;
+  seed: string;
+  /** Requests in flight at most (default 16). */
+  concurrency?: number;
+  /** Only these kinds of actions (default all): the bench sends sheets only. */
+  kinds?: ReadonlyArray<PlannedAction['kind']>;
+  /** Only the first N of those actions (default all). */
+  limit?: number;
+  /** Bearer token (the CLI passes $TALLY_TOKEN). */
+  token?: string;
+  log: (line: string) => void;
+  /** Progress line interval (default 2000 ms; 0: none). */
+  progressMs?: number;
+  /** Called after every 201 with the global position it returned. */
+  onCreated?: (action: PlannedAction, position: number) => void;
+}
+
+export interface SimulationResult {
+  plan: DayPlan;
+  sent: Record<PlannedAction['kind'], number>;
+  /** Refused by the api (4xx other than an idempotent replay): listed on stderr. */
+  refused: number;
+  retries: number;
+  seconds: number;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Replays a polling day against a running api: defines the election from the Hanoi sample when it is missing, then
+ * sends every planned action when its simulated time comes. Requests are retried on network errors and 5xx with the
+ * same ids (the api is idempotent by reportId, submissionId and correctionId), so a re-run repeats nothing.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
+  const { log } = options;
+  const http = new ApiClient(options.api, options.token);
+  const definition = await ensureElection(http, options.electionId, log);
+  const plan = planElectionDay(definition, { seed: options.seed });
+  const kinds = new Set(options.kinds ?? ['turnout', 'sheet', 'correction']);
+  const actions = plan.actions.filter((a) => kinds.has(a.kind)).slice(0, options.limit ?? Infinity);
+  log(
+    `Simulating ${options.electionId}: ${plan.turnoutReports} turnout reports, ${plan.sheets} sheets, ` +
+      `${plan.corrections} corrections; ${fmtClock(plan.start, definition)} → ${fmtClock(plan.end, definition)} local ` +
+      `at ×${options.speed} (about ${Math.ceil((plan.end - plan.start) / options.speed / 1000)} s)` +
+      (options.rate ? `, at most ${options.rate} sheets/s` : ''),
+  );
+
+  const startedAt = Date.now();
+  const sent = { turnout: 0, sheet: 0, correction: 0 };
+  let refused = 0;
+  let simNow = plan.start;
+  const slots = new Semaphore(options.concurrency ?? 16);
+  const sheetDone = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  let nextSheetAt = Date.now();
+
+  const progressMs = options.progressMs ?? 2000;
+  const progress =
+    progressMs > 0
+      ? setInterval(() => {
+          log(
+            `  ${fmtClock(simNow, definition)}  turnout ${sent.turnout}/${count(actions, 'turnout')}  ` +
+              `sheets ${sent.sheet}/${count(actions, 'sheet')}  corrections ${sent.correction}/${count(actions, 'correction')}` +
+              `  retries ${http.retries}  refused ${refused}`,
+          );
+        }, progressMs)
+      : null;
+
+  try {
+    for (const action of actions) {
+      const due = startedAt + (action.at - plan.start) / options.speed;
+      if (due > Date.now()) await sleep(due - Date.now());
+      if ((action.kind === 'sheet' || action.kind === 'correction') && options.rate) {
+        const wait = nextSheetAt - Date.now();
+        if (wait > 0) await sleep(wait);
+        nextSheetAt = Math.max(nextSheetAt, Date.now()) + 1000 / options.rate;
+      }
+      simNow = Math.max(simNow, action.at);
+      await slots.acquire();
+      const task = (async () => {
+        try {
+          if (action.kind === 'correction') await sheetDone.get(action.after);
+          const result = await send(http, options.electionId, action);
+          if (result.ok) {
+            sent[action.kind] += 1;
+            options.onCreated?.(action, result.position);
+          } else {
+            refused += 1;
+            log(`  refused ${describe(action)}: HTTP ${result.status} ${result.text.slice(0, 300)}`);
+          }
+        } finally {
+          slots.release();
+        }
+      })();
+      if (action.kind === 'sheet')
+        sheetDone.set(
+          action.body.submissionId,
+          task.catch(() => undefined),
+        );
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task)).catch(() => undefined);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    if (progress) clearInterval(progress);
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  log(
+    `Done in ${seconds.toFixed(1)} s: ${sent.turnout} turnout reports, ${sent.sheet} sheets, ${sent.correction} ` +
+      `corrections; ${http.retries} retries, ${refused} refused`,
+  );
+  return { plan, sent, refused, retries: http.retries, seconds };
+}
+
+async function ensureElection(
+  http: ApiClient,
+  electionId: string,
+  log: (l: string) => void,
+): Promise<ElectionDefinition> {
+  const existing = await http.request('GET', `/elections/${electionId}`);
+  if (existing.status === 200) return JSON.parse(existing.text) as ElectionDefinition;
+  if (existing.status !== 404)
+    throw new Error(`GET /elections/${electionId}: HTTP ${existing.status} ${existing.text}`);
+  const definition = { ...generateHanoi2021(), electionId };
+  const defined = await http.request('POST', '/elections', definition);
+  if (defined.status !== 201 && defined.status !== 409) {
+    throw new Error(
+      `defining ${electionId} from the Hanoi sample failed: HTTP ${defined.status} ${defined.text}`,
+    );
+  }
+  log(`Defined ${electionId} from the Hanoi 2021 sample`);
+  return definition;
+}
+
+async function send(
+  http: ApiClient,
+  electionId: string,
+  action: PlannedAction,
+): Promise<{ ok: boolean; status: number; position: number; text: string }> {
+  const e = `/elections/${electionId}`;
+  const response =
+    action.kind === 'turnout'
+      ? await http.request('POST', `${e}/turnout`, action.body)
+      : action.kind === 'sheet'
+        ? await http.request('POST', `${e}/tallies`, action.body)
+        : await http.request(
+            'POST',
+            `${e}/tallies/${action.pollingAreaId}/${action.contestId}/corrections`,
+            action.body,
+            {
+              'if-match': '"0"',
+            },
+          );
+  const ok = response.status === 201;
+  return {
+    ok,
+    status: response.status,
+    position: ok ? Number(JSON.parse(response.text).position) : -1,
+    text: response.text,
+  };
+}
+
+/** fetch with the bearer token, retrying network errors and 5xx with backoff (the same body: same ids). */
+class ApiClient {
+  retries = 0;
+
+  constructor(
+    private readonly base: string,
+    private readonly token?: string,
+  ) {}
+
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; text: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(new URL(path, this.base), {
+          method,
+          headers: {
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await response.text();
+        const retryable = response.status >= 500 || response.status === 429;
+        if (!retryable || attempt >= MAX_ATTEMPTS) return { status: response.status, text };
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+      this.retries += 1;
+      await sleep(Math.min(5000, 200 * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+class Semaphore {
+  private waiting: Array<() => void> = [];
+
+  constructor(private free: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const count = (actions: PlannedAction[], kind: PlannedAction['kind']) =>
+  actions.filter((a) => a.kind === kind).length;
+
+function describe(action: PlannedAction): string {
+  if (action.kind === 'turnout') return `turnout ${action.body.pollingAreaId} as of ${action.body.asOf}`;
+  if (action.kind === 'sheet') return `sheet ${action.body.pollingAreaId}/${action.body.contestId}`;
+  return `correction ${action.pollingAreaId}/${action.contestId}`;
+}
+
+/** The simulated clock in the election's local time, e.g. "19:42". */
+function fmtClock(ms: number, def: ElectionDefinition): string {
+  const offset = def.utcOffset ?? '+07:00';
+  const minutes =
+    (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  return new Date(ms + minutes * 60_000).toISOString().slice(11, 16);
+}

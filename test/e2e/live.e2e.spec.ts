@@ -1,0 +1,204 @@
+import type { AddressInfo } from 'node:net';
+import { LiveHub } from '../../apps/api/src/live/live-hub';
+import { startTestApi, TestApi } from '../support/api';
+import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
+import { SseClient, SseMessage } from '../support/sse-client';
+
+// The acceptance test of the live stream: a real HTTP socket, a disconnect mid-stream and a Last-Event-ID reconnect.
+let api: TestApi;
+let base: string;
+let electionId: string;
+const clients: SseClient[] = [];
+
+async function connect(headers: Record<string, string> = {}, query = ''): Promise<SseClient> {
+  const client = await SseClient.connect(`${base}/elections/${electionId}/live${query}`, headers);
+  clients.push(client);
+  return client;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  const res = await api.call('POST', url, body, headers);
+  expect([url, res.status]).toEqual([url, 201]);
+  return res.body.position;
+}
+
+const tayHoSheet = () =>
+  naSheet({
+    pollingAreaId: 'tay-ho-0001',
+    registeredVoters: 1000,
+    votersVoted: 950,
+    ballotsIssued: 950,
+    ballotsReceived: 950,
+    validBallots: 940,
+    invalidBallots: 10,
+    candidateVotes: { 'na-01-1': 400, 'na-01-2': 700, 'na-01-3': 600 },
+  });
+
+const turnout = (pollingAreaId: string, asOf: string, votersVoted: number) => ({
+  reportId: `${pollingAreaId}.${asOf.slice(11, 16)}`,
+  pollingAreaId,
+  asOf,
+  votersVoted,
+});
+
+const updates = (c: SseClient) => c.messages.filter((m) => m.event === 'update');
+
+beforeAll(async () => {
+  api = await startTestApi({ LIVE_HEARTBEAT_MS: '100', LIVE_POLL_MS: '20' });
+  await api.app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+  electionId = smallElection().electionId;
+  await post('/elections', smallElection(electionId));
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await api.close();
+});
+
+describe('GET /elections/{e}/live', () => {
+  it('snapshot, updates, a disconnect, and a Last-Event-ID reconnect that delivers every missed change exactly once', async () => {
+    const e = `/elections/${electionId}`;
+    const first = await post(`${e}/tallies`, naSheet({ pollingAreaId: 'ba-dinh-0001' }));
+
+    // 1. A new client gets a snapshot that includes everything written before it connected.
+    const live = await connect();
+    expect(live.status).toBe(200);
+    expect(live.headers['content-type']).toContain('text/event-stream');
+    const snapshot = await live.waitFor((m) => m.event === 'snapshot');
+    expect(live.messages[0]).toBe(snapshot);
+    expect(Number(snapshot.id)).toBe(snapshot.data.position);
+    expect(snapshot.data.position).toBeGreaterThanOrEqual(first);
+    expect(snapshot.data).toMatchObject({
+      electionId,
+      name: smallElection().name,
+      pollingDate: '2021-05-23',
+    });
+    const naCity = snapshot.data.city.contests.find((c: { contestId: string }) => c.contestId === 'na');
+    expect(naCity.pollingAreasReported).toBe(1);
+    expect(snapshot.data.turnout.city.registeredVoters).toBe(3950);
+    expect(snapshot.data.districts.map((d: { districtId: string }) => d.districtId)).toEqual([
+      'ba-dinh',
+      'tay-ho',
+    ]);
+
+    // 2. Live updates while connected: a sheet and a turnout report.
+    const second = await post(`${e}/tallies`, secondBaDinhNaSheet());
+    const report = await post(`${e}/turnout`, turnout('ba-dinh-0001', '2021-05-23T12:30:00+07:00', 600));
+    await live.waitFor((m) => m.event === 'update' && Number(m.id) >= report);
+    const seen = updates(live);
+    const withSheet = seen.find((m) => m.data.position >= second)!;
+    expect(withSheet.data.districts.map((d: { districtId: string }) => d.districtId)).toContain('ba-dinh');
+    const withTurnout = seen.find((m) => m.data.turnout)!;
+    expect(withTurnout.data.turnout.city.latest).toMatchObject({ votersVoted: 600, pollingAreasReported: 1 });
+    for (const m of seen) {
+      expect(Number(m.id)).toBe(m.data.position);
+      expect(m.data.fromPosition).toBeLessThan(m.data.position);
+      expect(m.data.timeline).toEqual([expect.objectContaining({ position: m.data.position })]);
+    }
+    await live.waitForComment('heartbeat');
+
+    // 3. Drop the connection mid-stream; the server lets go of it (no listener or timer left).
+    const lastId = Number(live.messages[live.messages.length - 1].id);
+    live.close();
+    const hub = api.app.get(LiveHub);
+    for (let i = 0; i < 100 && (hub.size > 0 || hub.running); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect([hub.size, hub.running]).toEqual([0, false]);
+
+    // 4. Changes while disconnected: a new district, two corrections with reasons, a turnout report.
+    const missed: number[] = [];
+    missed.push(await post(`${e}/tallies`, tayHoSheet()));
+    const corrected = {
+      ...naSheet({ pollingAreaId: 'ba-dinh-0001' }),
+      validBallots: 1210,
+      invalidBallots: 28,
+    };
+    delete (corrected as { submissionId?: string }).submissionId;
+    delete (corrected as { pollingAreaId?: string }).pollingAreaId;
+    delete (corrected as { contestId?: string }).contestId;
+    const reasons = ['Biên bản ghi nhầm số phiếu không hợp lệ', 'Kiểm lại phiếu theo yêu cầu của tổ bầu cử'];
+    const correction1 = await post(
+      `${e}/tallies/ba-dinh-0001/na/corrections`,
+      { ...corrected, reason: reasons[0] },
+      { 'if-match': '"0"' },
+    );
+    missed.push(correction1);
+    missed.push(await post(`${e}/turnout`, turnout('tay-ho-0001', '2021-05-23T18:30:00+07:00', 700)));
+    const correction2 = await post(
+      `${e}/tallies/ba-dinh-0001/na/corrections`,
+      { ...corrected, validBallots: 1215, invalidBallots: 23, reason: reasons[1] },
+      { 'if-match': '"1"' },
+    );
+    missed.push(correction2);
+    const last = Math.max(...missed);
+
+    // 5. Reconnect with Last-Event-ID: no snapshot, only what came after it, each change once.
+    const again = await connect({ 'last-event-id': String(lastId) });
+    await again.waitFor((m) => Number(m.id) >= last);
+    const resumed = again.messages;
+    expect(resumed.every((m) => m.event === 'update')).toBe(true);
+    const ids = resumed.map((m) => Number(m.id));
+    expect(ids.every((id) => id > lastId)).toBe(true);
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    expect(resumed[0].data.fromPosition).toBe(lastId);
+    for (let i = 1; i < resumed.length; i++) {
+      expect(resumed[i].data.fromPosition).toBeGreaterThanOrEqual(resumed[i - 1].data.position);
+    }
+    // every missed event is covered by exactly one update
+    for (const p of missed) {
+      expect(resumed.filter((m) => m.data.fromPosition < p && p <= m.data.position)).toHaveLength(1);
+    }
+    const corrections = resumed.flatMap((m) => m.data.corrections);
+    expect(corrections.map((c: { position: number }) => c.position).sort()).toEqual(
+      [correction1, correction2].sort(),
+    );
+    expect(corrections.find((c: { position: number }) => c.position === correction2)).toMatchObject({
+      districtId: 'ba-dinh',
+      pollingAreaId: 'ba-dinh-0001',
+      contestId: 'na',
+      reason: reasons[1],
+      actor: { id: 'anonymous' },
+      changes: [
+        { field: 'validBallots', before: 1210, after: 1215 },
+        { field: 'invalidBallots', before: 28, after: 23 },
+      ],
+    });
+    const touched = new Set(
+      resumed.flatMap((m) => m.data.districts.map((d: { districtId: string }) => d.districtId)),
+    );
+    expect([...touched].sort()).toEqual(['ba-dinh', 'tay-ho']);
+    const lastTurnout = [...resumed].reverse().find((m) => m.data.turnout)!;
+    expect(lastTurnout.data.turnout.city.latest).toMatchObject({
+      votersVoted: 1300,
+      pollingAreasReported: 2,
+    });
+    // the last update carries the same city totals as the api
+    const city = await api.call('GET', `${e}/results/city?minPosition=${last}`);
+    expect(resumed[resumed.length - 1].data.city.contests).toEqual(city.body.contests);
+
+    // 6. ?lastEventId= does the same for clients that cannot set headers.
+    const byQuery = await connect({}, `?lastEventId=${lastId}`);
+    await byQuery.waitFor((m) => Number(m.id) >= last);
+    // (it may coalesce differently: everything is already projected, so one update can cover it all)
+    expect(byQuery.messages.every((m: SseMessage) => m.event === 'update' && Number(m.id) > lastId)).toBe(
+      true,
+    );
+    expect(byQuery.messages[0].data.fromPosition).toBe(lastId);
+    const byQueryCorrections = byQuery.messages.flatMap((m) => m.data.corrections);
+    expect(byQueryCorrections.map((c: { position: number }) => c.position).sort()).toEqual(
+      corrections.map((c: { position: number }) => c.position).sort(),
+    );
+    expect(byQuery.messages[byQuery.messages.length - 1].data.city).toEqual(
+      resumed[resumed.length - 1].data.city,
+    );
+  });
+
+  it('400 for a malformed Last-Event-ID or one beyond the log, 404 for an unknown election', async () => {
+    const bad = await api.call('GET', `/elections/${electionId}/live`, undefined, { 'last-event-id': 'abc' });
+    expect([bad.status, bad.body.code]).toEqual([400, 'REQUEST.INVALID']);
+    const beyond = await api.call('GET', `/elections/${electionId}/live?lastEventId=999999`);
+    expect([beyond.status, beyond.body.code]).toEqual([400, 'REQUEST.POSITION_BEYOND_LOG']);
+    const unknown = await api.call('GET', '/elections/no-such-election/live');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'ELECTION.NOT_FOUND']);
+  });
+});
