@@ -46,7 +46,12 @@ afterAll(async () => {
 });
 
 async function exportOverHttp(): Promise<string> {
-  const res = await api.app.inject({ method: 'GET', url: `/elections/${electionId}/audit/export` });
+  const auditor = await api.tokenFor({ role: 'auditor', sub: 'auditor-1' });
+  const res = await api.app.inject({
+    method: 'GET',
+    url: `/elections/${electionId}/audit/export`,
+    headers: { authorization: `Bearer ${auditor}` },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('application/x-ndjson');
   return res.body;

@@ -157,7 +157,7 @@ describe('GET /elections/{e}/live', () => {
       pollingAreaId: 'ba-dinh-0001',
       contestId: 'na',
       reason: reasons[1],
-      actor: { id: 'anonymous' },
+      actor: { id: 'city-admin', role: 'admin' },
       changes: [
         { field: 'validBallots', before: 1210, after: 1215 },
         { field: 'invalidBallots', before: 28, after: 23 },
