@@ -83,12 +83,12 @@ export async function* exportLines(
 ): AsyncGenerator<string> {
   const pageSize = options.pageSize ?? 1000;
   const { electionId } = options;
-  const prefixes = electionId ? [`election-${electionId}`, `tally-${electionId}.`] : undefined;
   let after = START;
   for (;;) {
-    const page = await store.readAll({ after, maxCount: pageSize, streamPrefixes: prefixes, to: options.to });
+    // Every stream of the election, whatever its category (election-, tally-, and those later issues add).
+    const page = await store.readAll({ after, maxCount: pageSize, to: options.to });
     for (const event of page) {
-      if (electionId && !isElectionEvent(electionId, event.streamId)) continue;
+      if (electionId && electionIdOfStream(event.streamId) !== electionId) continue;
       yield toExportLine(event);
     }
     if (page.length < pageSize) return;
