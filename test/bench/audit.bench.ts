@@ -75,7 +75,7 @@ export async function benchAudit(
     [`city ?atPosition=${head} (the whole night)`, `results/city?atPosition=${head}`],
     ['districts ?atPosition= (the whole night)', `results/districts?atPosition=${head}`],
     [
-      `city ?asOf= (mid-night, position ${middle})`,
+      `city ?asOf= (before the corrections, position ${middle})`,
       `results/city?asOf=${encodeURIComponent(middleTime.toISOString())}`,
     ],
   ] as const) {

@@ -11,6 +11,9 @@ let electionId: string;
 let dir: string;
 let lastPosition = -1;
 
+// The specs start the CLI as a process (ts-node), which takes a while on a busy machine.
+jest.setTimeout(240_000);
+
 beforeAll(async () => {
   api = await startTestApi();
   dir = mkdtempSync(join(tmpdir(), 'tally-export-'));
@@ -72,7 +75,7 @@ function runCli(...args: string[]) {
       cwd: resolve(__dirname, '../..'),
       env: { ...process.env, DATABASE_URL: api.db.url },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 180_000,
     },
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

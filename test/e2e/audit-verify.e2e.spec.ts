@@ -21,6 +21,9 @@ function correction(changes: Record<string, number>) {
   return { ...counts, ...changes, reason: 'Biên bản ghi nhầm số phiếu' };
 }
 
+// The specs start the CLI as a process (ts-node), which takes a while on a busy machine.
+jest.setTimeout(240_000);
+
 beforeAll(async () => {
   api = await startTestApi();
   electionId = smallElection().electionId;
@@ -67,7 +70,7 @@ function runCli(...args: string[]): { status: number | null; stderr: string } {
       'apps/cli/src/main.ts',
       ...args,
     ],
-    { cwd: root, env: { ...process.env, DATABASE_URL: api.db.url }, encoding: 'utf8', timeout: 60_000 },
+    { cwd: root, env: { ...process.env, DATABASE_URL: api.db.url }, encoding: 'utf8', timeout: 180_000 },
   );
   return { status: result.status, stderr: result.stderr };
 }
