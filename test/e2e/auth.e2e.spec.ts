@@ -147,6 +147,40 @@ describe('tokens', () => {
   });
 });
 
+describe('logs', () => {
+  it('never contain a token or the secret, even at LOG_LEVEL=verbose', async () => {
+    // What the process writes (Nest's logger writes to stdout and stderr), captured instead of printed.
+    let output = '';
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+        output += String(chunk);
+        return true;
+      }) as typeof stream.write),
+    );
+    const api = await startTestApi({ LOG_LEVEL: 'verbose' });
+    try {
+      const admin = await api.tokenFor({ role: 'admin', sub: 'logged-admin' });
+      const hostile = await hostileTokens(api.config);
+      expect((await api.call('POST', '/elections', smallElection('log-e'), bearer(admin))).status).toBe(201);
+      expect((await api.call('POST', '/elections/log-e/tallies', naSheet(), bearer(admin))).status).toBe(201);
+      for (const token of Object.values(hostile)) {
+        expect((await api.call('GET', '/elections/log-e', undefined, bearer(token))).status).toBe(401);
+      }
+    } finally {
+      await api.close();
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    // Verbose logging did happen (route mapping, the refused tokens by request id)...
+    expect(output).toContain('token refused');
+    // ...and named no token, no signature and no secret.
+    for (const secret of [TEST_JWT_SECRET, ...Object.values(await hostileTokens(api.config))]) {
+      expect(output).not.toContain(secret);
+    }
+    expect(output.toLowerCase()).not.toContain('bearer ');
+    expect(output.toLowerCase()).not.toContain('eyj'); // the start of every JWT header
+  });
+});
+
 describe('rate limit', () => {
   let api: TestApi;
   beforeAll(async () => (api = await startTestApi({ RATE_LIMIT_PER_MINUTE: '5' })));
