@@ -101,6 +101,8 @@ export class LiveController {
       'x-accel-buffering': 'no',
       'x-request-id': String(request.id),
     });
+    // Before anything can produce an update: the snapshot is always the first message (writes keep their order).
+    raw.write(`retry: 2000\n\n${snapshot ?? ''}`);
     let open = true;
     let target = cursor;
     let busy = false;
@@ -163,9 +165,6 @@ export class LiveController {
     };
     raw.on('close', close);
     request.raw.on('close', close);
-
-    await write('retry: 2000\n\n');
-    if (snapshot) await write(snapshot);
   }
 
   private resumePosition(header: string | undefined, query: string | undefined): number | undefined {
