@@ -131,10 +131,10 @@ export class LiveController {
           const events = await this.feed.eventsBetween(electionId, cursor, upTo);
           if (events.length > 0) {
             const built = await this.feed.update(electionId, cursor, events, turnout);
-            if (built) {
-              turnout = built.turnout;
-              await write(message('update', built.update.position, built.update));
-            }
+            // The rows are gone (a projection rebuilding): keep the cursor; retried when the read models move on.
+            if (!built) break;
+            turnout = built.turnout;
+            await write(message('update', built.update.position, built.update));
           }
           cursor = upTo;
         }
