@@ -193,6 +193,72 @@ describe('GET /elections/{e}/live', () => {
     );
   });
 
+  it('a disconnect while changes keep coming: across both connections every event is covered exactly once', async () => {
+    const other = smallElection();
+    const e = `/elections/${other.electionId}`;
+    await post('/elections', other);
+    const first = await SseClient.connect(`${base}${e}/live`);
+    clients.push(first);
+    const snapshot = await first.waitFor((m) => m.event === 'snapshot');
+
+    // A writer keeps reporting turnout (10 rounds × 4 areas) and correcting one sheet, while the client drops out.
+    const areas = other.pollingAreas;
+    const positions: number[] = [];
+    const corrections: number[] = [];
+    await post(`${e}/tallies`, naSheet({ pollingAreaId: 'ba-dinh-0001' }));
+    const writer = (async () => {
+      for (let round = 0; round < 10; round++) {
+        const asOf = `2021-05-23T${String(8 + round).padStart(2, '0')}:00:00+07:00`;
+        for (const area of areas) {
+          const report = {
+            reportId: `${area.pollingAreaId}.${round}`,
+            pollingAreaId: area.pollingAreaId,
+            asOf,
+          };
+          positions.push(await post(`${e}/turnout`, { ...report, votersVoted: (round + 1) * 50 }));
+        }
+        if (round % 3 === 0) {
+          const body = {
+            ...naSheet({ pollingAreaId: 'ba-dinh-0001' }),
+            validBallots: 1219 - round,
+            invalidBallots: 19 + round,
+          };
+          for (const key of ['submissionId', 'pollingAreaId', 'contestId'])
+            delete (body as Record<string, unknown>)[key];
+          const position = await post(
+            `${e}/tallies/ba-dinh-0001/na/corrections`,
+            { ...body, reason: `Kiểm lại lần ${round}: số phiếu không hợp lệ` },
+            { 'if-match': `"${round / 3}"` },
+          );
+          positions.push(position);
+          corrections.push(position);
+        }
+      }
+    })();
+    await first.waitFor((m) => m.event === 'update' && m.data.turnout?.city.latest.votersVoted >= 4 * 150);
+    first.close();
+    const lastId = Number(first.messages[first.messages.length - 1].id);
+    await writer;
+    const last = Math.max(...positions);
+    const second = await SseClient.connect(`${base}${e}/live`, { 'last-event-id': String(lastId) });
+    clients.push(second);
+    await second.waitFor((m) => Number(m.id) >= last);
+
+    const before = first.messages.filter((m) => m.event === 'update');
+    expect(before.length).toBeGreaterThan(0);
+    expect(second.messages.every((m) => m.event === 'update' && m.data.fromPosition >= lastId)).toBe(true);
+    const all = [...before, ...second.messages];
+    for (const p of positions.filter((x) => x > snapshot.data.position)) {
+      expect([p, all.filter((m) => m.data.fromPosition < p && p <= m.data.position).length]).toEqual([p, 1]);
+    }
+    const received = all.flatMap((m) => m.data.corrections.map((c: { position: number }) => c.position));
+    expect(received.sort((a, b) => a - b)).toEqual(corrections.filter((p) => p > snapshot.data.position));
+    const finalTurnout = [...all].reverse().find((m) => m.data.turnout)!.data.turnout;
+    const fromApi = await api.call('GET', `${e}/turnout?minPosition=${last}`);
+    expect(finalTurnout.city.latest).toEqual(fromApi.body.city.latest);
+    expect(finalTurnout.city.latest.votersVoted).toBe(4 * 500);
+  });
+
   it('400 for a malformed Last-Event-ID or one beyond the log, 404 for an unknown election', async () => {
     const bad = await api.call('GET', `/elections/${electionId}/live`, undefined, { 'last-event-id': 'abc' });
     expect([bad.status, bad.body.code]).toEqual([400, 'REQUEST.INVALID']);

@@ -103,6 +103,8 @@ export class LiveController {
       'x-accel-buffering': 'no',
       'x-request-id': String(request.id),
     });
+    // Before anything can produce an update: the snapshot is always the first message (writes keep their order).
+    raw.write(`retry: 2000\n\n${snapshot ?? ''}`);
     let open = true;
     let target = cursor;
     let busy = false;
@@ -131,10 +133,10 @@ export class LiveController {
           const events = await this.feed.eventsBetween(electionId, cursor, upTo);
           if (events.length > 0) {
             const built = await this.feed.update(electionId, cursor, events, turnout);
-            if (built) {
-              turnout = built.turnout;
-              await write(message('update', built.update.position, built.update));
-            }
+            // The rows are gone (a projection rebuilding): keep the cursor; retried when the read models move on.
+            if (!built) break;
+            turnout = built.turnout;
+            await write(message('update', built.update.position, built.update));
           }
           cursor = upTo;
         }
@@ -165,9 +167,6 @@ export class LiveController {
     };
     raw.on('close', close);
     request.raw.on('close', close);
-
-    await write('retry: 2000\n\n');
-    if (snapshot) await write(snapshot);
   }
 
   private resumePosition(header: string | undefined, query: string | undefined): number | undefined {
