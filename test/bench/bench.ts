@@ -1,33 +1,34 @@
 /**
  * `npm run bench`: figures measured in one run on the embedded default (a fresh embedded PostgreSQL in a temp dir).
  * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16); the live-stream lag:
- * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100).
+ * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100); the press-room screen's lag in headless
+ * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
  */
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
 import {
   allProjections,
   createProjectionRunner,
-  loadConfig,
-  mintToken,
-  resolveJwtKeys,
   openEventStore,
   openReadModels,
   startEmbeddedPostgres,
 } from '@tally/platform';
 import { Client } from 'pg';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { benchConfig } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore } from './event-store.bench';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
+import { benchScreenLag } from './screen-lag.bench';
+import { CHROMIUM_PATH } from '../support/browser';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -67,20 +68,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<void> {
-  // A throw-away secret and a limit no client reaches: the bench measures the api, not the throttler.
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'warn',
-    READ_WAIT_TIMEOUT_MS: '60000',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    RATE_LIMIT_PER_MINUTE: '1000000',
-  });
-  const token = await mintToken(
-    config,
-    resolveJwtKeys(config),
-    { sub: 'bench-city-admin', role: 'admin' },
-    3600,
-  );
+  const { config, token } = await benchConfig(databaseUrl);
   const authorization = `Bearer ${token}`;
   const app = await createApiApp({ config, databaseUrl });
   const port = await freePort();
@@ -194,6 +182,12 @@ async function main(): Promise<void> {
     );
     console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
     await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
+    if (existsSync(CHROMIUM_PATH)) {
+      console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
+      await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);
+    } else {
+      console.log(`\npress-room screen: skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
+    }
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
-import { loadConfig } from '@tally/platform';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { benchConfig } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { SseClient } from '../support/sse-client';
@@ -21,7 +21,7 @@ export async function benchLiveLag(
   databaseUrl: string,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', READ_WAIT_TIMEOUT_MS: '60000' });
+  const { config, token } = await benchConfig(databaseUrl);
   const app = await createApiApp({ config, databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -30,7 +30,7 @@ export async function benchLiveLag(
     const definition = generateHanoi2021();
     const defined = await fetch(`${base}/elections`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(definition),
     });
     if (defined.status !== 201) throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
@@ -40,6 +40,7 @@ export async function benchLiveLag(
     const created: Array<{ position: number; at: number }> = [];
     const result = await runSimulation({
       api: base,
+      token,
       electionId: definition.electionId,
       speed: 1e9, // every sheet is due at once: --rate paces them
       rate: LIVE_RATE,

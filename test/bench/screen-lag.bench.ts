@@ -11,20 +11,21 @@
  * `benchScreenLag` can also be called from `npm run bench` with a database of its own.
  */
 import 'reflect-metadata';
-import { loadConfig, startEmbeddedPostgres } from '@tally/platform';
+import { startEmbeddedPostgres } from '@tally/platform';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { benchConfig } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { launchChromium } from '../support/browser';
 import { SseClient } from '../support/sse-client';
 
-const SHEETS = Number(process.env.SCREEN_SHEETS ?? 3000);
-const RATE = Number(process.env.SCREEN_RATE ?? 100);
+const SHEETS = Number(process.env.BENCH_SCREEN_SHEETS ?? process.env.SCREEN_SHEETS ?? 3000);
+const RATE = Number(process.env.BENCH_SCREEN_RATE ?? process.env.SCREEN_RATE ?? 100);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -34,7 +35,7 @@ export async function benchScreenLag(
   databaseUrl: string,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', READ_WAIT_TIMEOUT_MS: '60000' });
+  const { config, token } = await benchConfig(databaseUrl);
   const app = await createApiApp({ config, databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -43,7 +44,7 @@ export async function benchScreenLag(
     const definition = generateHanoi2021();
     const defined = await fetch(`${base}/elections`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(definition),
     });
     if (defined.status !== 201) throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
@@ -70,6 +71,7 @@ export async function benchScreenLag(
     const created: Array<{ position: number; at: number }> = [];
     const result = await runSimulation({
       api: base,
+      token,
       electionId: definition.electionId,
       speed: 1e9, // every sheet is due at once: --rate paces them
       rate: RATE,
