@@ -11,14 +11,24 @@ const OWN_TOKEN_SECONDS = 300;
  */
 export async function apiAuthorization(
   env: NodeJS.ProcessEnv = process.env,
+  ttlSeconds = OWN_TOKEN_SECONDS,
 ): Promise<Record<string, string>> {
+  const token = await apiToken(env, ttlSeconds);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** The bearer token itself (see apiAuthorization), or undefined when there is none to send. */
+export async function apiToken(
+  env: NodeJS.ProcessEnv = process.env,
+  ttlSeconds = OWN_TOKEN_SECONDS,
+): Promise<string | undefined> {
   const given = env.TALLY_TOKEN?.trim();
-  if (given) return { authorization: `Bearer ${given}` };
+  if (given) return given;
   let config;
   try {
     config = loadConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) return {};
+    if (error instanceof ConfigError) return undefined;
     throw error;
   }
   const canSign =
@@ -27,12 +37,6 @@ export async function apiAuthorization(
     (config.JWT_PUBLIC_KEY === undefined &&
       config.NODE_ENV !== 'production' &&
       existsSync(devSecretPath(config)));
-  if (!canSign) return {};
-  const token = await mintToken(
-    config,
-    resolveJwtKeys(config),
-    { sub: 'cli', role: 'admin' },
-    OWN_TOKEN_SECONDS,
-  );
-  return { authorization: `Bearer ${token}` };
+  if (!canSign) return undefined;
+  return mintToken(config, resolveJwtKeys(config), { sub: 'cli', role: 'admin' }, ttlSeconds);
 }

@@ -1,4 +1,8 @@
+import { apiToken } from '../api-auth';
 import { runSimulation } from '../simulate/simulator';
+
+/** A simulated day at --speed 60 takes about 16 minutes; slower speeds take longer. */
+const SIMULATION_TOKEN_SECONDS = 24 * 3600;
 
 export interface SimulateArgs {
   election?: string;
@@ -12,7 +16,7 @@ export interface SimulateArgs {
 /**
  * `simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N]`: replays a polling
  * day against the running api (turnout at the reporting hours, then sheets district by district, a few corrections).
- * Sends `Authorization: Bearer $TALLY_TOKEN` when the variable is set.
+ * Sends `Authorization: Bearer $TALLY_TOKEN`, or a city-admin token minted from the local key (see api-auth.ts).
  */
 export async function simulateCommand(args: SimulateArgs, log: (line: string) => void): Promise<number> {
   const speed = Number(args.speed ?? 60);
@@ -37,7 +41,7 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
       rate,
       seed: args.seed ?? '2021',
       concurrency,
-      token: process.env.TALLY_TOKEN || undefined,
+      token: await apiToken(process.env, SIMULATION_TOKEN_SECONDS),
       log,
     });
     return result.refused > 0 ? 1 : 0;
