@@ -1,4 +1,5 @@
 import { EventStore } from '@tally/event-store';
+import { randomUUID } from 'node:crypto';
 import { bearer, startTestApi, TestApi } from '../support/api';
 import { naSheet, smallElection } from '../support/fixtures';
 import { hostileTokens } from '../support/tokens';
@@ -39,6 +40,13 @@ const tayHoSheet = () =>
     invalidBallots: 10,
     candidateVotes: { 'na-01-1': 700, 'na-01-2': 600, 'na-01-3': 300 },
   });
+/** A turnout report at 12:30 Hanoi time on the polling day. */
+const turnout = (pollingAreaId: string) => ({
+  reportId: randomUUID(),
+  pollingAreaId,
+  asOf: '2021-05-23T05:30:00.000Z',
+  votersVoted: 400,
+});
 const correction = (sheet: ReturnType<typeof naSheet>) => {
   const { submissionId: _, pollingAreaId: __, contestId: ___, ...counts } = sheet;
   return {
@@ -84,6 +92,20 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
      url: (e) => `/elections/${e}/tallies/tay-ho-0001/na/corrections`,
      body: () => correction(tayHoSheet()) },                                     401,  401, 401,  401,  403,  403,  403,  201,  403],
   [{ name: 'GET audit', method: 'GET', url: (e) => `/elections/${e}/audit` },    401,  401, 401,  401,  403,  403,  200,  200,  200],
+  [{ name: 'GET audit/checkpoint', method: 'GET',
+     url: (e, p) => `/elections/${e}/audit/checkpoint?minPosition=${p}` },        401,  401, 401,  401,  403,  403,  200,  200,  200],
+  [{ name: 'GET audit/export', method: 'GET',
+     url: (e) => `/elections/${e}/audit/export` },                               401,  401, 401,  401,  403,  403,  200,  200,  200],
+  [{ name: 'GET results/city as of a position', method: 'GET',
+     url: (e, p) => `/elections/${e}/results/city?atPosition=${p}` },            200,  401, 401,  401,  200,  200,  200,  200,  200],
+  [{ name: 'GET /elections', method: 'GET', url: () => '/elections' },           200,  401, 401,  401,  200,  200,  200,  200,  200],
+  [{ name: 'GET turnout', method: 'GET',
+     url: (e, p) => `/elections/${e}/turnout?minPosition=${p}` },                200,  401, 401,  401,  200,  200,  200,  200,  200],
+  [{ name: 'POST turnout (ba-dinh-0002)', method: 'POST', url: (e) => `/elections/${e}/turnout`,
+     body: () => turnout('ba-dinh-0002') },                                      401,  401, 401,  401,  201,  403,  201,  201,  403],
+  [{ name: 'POST turnout (tay-ho-0002)', method: 'POST', url: (e) => `/elections/${e}/turnout`,
+     body: () => turnout('tay-ho-0002') },                                       401,  401, 401,  401,  403,  201,  403,  201,  403],
+  // GET /elections/{e}/live is public like the results; its stream never ends, so test/e2e/live.e2e.spec.ts covers it.
 ];
 
 let api: TestApi;

@@ -58,7 +58,12 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       return {
         status: response.statusCode,
         headers: response.headers,
-        body: response.body ? JSON.parse(response.body) : undefined,
+        // JSON and problem+json are parsed; anything else (NDJSON, HTML) stays text.
+        body: !response.body
+          ? undefined
+          : /[/+]json\b/.test(String(response.headers['content-type']))
+            ? JSON.parse(response.body)
+            : response.body,
       };
     },
     async close() {
