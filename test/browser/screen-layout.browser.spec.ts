@@ -5,6 +5,7 @@ import { Browser } from 'playwright-core';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { startTestApi, TestApi } from '../support/api';
+import { uuidFor } from '../support/fixtures';
 import { chromiumAvailability, launchChromium, listenOnLoopback, screenshotPath } from '../support/browser';
 
 /**
@@ -60,7 +61,7 @@ describeWithChromium('press-room screen layout (Hanoi sample)', () => {
           ).map(([time, share]) => ({
             path: `/elections/${electionId}/turnout`,
             body: {
-              reportId: `${a.pollingAreaId}-${time}`,
+              reportId: uuidFor(`${a.pollingAreaId}-${time}`),
               pollingAreaId: a.pollingAreaId,
               asOf: `${definition.pollingDate}T${time}:00+07:00`,
               votersVoted: Math.round(a.registeredVoters * share),

@@ -8,7 +8,7 @@ import {
   listenOnLoopback,
   screenshotPath,
 } from '../support/browser';
-import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
+import { naSheet, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
 
 /**
  * The press-room screen in headless Chromium against the real api and its real SSE stream: sheets submitted
@@ -193,7 +193,7 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
 
   it('shows a turnout report on its district tile', async () => {
     const response = await api.call('POST', `/elections/${e}/turnout`, {
-      reportId: `r-${e}-tay-ho-0001`,
+      reportId: uuidFor(`r-${e}-tay-ho-0001`),
       pollingAreaId: 'tay-ho-0001',
       asOf: '2021-05-23T12:30:00+07:00',
       votersVoted: 500,

@@ -1,5 +1,6 @@
 import { EventStore } from '@tally/event-store';
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, smallElection } from '../support/fixtures';
 
@@ -197,7 +198,16 @@ beforeAll(async () => {
   expect((await api.call('POST', '/elections', smallElection(ELECTION))).status).toBe(201);
   sheetBase = naSheet();
   expect((await api.call('POST', `/elections/${ELECTION}/tallies`, sheetBase)).status).toBe(201);
+  // Stored first, like the sheet: an in-range variation of it reuses its reportId (409) instead of appending.
+  expect((await api.call('POST', `/elections/${ELECTION}/turnout`, turnoutBase)).status).toBe(201);
 });
+
+const turnoutBase: Json = {
+  reportId: '6f1c2a9e-3b7d-4c55-9a10-2f0e8b7d4c31',
+  pollingAreaId: 'ba-dinh-0001',
+  asOf: '2021-05-23T05:30:00.000Z',
+  votersVoted: 600,
+};
 afterAll(() => api?.close());
 
 function correctionBase(): Json {
@@ -210,6 +220,7 @@ const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST /elections', '/elections', () => smallElection(ELECTION)],
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
+  ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
 ];
 
 describe('hostile input to every write endpoint', () => {
@@ -246,4 +257,30 @@ describe('hostile input to every write endpoint', () => {
     // The run reached the rules, not only the parser: several kinds of refusal were seen.
     expect([...statuses.keys()].length).toBeGreaterThanOrEqual(4);
   });
+});
+
+describe('keys every object inherits', () => {
+  it.each(['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__'])(
+    'a "%s" field is refused like any unknown field, and nothing is stored',
+    async (key) => {
+      const store = api.app.get(EventStore);
+      const before = await store.headPosition();
+      // A fresh polling area: without the check the sheet would be accepted and stored with the extra field.
+      const valid = naSheet({
+        submissionId: randomUUID(),
+        pollingAreaId: 'tay-ho-0002',
+        registeredVoters: 800,
+        votersVoted: 780,
+        ballotsIssued: 780,
+        ballotsReceived: 780,
+        validBallots: 770,
+        invalidBallots: 10,
+        candidateVotes: { 'na-01-1': 500, 'na-01-2': 400, 'na-01-3': 300 },
+      });
+      const sheet = { ...valid, [key]: 'x' };
+      const res = await api.call('POST', `/elections/${ELECTION}/tallies`, sheet);
+      expect([res.status, res.body.code]).toEqual([400, 'REQUEST.INVALID']);
+      expect(await store.headPosition()).toBe(before);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { LiveHub } from '../../apps/api/src/live/live-hub';
 import { startTestApi, TestApi } from '../support/api';
-import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
+import { naSheet, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
 import { SseClient, SseMessage } from '../support/sse-client';
 
 // The acceptance test of the live stream: a real HTTP socket, a disconnect mid-stream and a Last-Event-ID reconnect.
@@ -35,7 +35,7 @@ const tayHoSheet = () =>
   });
 
 const turnout = (pollingAreaId: string, asOf: string, votersVoted: number) => ({
-  reportId: `${pollingAreaId}.${asOf.slice(11, 16)}`,
+  reportId: uuidFor(`${pollingAreaId}.${asOf.slice(11, 16)}`),
   pollingAreaId,
   asOf,
   votersVoted,
@@ -211,7 +211,7 @@ describe('GET /elections/{e}/live', () => {
         const asOf = `2021-05-23T${String(8 + round).padStart(2, '0')}:00:00+07:00`;
         for (const area of areas) {
           const report = {
-            reportId: `${area.pollingAreaId}.${round}`,
+            reportId: uuidFor(`${area.pollingAreaId}.${round}`),
             pollingAreaId: area.pollingAreaId,
             asOf,
           };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * A small election that still has every shape the rules care about: two districts, a National Assembly unit that
@@ -96,4 +96,10 @@ export function secondBaDinhNaSheet() {
     invalidBallots: 10,
     candidateVotes: { 'na-01-1': 600, 'na-01-2': 500, 'na-01-3': 300 },
   });
+}
+
+/** A stable UUID for a text (retry keys such as reportId are UUIDs): the same text gives the same id. */
+export function uuidFor(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

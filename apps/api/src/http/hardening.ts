@@ -5,7 +5,12 @@ import { RequestValidationProblem } from './problem';
 
 /** Deeper JSON than any request of this api needs; refused before validation walks it. */
 export const MAX_BODY_DEPTH = 32;
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that name something every object inherits (`__proto__`, `constructor`, `toString`, `valueOf`, ...) or
+ * `prototype`. Besides prototype pollution, class-validator's whitelist does not see inherited names as unknown, so a
+ * `toString` field would otherwise slip through `forbidNonWhitelisted` into a stored event.
+ */
+const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /** Walks a parsed body without recursion: the depth and the first reserved key, if any. */
 export function inspectBody(body: unknown): { depth: number; reservedKey?: string } {

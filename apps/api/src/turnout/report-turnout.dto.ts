@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNumber, IsString, Length, Matches } from 'class-validator';
+import { IsNumber, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ID_REGEX } from '../http/validators/count-record.validator';
 
 /** Only the shapes are checked here; the rules (integer ≥ 0, ≤ registered, asOf on the polling day) are the domain's. */
@@ -8,9 +8,7 @@ export class ReportTurnoutDto {
     example: '2b9e4c1a-5d3f-4e2a-9c8b-7a6f5e4d3c2b',
     description: 'Chosen by the client; a retry with the same id and body returns the original result',
   })
-  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, {
-    message: 'reportId must be 1-128 letters, digits, dots, colons, underscores or dashes',
-  })
+  @IsUUID()
   reportId!: string;
 
   @ApiProperty({ example: 'ba-dinh-0001' })

@@ -90,7 +90,7 @@ export function planElectionDay(def: ElectionDefinition, options: DayPlanOptions
         kind: 'turnout',
         at: time + areaRandom.between(0, 15) * MINUTE,
         body: {
-          reportId: `sim-${seed}-${area.pollingAreaId}-${hhmm}`,
+          reportId: uuidv5(`${seed}/${def.electionId}/${area.pollingAreaId}/turnout-${hhmm}`, NAMESPACE),
           pollingAreaId: area.pollingAreaId,
           asOf: new Date(time).toISOString(),
           votersVoted,
