@@ -29,12 +29,13 @@ export class LiveFeed {
     position: number,
   ): Promise<LiveSnapshot | null> {
     const { definition } = await catalog.get(electionId);
-    const [districts, city, turnout, timeline, corrections] = await Promise.all([
+    const [districts, city, turnout, timeline, corrections, correctionsByDistrict] = await Promise.all([
       this.results.districtResults(electionId),
       this.results.cityResults(electionId),
       this.turnout.turnout(electionId),
       this.turnout.timeline(electionId),
       this.latestCorrections(electionId, position),
+      this.turnout.correctionsByDistrict(electionId, position),
     ]);
     if (!districts || !city || !turnout) return null;
     return {
@@ -47,6 +48,7 @@ export class LiveFeed {
       city,
       turnout,
       corrections,
+      correctionsByDistrict,
       timeline: timeline.filter((p) => p.position <= position),
     };
   }

@@ -25,6 +25,8 @@ export interface LiveSnapshot {
   turnout: TurnoutView;
   /** The latest corrections, newest first (at most 20). */
   corrections: LiveCorrection[];
+  /** How many corrections each district has had up to `position` (all of them; districts without any are absent). */
+  correctionsByDistrict: Record<string, number>;
   /** Turnout and reporting progress over time, oldest first. */
   timeline: TimelinePoint[];
 }

@@ -40,6 +40,7 @@ function snapshot(position: number, overrides: Partial<LiveSnapshot> = {}): Live
     city: city(position),
     turnout: undefined as unknown as LiveSnapshot['turnout'],
     corrections: [],
+    correctionsByDistrict: {},
     timeline: [{ at: '2021-05-23T12:00:00.000Z', position, turnout: 0.1, reporting: { na: 0 } }],
     ...overrides,
   };
@@ -102,13 +103,30 @@ describe('press-room screen state', () => {
 
   it('keeps the 20 newest corrections but counts every one it saw per district', () => {
     const state = screen.createState();
-    screen.applySnapshot(state, snapshot(100, { corrections: [correction(100), correction(99, 'tay-ho')] }));
+    screen.applySnapshot(
+      state,
+      snapshot(100, {
+        corrections: [correction(100), correction(99, 'tay-ho')],
+        correctionsByDistrict: { 'ba-dinh': 1, 'tay-ho': 1 },
+      }),
+    );
     for (let p = 101; p <= 125; p++)
       screen.applyUpdate(state, update(p - 1, p, { corrections: [correction(p)] }));
     expect(state.corrections).toHaveLength(20);
     expect(state.corrections[0].position).toBe(125);
     expect(state.corrections[19].position).toBe(106);
     expect(Object.fromEntries(state.correctionCounts)).toEqual({ 'ba-dinh': 26, 'tay-ho': 1 });
+  });
+
+  it("counts a district's corrections from the snapshot's counts, not only from its latest 20", () => {
+    const state = screen.createState();
+    const latest = Array.from({ length: 20 }, (_, i) => correction(200 - i));
+    screen.applySnapshot(
+      state,
+      snapshot(200, { corrections: latest, correctionsByDistrict: { 'ba-dinh': 57 } }),
+    );
+    screen.applyUpdate(state, update(200, 201, { corrections: [correction(201)] }));
+    expect(Object.fromEntries(state.correctionCounts)).toEqual({ 'ba-dinh': 58 });
   });
 
   it('a new snapshot (a fresh stream) replaces everything', () => {

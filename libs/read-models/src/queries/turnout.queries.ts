@@ -52,6 +52,17 @@ export class TurnoutQueries {
     return rows.map((r) => Number(r.position));
   }
 
+  /** Corrections per district up to `upTo`, every one of them (districts without corrections are left out). */
+  async correctionsByDistrict(electionId: string, upTo: number): Promise<Record<string, number>> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT district_id, count(*) AS n FROM rm_audit_entries
+       WHERE election_id = $1 AND type = 'TallyCorrected' AND position <= $2 AND district_id IS NOT NULL
+       GROUP BY district_id`,
+      [electionId, upTo],
+    );
+    return Object.fromEntries(rows.map((r) => [r.district_id as string, Number(r.n)]));
+  }
+
   /** Every election the read models know (from the results projection's rows), newest polling date first. */
   async elections(): Promise<ElectionListItem[]> {
     const rows: Row[] = await this.dataSource.query(

@@ -17,7 +17,7 @@ export function createState() {
     turnout: undefined,
     /** Newest first. */
     corrections: [],
-    /** districtId → corrections seen (the snapshot carries only the latest ones). */
+    /** districtId → corrections: the snapshot's counts, plus every correction of a later update. */
     correctionCounts: new Map(),
     timeline: [],
   };
@@ -35,6 +35,8 @@ export function applySnapshot(state, snapshot) {
   state.corrections = [];
   state.correctionCounts = new Map();
   addCorrections(state, snapshot.corrections ?? []);
+  // The snapshot's own corrections are only the latest 20; its counts cover all of them.
+  if (snapshot.correctionsByDistrict) state.correctionCounts = new Map(Object.entries(snapshot.correctionsByDistrict));
   state.timeline = [...(snapshot.timeline ?? [])].sort((a, b) => a.position - b.position);
   return true;
 }
