@@ -19,6 +19,7 @@ export async function benchAudit(
   eventStore: EventStore,
   databaseUrl: string,
   report: Report,
+  authorization: string,
 ): Promise<void> {
   // Corrections: one sheet in a hundred gets two candidates' votes swapped (totals unchanged, rules still hold).
   const middle = await eventStore.headPosition();
@@ -39,7 +40,7 @@ export async function benchAudit(
       `${base}/elections/${electionId}/tallies/${pollingAreaId}/${contestId}/corrections`,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'if-match': '"0"' },
+        headers: { 'content-type': 'application/json', 'if-match': '"0"', authorization },
         body: JSON.stringify({ ...counts, candidateVotes: swapped, reason: 'Bench: hoán đổi hai ô phiếu' }),
       },
     );
@@ -51,7 +52,9 @@ export async function benchAudit(
 
   const readModels = await createReadModelDataSource(databaseUrl, { poolSize: 4 }).initialize();
   try {
-    const caught = await fetch(`${base}/elections/${electionId}/audit/checkpoint?minPosition=${head}`);
+    const caught = await fetch(`${base}/elections/${electionId}/audit/checkpoint?minPosition=${head}`, {
+      headers: { authorization },
+    });
     if (caught.status !== 200) throw new Error(`checkpoint not reached: ${caught.status}`);
     const verified = await verifyLog(eventStore, { readModels });
     if (!verified.intact) throw new Error(`verify found problems: ${JSON.stringify(verified.problems[0])}`);

@@ -140,7 +140,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
     // Projection throughput: replay the whole log into a fresh read-model database.
     const eventStore: EventStore = await openEventStore(config, databaseUrl);
     console.log('\naudit (issue 4) on the same night:');
-    await benchAudit(base, definition.electionId, sheets, eventStore, databaseUrl, report);
+    await benchAudit(base, definition.electionId, sheets, eventStore, databaseUrl, report, authorization);
     const head = await eventStore.headPosition();
     const events = (await eventStore.readAll({ maxCount: 1_000_000 })).length;
     const dataSource = await openReadModels(readModelsUrl);
