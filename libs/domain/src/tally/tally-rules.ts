@@ -1,4 +1,4 @@
-import { ElectionErrorCode } from '../election/election.decider';
+import { requirePollingArea } from '../election/polling-area-lookup';
 import { ElectionIndex } from '../election/election-index';
 import { DomainError, RuleViolation } from '../shared/domain-error';
 import { COUNT_FIELDS } from './tally-counts';
@@ -59,28 +59,13 @@ export function sheetExpectations(
   pollingAreaId: string,
   contestId: string,
 ): SheetExpectations {
-  if (!index) {
-    throw new DomainError(
-      'not_found',
-      ElectionErrorCode.NOT_FOUND,
-      `Election ${electionId} is not defined`,
-      [],
-      {
-        electionId,
-      },
-    );
-  }
-  const area = index.pollingArea(pollingAreaId);
-  if (!area) {
-    throw new DomainError(
-      'not_found',
-      TallyLookupCode.UNKNOWN_POLLING_AREA,
-      `Polling area ${pollingAreaId} is not part of election ${electionId}`,
-      [],
-      { electionId, pollingAreaId },
-    );
-  }
-  if (!index.hasContest(contestId)) {
+  const { index: known, area } = requirePollingArea(
+    index,
+    electionId,
+    pollingAreaId,
+    TallyLookupCode.UNKNOWN_POLLING_AREA,
+  );
+  if (!known.hasContest(contestId)) {
     throw new DomainError(
       'not_found',
       TallyLookupCode.UNKNOWN_CONTEST,
@@ -89,7 +74,7 @@ export function sheetExpectations(
       { electionId, contestId },
     );
   }
-  const unit = index.unitOf(contestId, pollingAreaId);
+  const unit = known.unitOf(contestId, pollingAreaId);
   return {
     electionId,
     pollingAreaId,

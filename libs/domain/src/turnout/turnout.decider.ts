@@ -1,4 +1,4 @@
-import { ElectionErrorCode } from '../election/election.decider';
+import { requirePollingArea } from '../election/polling-area-lookup';
 import { ElectionIndex } from '../election/election-index';
 import { assertNever } from '../shared/assert-never';
 import { DomainError, RuleViolation } from '../shared/domain-error';
@@ -89,27 +89,12 @@ export function decideReportTurnout(
   index: ElectionIndex | undefined,
 ): TurnoutEvent[] {
   const { electionId, pollingAreaId, reportId, votersVoted } = command;
-  if (!index) {
-    throw new DomainError(
-      'not_found',
-      ElectionErrorCode.NOT_FOUND,
-      `Election ${electionId} is not defined`,
-      [],
-      {
-        electionId,
-      },
-    );
-  }
-  const area = index.pollingArea(pollingAreaId);
-  if (!area) {
-    throw new DomainError(
-      'not_found',
-      TurnoutErrorCode.UNKNOWN_POLLING_AREA,
-      `Polling area ${pollingAreaId} is not part of election ${electionId}`,
-      [],
-      { electionId, pollingAreaId },
-    );
-  }
+  const { index: known, area } = requirePollingArea(
+    index,
+    electionId,
+    pollingAreaId,
+    TurnoutErrorCode.UNKNOWN_POLLING_AREA,
+  );
   const asOf = parseIsoInstant(command.asOf);
   const earlier = state.reports.find((r) => r.reportId === reportId);
   if (earlier) {
@@ -145,11 +130,11 @@ export function decideReportTurnout(
       field: 'asOf',
     });
   } else {
-    const schedule = turnoutSchedule(index.definition);
+    const schedule = turnoutSchedule(known.definition);
     if (asOf < schedule.dayStart || asOf >= schedule.dayEnd) {
       violations.push({
         code: TurnoutErrorCode.AS_OF_OUTSIDE_POLLING_DAY,
-        message: `asOf ${asOf} is not on the polling day ${index.definition.pollingDate} (local time ${schedule.utcOffset})`,
+        message: `asOf ${asOf} is not on the polling day ${known.definition.pollingDate} (local time ${schedule.utcOffset})`,
         field: 'asOf',
       });
     } else if (Date.parse(asOf) > Date.parse(command.context.now) + AS_OF_CLOCK_SKEW_MS) {

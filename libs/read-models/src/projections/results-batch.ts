@@ -1,3 +1,4 @@
+import { upsert } from './upsert';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
@@ -289,29 +290,6 @@ const SHEET_COLUMNS = {
   corrections: 'integer',
   last_position: 'bigint',
 };
-
-/** One statement for many rows: the rows travel as one jsonb parameter, so no placeholder limit applies. */
-async function upsert(
-  manager: EntityManager,
-  table: string,
-  keyColumns: string[],
-  columns: Record<string, string>,
-  rows: object[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const names = Object.keys(columns);
-  const record = names.map((n) => `${n} ${columns[n]}`).join(', ');
-  const updates = names
-    .filter((n) => !keyColumns.includes(n))
-    .map((n) => `${n} = EXCLUDED.${n}`)
-    .join(', ');
-  await manager.query(
-    `INSERT INTO ${table} (${names.join(', ')})
-     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${record})
-     ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`,
-    [JSON.stringify(rows)],
-  );
-}
 
 async function selectByKeys(
   manager: EntityManager,

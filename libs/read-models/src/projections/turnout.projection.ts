@@ -1,3 +1,4 @@
+import { upsert } from './upsert';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
 import {
@@ -394,28 +395,5 @@ async function flush(
       turnout: t.turnout,
       reporting: t.reporting,
     })),
-  );
-}
-
-/** One statement for many rows (the rows travel as one jsonb parameter). */
-async function upsert(
-  manager: EntityManager,
-  table: string,
-  keyColumns: string[],
-  columns: Record<string, string>,
-  rows: object[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const names = Object.keys(columns);
-  const record = names.map((n) => `${n} ${columns[n]}`).join(', ');
-  const updates = names
-    .filter((n) => !keyColumns.includes(n))
-    .map((n) => `${n} = EXCLUDED.${n}`)
-    .join(', ');
-  await manager.query(
-    `INSERT INTO ${table} (${names.join(', ')})
-     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${record})
-     ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`,
-    [JSON.stringify(rows)],
   );
 }
