@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { verifyExportFile } from '@tally/read-models';
+import { runCli as runCliOn } from '../support/cli';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
@@ -60,26 +60,7 @@ async function exportOverHttp(): Promise<string> {
   return res.body;
 }
 
-function runCli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/cli/src/main.ts',
-      ...args,
-    ],
-    {
-      cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, DATABASE_URL: api.db.url },
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const runCli = (...args: string[]) => runCliOn(api.db.url, ...args);
 
 describe('export and offline verification', () => {
   it('streams one line per event of the election, with the chain fields', async () => {

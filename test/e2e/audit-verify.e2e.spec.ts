@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { GENESIS_HASH } from '@tally/domain';
 import { PostgresEventStore } from '@tally/event-store';
 import { createReadModelDataSource, verifyLog, VerifyLogReport } from '@tally/read-models';
 import { DataSource } from 'typeorm';
+import { runCli as runCliOn } from '../support/cli';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
@@ -58,22 +57,7 @@ afterAll(async () => {
 
 const verify = (): Promise<VerifyLogReport> => verifyLog(store, { readModels });
 
-function runCli(...args: string[]): { status: number | null; stderr: string } {
-  const root = resolve(__dirname, '../..');
-  const result = spawnSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/cli/src/main.ts',
-      ...args,
-    ],
-    { cwd: root, env: { ...process.env, DATABASE_URL: api.db.url }, encoding: 'utf8', timeout: 180_000 },
-  );
-  return { status: result.status, stderr: result.stderr };
-}
+const runCli = (...args: string[]) => runCliOn(api.db.url, ...args);
 
 describe('hash chain and verify', () => {
   it('chains every event of a stream: revision 0 links to the genesis value, later ones to their predecessor', async () => {

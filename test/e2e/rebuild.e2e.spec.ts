@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { PostgresEventStore } from '@tally/event-store';
 import { allProjections } from '@tally/platform';
 import { createReadModelDataSource, ShadowRebuild } from '@tally/read-models';
 import { DataSource } from 'typeorm';
+import { runCli as runCliOn } from '../support/cli';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
@@ -28,26 +27,7 @@ async function snapshot(): Promise<Record<string, unknown>> {
   return out;
 }
 
-function runCli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/cli/src/main.ts',
-      ...args,
-    ],
-    {
-      cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, DATABASE_URL: api.db.url },
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
-  return { status: result.status, stderr: result.stderr };
-}
+const runCli = (...args: string[]) => runCliOn(api.db.url, ...args);
 
 // The specs start the CLI as a process (ts-node), which takes a while on a busy machine.
 jest.setTimeout(240_000);

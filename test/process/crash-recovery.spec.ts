@@ -72,7 +72,9 @@ describe('the projector as its own process', () => {
         validBallots: 1220,
       });
       const health = await http('GET', `${api.url}/health`);
-      expect(health.body.projections.map((p: { lag: number }) => p.lag)).toEqual(allProjections().map(() => 0));
+      expect(health.body.projections.map((p: { lag: number }) => p.lag)).toEqual(
+        allProjections().map(() => 0),
+      );
     } finally {
       projector.child.kill('SIGTERM');
       api.child.kill('SIGTERM');

@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `npm run cli -- <args>` as its own process (ts-node, as the README runs it) against the database at `databaseUrl`,
+ * through the same DATABASE_URL the service reads.
+ */
+export function runCli(databaseUrl: string, ...args: string[]): CliRun {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      'apps/cli/src/main.ts',
+      ...args,
+    ],
+    {
+      cwd: resolve(__dirname, '../..'),
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
