@@ -1,4 +1,11 @@
-import { ConfigError, devSecretPath, loadConfig, mintToken, resolveJwtKeys } from '@tally/platform';
+import {
+  ConfigError,
+  devSecretPath,
+  loadConfig,
+  mintToken,
+  resolveJwtKeys,
+  TokenClaims,
+} from '@tally/platform';
 import { existsSync } from 'node:fs';
 
 /** Lifetime of the token a command mints for itself. */
@@ -24,6 +31,17 @@ export async function apiToken(
 ): Promise<string | undefined> {
   const given = env.TALLY_TOKEN?.trim();
   if (given) return given;
+  const sign = localSigner(env);
+  return sign ? sign({ sub: 'cli', role: 'admin' }, ttlSeconds) : undefined;
+}
+
+/**
+ * Mints tokens with the local key (JWT_SECRET / JWT_PRIVATE_KEY, or the embedded default's `.data/dev-jwt-secret`),
+ * or undefined when this machine holds no key to sign with.
+ */
+export function localSigner(
+  env: NodeJS.ProcessEnv = process.env,
+): ((claims: TokenClaims, ttlSeconds: number) => Promise<string>) | undefined {
   let config;
   try {
     config = loadConfig(env);
@@ -38,5 +56,6 @@ export async function apiToken(
       config.NODE_ENV !== 'production' &&
       existsSync(devSecretPath(config)));
   if (!canSign) return undefined;
-  return mintToken(config, resolveJwtKeys(config), { sub: 'cli', role: 'admin' }, ttlSeconds);
+  const keys = resolveJwtKeys(config);
+  return (claims, ttlSeconds) => mintToken(config, keys, claims, ttlSeconds);
 }

@@ -1,4 +1,4 @@
-import { apiToken } from '../api-auth';
+import { localSigner } from '../api-auth';
 import { runSimulation } from '../simulate/simulator';
 
 /** A simulated day at --speed 60 takes about 16 minutes; slower speeds take longer. */
@@ -16,7 +16,7 @@ export interface SimulateArgs {
 /**
  * `simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N]`: replays a polling
  * day against the running api (turnout at the reporting hours, then sheets district by district, a few corrections).
- * Sends `Authorization: Bearer $TALLY_TOKEN`, or a city-admin token minted from the local key (see api-auth.ts).
+ * Sends `Authorization: Bearer $TALLY_TOKEN`, or tokens minted from the local key (see simulationTokens).
  */
 export async function simulateCommand(args: SimulateArgs, log: (line: string) => void): Promise<number> {
   const speed = Number(args.speed ?? 60);
@@ -41,7 +41,7 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
       rate,
       seed: args.seed ?? '2021',
       concurrency,
-      token: await apiToken(process.env, SIMULATION_TOKEN_SECONDS),
+      ...(await simulationTokens()),
       log,
     });
     return result.refused > 0 ? 1 : 0;
@@ -51,4 +51,37 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
     );
     return 1;
   }
+}
+
+/**
+ * `TALLY_TOKEN` for every request when it is set (the api's rate limit then applies to that one token). Otherwise,
+ * with the local key, one submitter token per district and a city-admin token, minted once: each district's
+ * officials count against the rate limit on their own, as on the night.
+ */
+async function simulationTokens(): Promise<{
+  token?: string;
+  tokenFor?: (districtId: string | undefined) => Promise<string | undefined>;
+}> {
+  const given = process.env.TALLY_TOKEN?.trim();
+  if (given) return { token: given };
+  const sign = localSigner(process.env);
+  if (!sign) return {};
+  const tokens = new Map<string, Promise<string>>();
+  return {
+    tokenFor: (districtId) => {
+      const key = districtId ?? '';
+      if (!tokens.has(key)) {
+        tokens.set(
+          key,
+          districtId === undefined
+            ? sign({ sub: 'simulator-city-admin', role: 'admin' }, SIMULATION_TOKEN_SECONDS)
+            : sign(
+                { sub: `simulator-${districtId}`, role: 'submitter', districts: [districtId] },
+                SIMULATION_TOKEN_SECONDS,
+              ),
+        );
+      }
+      return tokens.get(key)!;
+    },
+  };
 }

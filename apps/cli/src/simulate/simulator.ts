@@ -16,8 +16,14 @@ export interface SimulationOptions {
   kinds?: ReadonlyArray<PlannedAction['kind']>;
   /** Only the first N of those actions (default all). */
   limit?: number;
-  /** Bearer token (the CLI passes $TALLY_TOKEN). */
+  /** One bearer token for every request (the CLI passes $TALLY_TOKEN). */
   token?: string;
+  /**
+   * Instead of one token: the token of whoever reports for a district (its submitter), or with no district the city
+   * admin (definition, corrections). Each district's officials then count against the api's rate limit on their own,
+   * as on a real election night.
+   */
+  tokenFor?: (districtId: string | undefined) => Promise<string | undefined>;
   log: (line: string) => void;
   /** Progress line interval (default 2000 ms; 0: none). */
   progressMs?: number;
@@ -43,8 +49,9 @@ const MAX_ATTEMPTS = 8;
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const { log } = options;
-  const http = new ApiClient(options.api, options.token);
+  const http = new ApiClient(options.api, options.token, options.tokenFor);
   const definition = await ensureElection(http, options.electionId, log);
+  const districtOf = new Map(definition.pollingAreas.map((a) => [a.pollingAreaId, a.districtId]));
   const plan = planElectionDay(definition, { seed: options.seed });
   const kinds = new Set(options.kinds ?? ['turnout', 'sheet', 'correction']);
   const actions = plan.actions.filter((a) => kinds.has(a.kind)).slice(0, options.limit ?? Infinity);
@@ -90,7 +97,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const task = (async () => {
         try {
           if (action.kind === 'correction') await sheetDone.get(action.after);
-          const result = await send(http, options.electionId, action);
+          const result = await send(http, options.electionId, action, districtOf);
           if (result.ok) {
             sent[action.kind] += 1;
             options.onCreated?.(action, result.position);
@@ -146,20 +153,20 @@ async function send(
   http: ApiClient,
   electionId: string,
   action: PlannedAction,
+  districtOf: Map<string, string>,
 ): Promise<{ ok: boolean; status: number; position: number; text: string }> {
   const e = `/elections/${electionId}`;
+  // Sheets and turnout come from the district's officials; corrections from the city admin.
   const response =
     action.kind === 'turnout'
-      ? await http.request('POST', `${e}/turnout`, action.body)
+      ? await http.request('POST', `${e}/turnout`, action.body, {}, districtOf.get(action.body.pollingAreaId))
       : action.kind === 'sheet'
-        ? await http.request('POST', `${e}/tallies`, action.body)
+        ? await http.request('POST', `${e}/tallies`, action.body, {}, action.districtId)
         : await http.request(
             'POST',
             `${e}/tallies/${action.pollingAreaId}/${action.contestId}/corrections`,
             action.body,
-            {
-              'if-match': '"0"',
-            },
+            { 'if-match': '"0"' },
           );
   const ok = response.status === 201;
   return {
@@ -170,13 +177,17 @@ async function send(
   };
 }
 
-/** fetch with the bearer token, retrying network errors and 5xx with backoff (the same body: same ids). */
+/**
+ * fetch with a bearer token, retrying network errors, 5xx and 429 with backoff (the same body: same ids); a 429 waits
+ * at least its Retry-After.
+ */
 class ApiClient {
   retries = 0;
 
   constructor(
     private readonly base: string,
     private readonly token?: string,
+    private readonly tokenFor?: (districtId: string | undefined) => Promise<string | undefined>,
   ) {}
 
   async request(
@@ -184,15 +195,18 @@ class ApiClient {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    districtId?: string,
   ): Promise<{ status: number; text: string }> {
+    const token = this.tokenFor ? await this.tokenFor(districtId) : this.token;
     for (let attempt = 1; ; attempt++) {
+      let waitAtLeast = 0;
       try {
         const response = await fetch(new URL(path, this.base), {
           method,
           headers: {
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
             ...headers,
           },
           body: body === undefined ? undefined : JSON.stringify(body),
@@ -200,11 +214,12 @@ class ApiClient {
         const text = await response.text();
         const retryable = response.status >= 500 || response.status === 429;
         if (!retryable || attempt >= MAX_ATTEMPTS) return { status: response.status, text };
+        waitAtLeast = 1000 * (Number(response.headers.get('retry-after')) || 0);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
       this.retries += 1;
-      await sleep(Math.min(5000, 200 * 2 ** (attempt - 1)));
+      await sleep(Math.max(waitAtLeast, Math.min(5000, 200 * 2 ** (attempt - 1))));
     }
   }
 }

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { EventStore } from '@tally/event-store';
+import { runSimulation } from '../../apps/cli/src/simulate/simulator';
+import { startTestApi, TestApi } from '../support/api';
+
+/**
+ * The simulator against the real api over HTTP, with the api's real rate limit: every district reports with its own
+ * submitter token (so 30 districts are not throttled as one client), corrections come from the city admin, and every
+ * stored event names the official who sent it.
+ */
+const LIMIT_PER_MINUTE = 40;
+let api: TestApi;
+let base: string;
+
+beforeAll(async () => {
+  api = await startTestApi({ RATE_LIMIT_PER_MINUTE: String(LIMIT_PER_MINUTE) });
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+});
+afterAll(() => api?.close());
+
+it('replays the start of a polling day with one token per district, none throttled, each event naming its sender', async () => {
+  const issued: string[] = [];
+  const result = await runSimulation({
+    api: base,
+    electionId: 'hn-sim',
+    speed: 1e9, // every action is due at once
+    seed: 'spec',
+    concurrency: 8,
+    limit: 150, // more requests than one token may send in a minute
+    progressMs: 0,
+    log: () => undefined,
+    tokenFor: (districtId) => {
+      issued.push(districtId ?? 'city');
+      return districtId === undefined
+        ? api.tokenFor({ role: 'admin', sub: 'sim-city-admin' })
+        : api.tokenFor({ role: 'submitter', sub: `sim-${districtId}`, districts: [districtId] });
+    },
+  });
+  expect(result.refused).toBe(0);
+  expect(result.retries).toBe(0);
+  expect(result.sent.turnout + result.sent.sheet + result.sent.correction).toBe(150);
+  expect(new Set(issued).size).toBeGreaterThan(150 / LIMIT_PER_MINUTE);
+
+  const events = await api.app
+    .get(EventStore)
+    .readAll({ maxCount: 1000, streamPrefixes: ['turnout-hn-sim.'] });
+  expect(events).toHaveLength(result.sent.turnout);
+  const definition = (await api.call('GET', '/elections/hn-sim')).body as {
+    pollingAreas: Array<{ pollingAreaId: string; districtId: string }>;
+  };
+  const districtOf = new Map(definition.pollingAreas.map((a) => [a.pollingAreaId, a.districtId]));
+  for (const event of events) {
+    const actor = event.metadata.actor as { id: string; role: string; districts: string[] };
+    const district = districtOf.get(event.data.pollingAreaId as string)!;
+    expect(actor).toEqual({ id: `sim-${district}`, role: 'submitter', districts: [district] });
+  }
+});
