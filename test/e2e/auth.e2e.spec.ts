@@ -229,6 +229,19 @@ describe('security headers and CORS', () => {
     expect(refused.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it("lets Swagger UI style itself, and keeps the screen's policy strict", async () => {
+    const docs = await api.call('GET', '/docs');
+    expect(docs.status).toBe(200);
+    const policy = String(docs.headers['content-security-policy']);
+    expect(policy).toContain("style-src 'self' 'unsafe-inline'");
+    expect(policy).toContain("img-src 'self' data:");
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).not.toContain('script-src');
+    const screen = await api.call('GET', '/');
+    expect(screen.status).toBe(200);
+    expect(screen.headers['content-security-policy']).not.toContain('unsafe-inline');
+  });
+
   it('allows the configured origins and no other', async () => {
     const preflight = (origin: string) =>
       api.app.inject({

@@ -29,20 +29,31 @@ export function inspectBody(body: unknown): { depth: number; reservedKey?: strin
   return { depth };
 }
 
+const STRICT_CSP = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  objectSrc: ["'none'"],
+};
+
+/**
+ * Swagger UI (`/docs`) styles itself inline and draws some icons from data: URIs; it gets those two allowances and
+ * nothing else. Everything else, the press-room screen included, keeps the strict policy.
+ */
+export const DOCS_CSP = Object.entries({
+  ...STRICT_CSP,
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+})
+  .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+  .join(';');
+
 /** Security headers, CORS from configuration, and refusal of hostile JSON shapes (400 problem+json). */
 export async function hardenHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   // @fastify/helmet is typed against the root fastify package; Nest's adapter carries its own copy of the types.
   await app.register(helmet as unknown as Parameters<NestFastifyApplication['register']>[0], {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: STRICT_CSP },
   });
   const origins = (config.CORS_ORIGINS ?? '')
     .split(',')
@@ -56,6 +67,13 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     maxAge: 600,
   });
 
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      const path = request.url.split('?')[0];
+      if (path === '/docs' || path.startsWith('/docs/')) reply.header('content-security-policy', DOCS_CSP);
+    });
   app
     .getHttpAdapter()
     .getInstance()
