@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApiApp } from '../../apps/api/src/bootstrap';
-import { benchConfig } from './bench-config';
+import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore } from './event-store.bench';
@@ -61,10 +61,6 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<void> {

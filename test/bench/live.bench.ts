@@ -1,16 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { benchConfig } from './bench-config';
-import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
+import { percentile, startBenchApiWithHanoi } from './bench-config';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { SseClient } from '../support/sse-client';
 
 const LIVE_SHEETS = Number(process.env.BENCH_LIVE_SHEETS ?? 3000);
 const LIVE_RATE = Number(process.env.BENCH_LIVE_RATE ?? 100);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 /**
  * How far the live figures trail the api: the simulator pushes Hanoi sheets at LIVE_RATE/s (default 100) while an SSE
@@ -21,19 +14,9 @@ export async function benchLiveLag(
   databaseUrl: string,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const { config, token } = await benchConfig(databaseUrl);
-  const app = await createApiApp({ config, databaseUrl });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const { app, base, token, definition } = await startBenchApiWithHanoi(databaseUrl);
   let live: SseClient | null = null;
   try {
-    const definition = generateHanoi2021();
-    const defined = await fetch(`${base}/elections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(definition),
-    });
-    if (defined.status !== 201) throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
     live = await SseClient.connect(`${base}/elections/${definition.electionId}/live`);
     await live.waitFor((m) => m.event === 'snapshot', 60_000);
 

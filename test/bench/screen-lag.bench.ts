@@ -13,13 +13,11 @@
 import 'reflect-metadata';
 import { startEmbeddedPostgres } from '@tally/platform';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { benchConfig } from './bench-config';
-import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
+import { percentile, startBenchApiWithHanoi } from './bench-config';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { launchChromium } from '../support/browser';
 import { SseClient } from '../support/sse-client';
@@ -27,28 +25,13 @@ import { SseClient } from '../support/sse-client';
 const SHEETS = Number(process.env.BENCH_SCREEN_SHEETS ?? process.env.SCREEN_SHEETS ?? 3000);
 const RATE = Number(process.env.BENCH_SCREEN_RATE ?? process.env.SCREEN_RATE ?? 100);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 export async function benchScreenLag(
   databaseUrl: string,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const { config, token } = await benchConfig(databaseUrl);
-  const app = await createApiApp({ config, databaseUrl });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const { app, base, token, definition } = await startBenchApiWithHanoi(databaseUrl);
   const browser = await launchChromium();
   try {
-    const definition = generateHanoi2021();
-    const defined = await fetch(`${base}/elections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(definition),
-    });
-    if (defined.status !== 201) throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
-
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.addInitScript(() => {
       const shown: Array<{ position: number; at: number }> = [];
