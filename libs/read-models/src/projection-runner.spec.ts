@@ -65,6 +65,20 @@ async function waitForStatus(
   }
 }
 
+/** Polls until every projection's state is `expected` (or the time is up); returns the states last seen. */
+async function settledStates(
+  runner: ProjectionRunner,
+  expected: string,
+  timeoutMs = 15_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = (await runner.status()).map((s) => s.state as string);
+    if (states.every((state) => state === expected) || Date.now() > deadline) return states;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('ProjectionRunner over the postgres event store', () => {
   let db: TestDatabase;
   let store: EventStore;
@@ -178,9 +192,10 @@ describe('ProjectionRunner over the postgres event store', () => {
     expect(await a.waitForPosition(head, 15_000)).toBe(true);
     const b = runner(otherDs);
     await b.start();
-    await new Promise((r) => setTimeout(r, 300));
+    // Lock elections take a moment on a busy machine: wait for them to settle, then require one active runner each.
+    expect(await settledStates(a, 'active')).toEqual(['active', 'active']);
+    expect(await settledStates(b, 'standby')).toEqual(['standby', 'standby']);
     expect((await a.status()).map((s) => s.state)).toEqual(['active', 'active']);
-    expect((await b.status()).map((s) => s.state)).toEqual(['standby', 'standby']);
 
     await a.stop();
     const next = await append(
