@@ -70,7 +70,9 @@ const view = fc.record({
           .uniqueArray(id, { maxLength: 3 })
           .chain((ids) =>
             fc.tuple(
-              ...ids.map((unitId) => fc.record({ unitId: fc.constant(unitId), seats: fc.nat(3), candidates })),
+              ...ids.map((unitId) =>
+                fc.record({ unitId: fc.constant(unitId), seats: fc.nat(3), candidates }),
+              ),
             ),
           ),
       }),
@@ -115,7 +117,13 @@ describe('live deltas', () => {
       units: { 'na-01': { candidates: { 'na-01-2': { votes: 7 } } } },
     });
     // overtaking reorders the list: the new order goes with it
-    expect(diff({ units: [unit(5)] }, { units: [{ ...unit(11), candidates: [...unit(11).candidates].reverse() }] }))
-      .toEqual({ units: { 'na-01': { candidates: { 'na-01-2': { votes: 11 }, $order: ['na-01-2', 'na-01-1'] } } } });
+    expect(
+      diff(
+        { units: [unit(5)] },
+        { units: [{ ...unit(11), candidates: [...unit(11).candidates].reverse() }] },
+      ),
+    ).toEqual({
+      units: { 'na-01': { candidates: { 'na-01-2': { votes: 11 }, $order: ['na-01-2', 'na-01-1'] } } },
+    });
   });
 });
