@@ -1,13 +1,23 @@
+import type { CityResults, DistrictResult } from '@tally/read-models';
 import type { LiveSnapshot, LiveUpdate, LiveView } from '../../apps/api/src/live/live.contract';
 import type { SseMessage } from './sse-client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the screen's browser module, compiled by jest
-const { applyDelta } = require('../../apps/api/src/screen/public/js/delta.js') as {
+const { applyDelta, withRatios } = require('../../apps/api/src/screen/public/js/delta.js') as {
   applyDelta<T>(prev: T, delta: unknown): T;
+  withRatios(view: LiveView & { position: number }): ReplayedView;
 };
 
-export interface ReplayedView extends LiveView {
+/** The view with its ratios derived, in the shapes of the results endpoints. */
+export interface ReplayedView {
   position: number;
+  districts: Array<
+    Omit<DistrictResult, 'contests'> & {
+      contests: Array<Omit<DistrictResult['contests'][number], 'candidates'>>;
+    }
+  >;
+  city: CityResults;
+  turnout: LiveView['turnout'];
 }
 
 /**
@@ -15,7 +25,8 @@ export interface ReplayedView extends LiveView {
  * update's deltas apply to it. `start` is the view a resuming client already had.
  */
 export function replay(messages: SseMessage[], start?: ReplayedView): ReplayedView {
-  let view = start;
+  // A resumed view already has its ratios: the deltas leave them alone and withRatios derives them afresh.
+  let view = start as unknown as (LiveView & { position: number }) | undefined;
   for (const m of messages) {
     if (m.event === 'snapshot') {
       const s = m.data as LiveSnapshot;
@@ -34,7 +45,7 @@ export function replay(messages: SseMessage[], start?: ReplayedView): ReplayedVi
     }
   }
   if (!view) throw new Error('no snapshot');
-  return view;
+  return withRatios(view);
 }
 
 /** The districts an update's delta touched. */

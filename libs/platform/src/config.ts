@@ -151,7 +151,7 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   @Max(10_000)
-  LIVE_UPDATE_INTERVAL_MS = 400;
+  LIVE_UPDATE_INTERVAL_MS = 600;
 
   /** GET /elections/{e}/live: a viewer whose socket has not drained for this long is cut (it resumes by itself). */
   @Transform(toInt)

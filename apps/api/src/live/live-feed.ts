@@ -38,13 +38,24 @@ export class LiveFeed {
       turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
     ]);
     if (!districts || !city || !turnout) return null;
+    // The ratios (turnout of a total, share of a candidate) follow from the counts: the viewer derives them
+    // (withRatios in delta.js), so the many updates a night brings do not carry them.
     return {
       districts: districts.districts.map((d) => ({
         districtId: d.districtId,
         name: d.name,
-        contests: d.contests.map(({ candidates: _candidates, ...totals }) => totals),
+        contests: d.contests.map(({ candidates: _candidates, turnout: _turnout, ...totals }) => totals),
       })),
-      city,
+      city: {
+        ...city,
+        contests: city.contests.map(({ turnout: _turnout, units, ...contest }) => ({
+          ...contest,
+          units: units.map(({ turnout: _unitTurnout, candidates, ...unit }) => ({
+            ...unit,
+            candidates: candidates.map(({ share: _share, ...candidate }) => candidate),
+          })),
+        })),
+      },
       turnout,
     };
   }
@@ -144,7 +155,11 @@ export class LiveFeed {
 export function timelinePoint(
   at: string,
   position: number,
-  city: CityResults,
+  city: {
+    contests: Array<
+      Pick<CityResults['contests'][number], 'contestId' | 'pollingAreasReported' | 'pollingAreasExpected'>
+    >;
+  },
   turnout: TurnoutView,
 ): TimelinePoint {
   return {

@@ -1,4 +1,10 @@
-import type { CityResults, DistrictContestResult } from '@tally/read-models';
+import type {
+  CandidateResult,
+  CityContestResult,
+  CityResults,
+  DistrictContestResult,
+  UnitResult,
+} from '@tally/read-models';
 
 /**
  * The contract between `GET /elections/{e}/live` (Server-Sent Events) and the press-room screen.
@@ -20,13 +26,31 @@ export type LiveEventName = 'snapshot' | 'update';
 export interface LiveDistrict {
   districtId: string;
   name: string;
-  contests: Array<Omit<DistrictContestResult, 'candidates'>>;
+  contests: Array<Omit<DistrictContestResult, 'candidates' | 'turnout'>>;
 }
 
-/** The rows of the live view; updates carry their deltas. */
+type WithoutTurnout<T> = Omit<T, 'turnout'>;
+
+/** City results without the ratios: `turnout` of every total and `share` of every candidate. */
+export interface LiveCity extends Omit<CityResults, 'contests'> {
+  contests: Array<
+    WithoutTurnout<Omit<CityContestResult, 'units'>> & {
+      units: Array<
+        WithoutTurnout<Omit<UnitResult, 'candidates'>> & { candidates: Array<Omit<CandidateResult, 'share'>> }
+      >;
+    }
+  >;
+}
+
+/**
+ * The rows of the live view; updates carry their deltas. The ratios are left out: a viewer derives `turnout` =
+ * ratio(votersVoted, registeredVoters) of every district contest, city contest and unit, and `share` =
+ * ratio(votes, the unit's validBallots) of every candidate, where ratio(a, b) = b > 0 ? round(a / b × 10⁴) / 10⁴ : 0
+ * — exactly as the results endpoints compute them (`withRatios` in apps/api/src/screen/public/js/delta.js).
+ */
 export interface LiveView {
   districts: LiveDistrict[];
-  city: CityResults;
+  city: LiveCity;
   turnout: TurnoutView;
 }
 

@@ -57,3 +57,34 @@ export function applyDelta(prev, d) {
 function hasOwn(object, key) {
   return Object.prototype.hasOwnProperty.call(object, key);
 }
+
+/** part / whole with 4 decimals, 0 without a whole: the results endpoints' own rule (libs/read-models). */
+export function ratio(part, whole) {
+  return whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0;
+}
+
+function withTurnout(totals) {
+  return { ...totals, turnout: ratio(totals.votersVoted, totals.registeredVoters) };
+}
+
+/**
+ * The live view carries counts, not the ratios derived from them (they would change in every update): this adds
+ * `turnout` to every district contest, city contest and unit, and `share` to every candidate of a unit, so the
+ * view has the shapes of the results endpoints, with the same numbers.
+ */
+export function withRatios(view) {
+  return {
+    ...view,
+    districts: view.districts.map((d) => ({ ...d, contests: d.contests.map(withTurnout) })),
+    city: {
+      ...view.city,
+      contests: view.city.contests.map((contest) => ({
+        ...withTurnout(contest),
+        units: contest.units.map((unit) => ({
+          ...withTurnout(unit),
+          candidates: unit.candidates.map((c) => ({ ...c, share: ratio(c.votes, unit.validBallots) })),
+        })),
+      })),
+    },
+  };
+}

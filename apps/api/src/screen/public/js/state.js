@@ -4,7 +4,7 @@
 // changes nothing. An update that starts before the current position cannot apply: `outOfStep` asks for a
 // fresh snapshot (the server never sends one, but a page must not show wrong figures if it did).
 
-import { applyDelta } from './delta.js';
+import { applyDelta, withRatios } from './delta.js';
 
 const MAX_CORRECTIONS = 20;
 
@@ -34,14 +34,16 @@ export function applySnapshot(state, snapshot) {
   state.name = snapshot.name;
   state.pollingDate = snapshot.pollingDate;
   state.at = snapshot.at;
-  state.districts = new Map(snapshot.districts.map((d) => [d.districtId, d]));
-  state.city = snapshot.city;
+  const view = withRatios(snapshot);
+  state.districts = new Map(view.districts.map((d) => [d.districtId, d]));
+  state.city = view.city;
   state.turnout = snapshot.turnout;
   state.corrections = [];
   state.correctionCounts = new Map();
   addCorrections(state, snapshot.corrections ?? []);
   // The snapshot's own corrections are only the latest 20; its counts cover all of them.
-  if (snapshot.correctionsByDistrict) state.correctionCounts = new Map(Object.entries(snapshot.correctionsByDistrict));
+  if (snapshot.correctionsByDistrict)
+    state.correctionCounts = new Map(Object.entries(snapshot.correctionsByDistrict));
   state.timeline = [...(snapshot.timeline ?? [])].sort((a, b) => a.position - b.position);
   state.outOfStep = false;
   return true;
@@ -56,11 +58,16 @@ export function applyUpdate(state, update) {
   }
   state.position = update.position;
   state.at = update.at;
-  if (update.districts !== undefined) {
-    const districts = applyDelta([...state.districts.values()], update.districts);
-    state.districts = new Map(districts.map((d) => [d.districtId, d]));
-  }
-  if (update.city !== undefined) state.city = applyDelta(state.city, update.city);
+  // The ratios follow the counts: derived again after the deltas (which never carry them) are applied.
+  const view = withRatios({
+    districts:
+      update.districts === undefined
+        ? [...state.districts.values()]
+        : applyDelta([...state.districts.values()], update.districts),
+    city: update.city === undefined ? state.city : applyDelta(state.city, update.city),
+  });
+  state.districts = new Map(view.districts.map((d) => [d.districtId, d]));
+  state.city = view.city;
   if (update.turnout !== undefined) state.turnout = applyDelta(state.turnout, update.turnout);
   addCorrections(state, update.corrections ?? []);
   const last = state.timeline.length ? state.timeline[state.timeline.length - 1].position : -1;
@@ -74,7 +81,10 @@ function addCorrections(state, corrections) {
   const known = new Set(state.corrections.map(correctionKey));
   const fresh = corrections.filter((c) => !known.has(correctionKey(c)));
   for (const correction of fresh) {
-    state.correctionCounts.set(correction.districtId, (state.correctionCounts.get(correction.districtId) ?? 0) + 1);
+    state.correctionCounts.set(
+      correction.districtId,
+      (state.correctionCounts.get(correction.districtId) ?? 0) + 1,
+    );
   }
   state.corrections = [...fresh, ...state.corrections]
     .sort((a, b) => b.position - a.position)
