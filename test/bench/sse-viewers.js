@@ -28,11 +28,6 @@ function connect(index) {
             viewer.snapshots += 1;
             if (viewer.snapshots === 1) resolve(viewer);
           }
-          if (index === 0 && m[2] === 'update') {
-            const data = JSON.parse(block.slice(block.indexOf('data: ') + 6));
-            const sizes = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v ?? null).length]));
-            if (process.env.BENCH_VIEWERS_DEBUG && viewer.ids.length === 10) console.error(JSON.stringify(sizes), block.length, JSON.stringify(data).slice(0, 3000));
-          }
           viewer.ids.push(Number(m[1]));
           viewer.times.push(now);
         }
