@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsDateString,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -14,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CONTEST_KINDS, ContestKind } from '@tally/domain';
 import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
 import { IsSafeText } from '../http/validators/safe-text.validator';
 
@@ -128,6 +130,17 @@ export class ContestDto {
   @Length(1, 200)
   @IsSafeText()
   name!: string;
+
+  @ApiPropertyOptional({
+    enum: CONTEST_KINDS,
+    example: 'national-assembly',
+    description:
+      "Decides when a unit's seats are filled enough (Art. 79): the National Assembly needs every seat, a People's " +
+      'Council two thirds. Without it a unit is judged like the National Assembly.',
+  })
+  @IsOptional()
+  @IsIn(CONTEST_KINDS)
+  kind?: ContestKind;
 
   @ApiProperty({ type: [ElectoralUnitDto] })
   @IsArray()

@@ -1,4 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CONTEST_KINDS } from '@tally/domain';
+
+const KIND = {
+  enum: CONTEST_KINDS,
+  nullable: true,
+  description: 'The contest kind of the definition; null when it gives none',
+} as const;
 
 /* OpenAPI shapes of the read-model answers (the types live in @tally/read-models; field names are a contract). */
 
@@ -30,6 +37,7 @@ class TotalsDto {
 export class DistrictContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
+  @ApiProperty(KIND) kind!: string | null;
   @ApiProperty({ type: [CandidateResultDto] }) candidates!: CandidateResultDto[];
 }
 
@@ -60,8 +68,22 @@ class UnitResultDto extends TotalsDto {
   @ApiProperty({ description: 'Voters on the lists of all polling areas of the unit (definition)' })
   expectedRegisteredVoters!: number;
   @ApiProperty({ description: 'Not every polling area of the unit has reported yet' }) provisional!: boolean;
-  @ApiProperty({ enum: ['no_ballots', 'turnout_not_above_half', 'seats_filled', 'seats_unfilled'] })
+  @ApiProperty({
+    enum: ['no_ballots', 'turnout_not_above_half', 'seats_filled', 'seats_unfilled'],
+    description: 'What the counts say under Art. 78',
+  })
   status!: string;
+  @ApiProperty({
+    enum: ['elected', 'supplementary-required', 're-vote-required'],
+    nullable: true,
+    description:
+      "The law's outcome (Art. 79, 80): elected (every seat, or two thirds for a People's Council), " +
+      'supplementary-required, re-vote-required (turnout not above half, or annulled); null while nothing is counted',
+  })
+  outcome!: string | null;
+  @ApiProperty({ enum: ['turnout-not-above-half', 'annulled'], nullable: true })
+  outcomeReason!: string | null;
+  @ApiProperty({ example: 0, description: 'Seats without a winner' }) seatsUnfilled!: number;
   @ApiProperty({ description: 'Equal votes and birth dates compete for the last seat' })
   unresolvedTie!: boolean;
   @ApiProperty({ type: [CandidateResultDto], description: 'By votes, then age (older first)' })
@@ -71,6 +93,7 @@ class UnitResultDto extends TotalsDto {
 class CityContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
+  @ApiProperty(KIND) kind!: string | null;
   @ApiProperty({ description: 'Every expected polling area has reported' }) complete!: boolean;
   @ApiProperty({ type: [UnitResultDto] }) units!: UnitResultDto[];
 }

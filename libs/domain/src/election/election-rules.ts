@@ -2,7 +2,7 @@ import { RuleViolation } from '../shared/domain-error';
 import { isIsoDate } from '../shared/iso-date';
 import { ID_PATTERN } from '../stream-ids';
 import { isLocalTime, isUtcOffset } from '../turnout/turnout-schedule';
-import { Contest, ElectionDefinition, ElectoralUnit } from './election.types';
+import { CONTEST_KINDS, Contest, ElectionDefinition, ElectoralUnit, isContestKind } from './election.types';
 
 /** Stable codes of the rules an election definition must satisfy (422 on POST /elections). */
 export const ElectionRuleCode = {
@@ -16,6 +16,7 @@ export const ElectionRuleCode = {
   INVALID_REGISTERED_VOTERS: 'ELECTION.INVALID_REGISTERED_VOTERS',
   INVALID_DATE: 'ELECTION.INVALID_DATE',
   INVALID_TURNOUT_SCHEDULE: 'ELECTION.INVALID_TURNOUT_SCHEDULE',
+  INVALID_CONTEST_KIND: 'ELECTION.INVALID_CONTEST_KIND',
 } as const;
 
 /** The districts and polling areas the definition declares, for resolving the units' references. */
@@ -100,6 +101,13 @@ function checkContest(
   violations: RuleViolation[],
 ): void {
   const units = contest.electoralUnits ?? [];
+  if (contest.kind !== undefined && !isContestKind(contest.kind)) {
+    violations.push({
+      code: ElectionRuleCode.INVALID_CONTEST_KIND,
+      message: `kind "${String(contest.kind)}" of contest ${contest.contestId} is not one of ${CONTEST_KINDS.join(', ')}`,
+      field: `${path}.kind`,
+    });
+  }
   uniqueIds(
     units.map((u) => u.unitId),
     (i) => `${path}.electoralUnits[${i}].unitId`,

@@ -29,9 +29,27 @@ export interface ElectoralUnit {
   candidates: Candidate[];
 }
 
+/**
+ * Which body a contest elects; it decides when a unit's seats are filled enough (Art. 79): the National Assembly
+ * needs every seat, a People's Council at least two thirds of them.
+ */
+export const CONTEST_KINDS = [
+  'national-assembly',
+  'provincial-council',
+  'district-council',
+  'commune-council',
+] as const;
+export type ContestKind = (typeof CONTEST_KINDS)[number];
+
+export function isContestKind(value: unknown): value is ContestKind {
+  return typeof value === 'string' && (CONTEST_KINDS as readonly string[]).includes(value);
+}
+
 export interface Contest {
   contestId: string;
   name: string;
+  /** Optional: a contest without a kind is judged like the National Assembly (every seat must be filled). */
+  kind?: ContestKind;
   electoralUnits: ElectoralUnit[];
 }
 

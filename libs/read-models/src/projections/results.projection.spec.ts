@@ -146,6 +146,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     expect(na).toEqual({
       contestId: 'na',
       name: 'Quốc hội',
+      kind: 'national-assembly',
       pollingAreasReported: 2,
       pollingAreasExpected: 2,
       registeredVoters: 1800,
@@ -187,6 +188,9 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       provisional: false,
       // Only An passes half of the valid ballots: one of two seats stays open (Art. 79).
       status: 'seats_unfilled',
+      outcome: 'supplementary-required',
+      outcomeReason: null,
+      seatsUnfilled: 1,
       unresolvedTie: false,
       expectedRegisteredVoters: 3000,
     });
@@ -198,9 +202,9 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     ]);
     const cityHdnd = city!.contests.find((c) => c.contestId === 'hdnd')!;
     expect(cityHdnd).toMatchObject({ complete: false, pollingAreasReported: 0, pollingAreasExpected: 3 });
-    expect(cityHdnd.units.map((u) => [u.unitId, u.provisional, u.status])).toEqual([
-      ['hd-01', true, 'no_ballots'],
-      ['hd-02', true, 'no_ballots'],
+    expect(cityHdnd.units.map((u) => [u.unitId, u.provisional, u.status, u.outcome])).toEqual([
+      ['hd-01', true, 'no_ballots', null],
+      ['hd-02', true, 'no_ballots', null],
     ]);
   });
 
@@ -405,6 +409,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       {
         contestId: 'na',
         name: 'Quốc hội',
+        kind: null,
         ...expected,
         turnout: 0.8889,
         candidates: [
@@ -433,6 +438,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     expect(contest).toEqual({
       contestId: 'na',
       name: 'Quốc hội',
+      kind: null,
       ...expected,
       turnout: 0.8889,
       complete: true,
@@ -447,6 +453,9 @@ describe('ResultsProjection and AuditTrailProjection', () => {
         expectedRegisteredVoters: 2_700_000_000,
         provisional: false,
         status: 'seats_filled',
+        outcome: 'elected',
+        outcomeReason: null,
+        seatsUnfilled: 0,
         unresolvedTie: false,
         candidates: [
           { candidateId: 'na-d1-1', name: 'First', votes: votes.first, share: 0.9494, elected: true },

@@ -1,4 +1,4 @@
-import { decideUnitOutcome, ElectionDefinition } from '@tally/domain';
+import { Contest, decideUnitOutcome, ElectionDefinition } from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { ratio } from './read-snapshot';
@@ -31,8 +31,9 @@ export function buildDistrictResults(
   onlyDistrictId?: string,
 ): DistrictResult[] {
   const elected = new Set<string>();
+  const contests = new Map(definition.contests.map((c) => [c.contestId, c]));
   for (const unit of unitRows) {
-    for (const c of unitResult(unit).candidates)
+    for (const c of unitResult(unit, contests.get(unit.contestId)).candidates)
       if (c.elected) elected.add(`${unit.contestId}|${c.candidateId}`);
   }
   const rowByKey = new Map(districtRows.map((r) => [`${r.districtId}|${r.contestId}`, r]));
@@ -49,6 +50,7 @@ export function buildDistrictResults(
           {
             contestId: contest.contestId,
             name: contest.name,
+            kind: contest.kind ?? null,
             ...totalsOf(row),
             candidates: contest.electoralUnits.flatMap((unit) =>
               unit.candidates
@@ -95,11 +97,12 @@ export function buildCityResults(
       return {
         contestId: contest.contestId,
         name: contest.name,
+        kind: contest.kind ?? null,
         ...totals,
         complete: totals.pollingAreasReported >= totals.pollingAreasExpected,
         units: contest.electoralUnits.flatMap((u) => {
           const row = units.get(`${contest.contestId}|${u.unitId}`);
-          return row ? [unitResult(row)] : [];
+          return row ? [unitResult(row, contest)] : [];
         }),
       };
     }),
@@ -129,10 +132,11 @@ function totalsOf(r: Totals): ResultTotals {
   };
 }
 
-/** Art. 78 is decided by the domain on the reported sheets' figures; this only shapes the answer. */
-export function unitResult(row: RmUnitResultEntity): UnitResult {
+/** Art. 78–80 are decided by the domain on the reported sheets' figures; this only shapes the answer. */
+export function unitResult(row: RmUnitResultEntity, contest: Contest | undefined): UnitResult {
   const totals = totalsOf(row);
   const outcome = decideUnitOutcome({
+    kind: contest?.kind,
     seats: row.seats,
     registeredVoters: totals.registeredVoters,
     votersVoted: totals.votersVoted,
@@ -147,6 +151,9 @@ export function unitResult(row: RmUnitResultEntity): UnitResult {
     expectedRegisteredVoters: row.expectedRegisteredVoters,
     provisional: totals.pollingAreasReported < totals.pollingAreasExpected,
     status: outcome.status,
+    outcome: outcome.outcome,
+    outcomeReason: outcome.outcomeReason,
+    seatsUnfilled: outcome.seatsUnfilled,
     unresolvedTie: outcome.unresolvedTie,
     candidates: outcome.candidates.map((c) => ({
       candidateId: c.candidateId,

@@ -1,4 +1,4 @@
-import type { UnitOutcomeStatus } from '@tally/domain';
+import type { ContestKind, ReVoteReason, UnitLawOutcome, UnitOutcomeStatus } from '@tally/domain';
 
 /** Field names here are the public contract of the results endpoints (issue 2, section 7). */
 export interface CandidateResult {
@@ -26,6 +26,8 @@ export interface ResultTotals {
 export interface DistrictContestResult extends ResultTotals {
   contestId: string;
   name: string;
+  /** The contest's kind; null when the definition gives none. */
+  kind: ContestKind | null;
   candidates: Array<CandidateResult & { unitId: string }>;
 }
 
@@ -54,7 +56,13 @@ export interface UnitResult extends ResultTotals {
   expectedRegisteredVoters: number;
   /** Not every polling area of the unit has reported yet. */
   provisional: boolean;
+  /** What the counts say under Art. 78 (as before `outcome` existed). */
   status: UnitOutcomeStatus;
+  /** The law's outcome (Art. 79, 80), provisional like the rest while `provisional`; null while nothing is counted. */
+  outcome: UnitLawOutcome | null;
+  /** Why a re-vote is required ("turnout-not-above-half" or "annulled"); null otherwise. */
+  outcomeReason: ReVoteReason | null;
+  seatsUnfilled: number;
   unresolvedTie: boolean;
   /** Ordered by votes, then age (older first). */
   candidates: CandidateResult[];
@@ -63,6 +71,7 @@ export interface UnitResult extends ResultTotals {
 export interface CityContestResult extends ResultTotals {
   contestId: string;
   name: string;
+  kind: ContestKind | null;
   /** Every expected polling area has reported. */
   complete: boolean;
   units: UnitResult[];

@@ -25,6 +25,7 @@ export function smallElection(electionId = 'hn-test'): ElectionDefinition {
       {
         contestId: 'na',
         name: 'Quốc hội',
+        kind: 'national-assembly',
         electoralUnits: [
           {
             unitId: 'na-01',
