@@ -8,6 +8,7 @@ import {
   AuditDigestProjection,
   AuditTrailProjection,
   createReadModelDataSource,
+  LiveTimelineProjection,
   Projection,
   ProjectionRunner,
   ResultsProjection,
@@ -41,6 +42,7 @@ export function allProjections(): Projection[] {
     new AuditTrailProjection(),
     new AuditDigestProjection(),
     new TurnoutProjection(),
+    new LiveTimelineProjection(),
   ];
 }
 

@@ -47,6 +47,7 @@ export type { ExportLine, ExportVerification } from './audit/export-format';
 export { ShadowRebuild } from './rebuild/shadow-rebuild';
 export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';
 export { TurnoutProjection } from './projections/turnout.projection';
+export { LiveTimelineProjection, TIMELINE_BUCKET_MS } from './projections/live-timeline.projection';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export type * from './queries/turnout.shapes';

@@ -128,7 +128,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     const contestId = pick(index.contestsOf(area.pollingAreaId));
     const placement = index.placementOf(contestId, area.pollingAreaId)!;
     const key = `${definition.electionId}|${area.pollingAreaId}|${contestId}`;
-    const candidates = index.candidatesOf(contestId, placement.unitId).map((c) => c.candidateId);
+    const candidates = index.candidatesOf(contestId, placement.unit.unitId).map((c) => c.candidateId);
     const current = sheets.get(key);
     const next = randomCounts(area.registeredVoters, candidates);
     const place = {
@@ -136,7 +136,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
       pollingAreaId: area.pollingAreaId,
       contestId,
       districtId: placement.districtId,
-      unitId: placement.unitId,
+      unitId: placement.unit.unitId,
     };
     const streamId = tallyStreamId(definition.electionId, area.pollingAreaId, contestId);
     if (!current) {
