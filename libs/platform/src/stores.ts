@@ -28,9 +28,13 @@ export async function openEventStore(config: AppConfig, databaseUrl: string): Pr
   return store;
 }
 
+/** Connections for queries and batches, besides the one each projection's runner holds for its advisory lock. */
+const READ_MODEL_POOL = 10;
+
 /** The read-model database, migrated. */
 export async function openReadModels(databaseUrl: string): Promise<DataSource> {
-  const dataSource = await createReadModelDataSource(databaseUrl).initialize();
+  const poolSize = READ_MODEL_POOL + allProjections().length;
+  const dataSource = await createReadModelDataSource(databaseUrl, { poolSize }).initialize();
   await runReadModelMigrations(dataSource);
   return dataSource;
 }
