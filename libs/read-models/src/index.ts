@@ -49,4 +49,5 @@ export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';
 export { TurnoutProjection } from './projections/turnout.projection';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
+export { ReadRouter, type ReadDatabase } from './queries/read-router';
 export type * from './queries/turnout.shapes';
