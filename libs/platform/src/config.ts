@@ -36,6 +36,24 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * A streaming replica of the read-model database: the read-only queries (results, turnout, audit) go there;
+   * `?minPosition=` waits up to READ_REPLICA_WAIT_MS for it to replay that position, else reads the primary.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_READ_URL must be a postgres:// or postgresql:// URL',
+  })
+  DATABASE_READ_URL?: string;
+
+  /** How long `?minPosition=` waits for the replica to replay a position before it reads the primary. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_REPLICA_WAIT_MS = 1000;
+
   /** Where the embedded PostgreSQL keeps its data (git-ignored, kept across restarts). */
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';

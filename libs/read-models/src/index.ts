@@ -50,4 +50,5 @@ export { TurnoutProjection } from './projections/turnout.projection';
 export { LiveTimelineProjection, TIMELINE_BUCKET_MS } from './projections/live-timeline.projection';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
+export { ReadRouter, type ReadDatabase } from './queries/read-router';
 export type * from './queries/turnout.shapes';

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore, START } from '@tally/event-store';
 import { consoleLogger, Projection, ProjectionLogger } from './projection';
 import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
@@ -140,6 +140,18 @@ export class ProjectionRunner {
       await new Promise((r) => setTimeout(r, Math.min(pause, left)));
       pause = Math.min(pause * 2, 100);
     }
+  }
+
+  /**
+   * Whether the read models behind `manager` — a streaming replica of this runner's database — have every
+   * projection at `position` or beyond (the same rule as waitForPosition, read there).
+   */
+  async reachedOn(manager: EntityManager, position: number): Promise<boolean> {
+    const checkpoints = await readCheckpoints(
+      manager,
+      this.projections.map((p) => p.name),
+    );
+    return this.projections.every((p) => this.positionOf(checkpoints, p.name, p.version) >= position);
   }
 
   /** The position every projection (of this version) has reached: what waitForPosition compares with. */
