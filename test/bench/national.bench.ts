@@ -46,8 +46,8 @@ export async function benchNational(
   const env = {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    READ_WAIT_TIMEOUT_MS: '600000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    READ_WAIT_TIMEOUT_MS: '60000',
   };
   const api = await startApiProcess({ ...env, PROJECTIONS: 'off' });
   const projector = await startProjectorProcess(env);
