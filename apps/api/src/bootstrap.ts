@@ -37,6 +37,12 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // A definition lists every polling area and candidate (a country's is ~17 MB): its own, larger limit.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === '/elections' && [route.method].flat().includes('POST')) {
+      route.bodyLimit = runtime.config.DEFINITION_LIMIT_BYTES;
+    }
+  });
   // The api speaks JSON only: any other body is 415, not a string that fails validation field by field.
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']) {
     if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);

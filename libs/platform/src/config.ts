@@ -94,6 +94,12 @@ export class AppConfig {
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
+  /** Largest election definition (POST /elections), in bytes: a national one with every polling area is ~17 MB. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  DEFINITION_LIMIT_BYTES = 64 * 1024 * 1024;
+
   /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
   @IsIn(['development', 'production', 'test'], {
     message: 'NODE_ENV must be "development", "production" or "test"',
