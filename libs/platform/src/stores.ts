@@ -10,6 +10,7 @@ import {
   createReadModelDataSource,
   Projection,
   ProjectionRunner,
+  type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
   TurnoutProjection,
@@ -44,6 +45,10 @@ export function allProjections(): Projection[] {
   ];
 }
 
-export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {
-  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections() });
+export function createProjectionRunner(
+  dataSource: DataSource,
+  eventStore: EventStore,
+  options: ProjectionRunnerOptions = {},
+): ProjectionRunner {
+  return new ProjectionRunner({ ...options, dataSource, eventStore, projections: allProjections() });
 }

@@ -8,7 +8,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { closeStores, storeProviders } from '@tally/platform';
+import { closeStores, Metrics, storeProviders } from '@tally/platform';
 import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, APP_RUNTIME, AppRuntime } from './runtime';
@@ -41,6 +41,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         { provide: AuditQueries, inject: [DataSource], useFactory: (ds: DataSource) => new AuditQueries(ds) },
       ],
       exports: [
+        Metrics,
         APP_RUNTIME,
         APP_CONFIG,
         EventStore,
