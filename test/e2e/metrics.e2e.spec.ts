@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startTestApi, TestApi } from '../support/api';
 import { freePort } from '../support/api-process';
@@ -101,6 +103,22 @@ describe('GET /metrics', () => {
     expect(sample(after, 'tally_db_pool_connections', { pool: 'event-store' })).toBeGreaterThan(0);
     expect(sample(after, 'tally_live_streams_open')).toBe(0);
     expect(sample(after, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+  });
+
+  it('exports every tally_ metric the Grafana dashboard and the alert rules under deploy/ use', async () => {
+    const text = await scrape();
+    const root = join(__dirname, '../..');
+    const used = new Set(
+      [
+        readFileSync(join(root, 'deploy/grafana/tally-ledger.dashboard.json'), 'utf8'),
+        readFileSync(join(root, 'deploy/prometheus/alerts.yml'), 'utf8'),
+      ].flatMap((source) =>
+        [...source.matchAll(/\b(tally_[a-z_]+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1]),
+      ),
+    );
+    expect(used.size).toBeGreaterThan(8);
+    const missing = [...used].filter((name) => !text.includes(`# HELP ${name} `));
+    expect(missing).toEqual([]);
   });
 
   it('is served on METRICS_PORT without a token, and nothing else there', async () => {
