@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { hardenHttp } from './http/hardening';
+import { exposeMetrics } from './metrics/metrics.http';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
@@ -51,6 +52,8 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
     void reply.header('x-request-id', request.id);
   });
   await hardenHttp(app, runtime.config);
+  const metricsServer = await exposeMetrics(app, runtime.config);
+  if (metricsServer) app.getHttpServer().once('close', () => metricsServer.close());
   setupSwagger(app);
   registerScreen(app); // the press-room screen at `/`
   await app.init();

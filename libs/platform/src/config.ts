@@ -88,6 +88,27 @@ export class AppConfig {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /**
+   * GET /metrics on the api's own port needs `Authorization: Bearer <METRICS_TOKEN>`; without a token it is not
+   * served there (404). At least 16 characters.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{16,512}$/, { message: 'METRICS_TOKEN must be 16 to 512 characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** GET /metrics on a port of its own, without a token (api and projector); off when unset. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Where METRICS_PORT listens: loopback by default, so only the machine (or its scraper sidecar) reaches it. */
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
+
   /** Largest accepted request body, in bytes. */
   @Transform(toInt)
   @IsInt()

@@ -12,6 +12,7 @@ export { ResultsProjection } from './projections/results.projection';
 export { AuditTrailProjection } from './projections/audit-trail.projection';
 export { ProjectionRunner } from './projection-runner';
 export type { ProjectionRunnerConfig, ProjectionRunnerOptions, ProjectionStatus } from './projection-runner';
+export type { ProjectionObserver } from './runner/projection-worker';
 export { ResultsQueries } from './queries/results.queries';
 export { AuditQueries, MAX_AUDIT_PAGE } from './queries/audit.queries';
 export type * from './queries/results.shapes';

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore, START } from '@tally/event-store';
 import { consoleLogger, Projection, ProjectionLogger } from './projection';
 import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
-import { ProjectionWorker, WorkerState } from './runner/projection-worker';
+import { ProjectionObserver, ProjectionWorker, WorkerState } from './runner/projection-worker';
 import { StopSignal } from './runner/stop-signal';
 
 export interface ProjectionRunnerOptions {
@@ -17,6 +17,8 @@ export interface ProjectionRunnerOptions {
   /** Backlog (in positions) from which catching up is logged (default 10,000). */
   progressBacklog?: number;
   logger?: ProjectionLogger;
+  /** Told of every batch and failure (the metrics). */
+  observer?: ProjectionObserver;
 }
 
 export interface ProjectionRunnerConfig extends ProjectionRunnerOptions {
@@ -87,6 +89,7 @@ export class ProjectionRunner {
       progressIntervalMs: options.progressIntervalMs ?? 5000,
       progressBacklog: options.progressBacklog ?? 10_000,
       logger: options.logger ?? consoleLogger,
+      observer: options.observer,
     };
     this.workers = this.projections.map(
       (p) => new ProjectionWorker(dataSource, this.eventStore, p, workerOptions, this.stopSignal),

@@ -8,7 +8,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { closeStores, storeProviders } from '@tally/platform';
+import { closeStores, Metrics, storeProviders } from '@tally/platform';
 import { AuditQueries, ProjectionRunner, ReadRouter, ResultsQueries } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -45,6 +45,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
       ],
       exports: [
+        Metrics,
         APP_RUNTIME,
         APP_CONFIG,
         EventStore,
