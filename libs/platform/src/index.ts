@@ -4,3 +4,5 @@ export * from './embedded-postgres';
 export * from './stores';
 export * from './store-providers';
 export * from './jwt-keys';
+export * from './metrics';
+export * from './metrics-server';

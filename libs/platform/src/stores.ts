@@ -8,8 +8,10 @@ import {
   AuditDigestProjection,
   AuditTrailProjection,
   createReadModelDataSource,
+  LiveTimelineProjection,
   Projection,
   ProjectionRunner,
+  type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
   TurnoutProjection,
@@ -27,9 +29,13 @@ export async function openEventStore(config: AppConfig, databaseUrl: string): Pr
   return store;
 }
 
+/** Connections for queries and batches, besides the one each projection's runner holds for its advisory lock. */
+const READ_MODEL_POOL = 10;
+
 /** The read-model database, migrated. */
 export async function openReadModels(databaseUrl: string): Promise<DataSource> {
-  const dataSource = await createReadModelDataSource(databaseUrl).initialize();
+  const poolSize = READ_MODEL_POOL + allProjections().length;
+  const dataSource = await createReadModelDataSource(databaseUrl, { poolSize }).initialize();
   await runReadModelMigrations(dataSource);
   return dataSource;
 }
@@ -41,9 +47,14 @@ export function allProjections(): Projection[] {
     new AuditTrailProjection(),
     new AuditDigestProjection(),
     new TurnoutProjection(),
+    new LiveTimelineProjection(),
   ];
 }
 
-export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {
-  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections() });
+export function createProjectionRunner(
+  dataSource: DataSource,
+  eventStore: EventStore,
+  options: ProjectionRunnerOptions = {},
+): ProjectionRunner {
+  return new ProjectionRunner({ ...options, dataSource, eventStore, projections: allProjections() });
 }
