@@ -12,6 +12,7 @@ import { ReadYourWrites } from './results/read-your-writes';
 import { ResultsController } from './results/results.controller';
 import { TalliesModule } from './tallies/tallies.module';
 import { TurnoutModule } from './turnout/turnout.module';
+import { UnitsModule } from './units/units.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         ElectionsModule,
         TalliesModule,
+        UnitsModule,
         AuditorModule,
         TurnoutModule,
         LiveModule,

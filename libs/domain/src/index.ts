@@ -27,3 +27,7 @@ export * from './turnout/turnout.events';
 export * from './turnout/turnout.commands';
 export * from './turnout/turnout-schedule';
 export * from './turnout/turnout.decider';
+
+export * from './unit/unit.events';
+export * from './unit/unit.commands';
+export * from './unit/unit.decider';

@@ -26,7 +26,7 @@ function viewAt(position: number): LiveView {
         contests: [{ contestId: 'na', name: 'NA', kind: null, ...totals(position % 2) }],
       },
     ],
-    city: { electionId: ELECTION, position, contests: [] },
+    city: { electionId: ELECTION, position, unitsCertified: 0, unitsTotal: 0, official: false, contests: [] },
     turnout: {
       electionId: ELECTION,
       position: 0,

@@ -4,6 +4,16 @@ import { asCounts, asDefinition, asPlacement } from './fact-shapes';
 const n = (value: number) => value.toLocaleString('en-US');
 const MAX_LISTED_FIELDS = 3;
 
+/** The event types auditSummary knows; any other is still listed, with a generic line. */
+export const SUMMARISED_EVENT_TYPES: readonly string[] = [
+  'ElectionDefined',
+  'TallySubmitted',
+  'TallyCorrected',
+  'TurnoutReported',
+  'UnitCertified',
+  'UnitCertificationRevoked',
+];
+
 /** One line a person can scan in the audit trail; the full facts stay in the event. */
 export function auditSummary(event: StoredEvent): string {
   const data = event.data;
@@ -32,6 +42,19 @@ export function auditSummary(event: StoredEvent): string {
       const more = fields.length > MAX_LISTED_FIELDS ? ` and ${fields.length - MAX_LISTED_FIELDS} more` : '';
       const changed = fields.length > 0 ? `; changed ${listed}${more}` : '';
       return `Tally corrected for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid${changed}`;
+    }
+    case 'UnitCertified': {
+      const { unitId, contestId, outcome, candidates } = data;
+      if (typeof unitId !== 'string' || typeof contestId !== 'string' || !Array.isArray(candidates))
+        return `Unit certified (malformed) on ${event.streamId}`;
+      const elected = candidates.filter((c) => (c as { elected?: unknown }).elected === true).length;
+      return `Unit ${unitId} / ${contestId} certified: ${String(outcome ?? 'no outcome')}, ${n(elected)} elected`;
+    }
+    case 'UnitCertificationRevoked': {
+      const { unitId, contestId, automatic } = data;
+      if (typeof unitId !== 'string' || typeof contestId !== 'string')
+        return `Unit certification revoked (malformed) on ${event.streamId}`;
+      return `Certification of unit ${unitId} / ${contestId} revoked${automatic === true ? ' (a sheet changed while it was certified)' : ''}`;
     }
     case 'TurnoutReported': {
       const { pollingAreaId, votersVoted, asOf } = data;

@@ -1,4 +1,4 @@
-import type { ElectionDefinition, TallyCounts, TallyPlacement } from '@tally/domain';
+import type { ElectionDefinition, TallyCounts, TallyPlacement, UnitRef } from '@tally/domain';
 
 /**
  * Shape checks on stored facts. A projection must never throw on a fact, and a malformed one must not reach a
@@ -29,6 +29,12 @@ export function asPlacement(data: Record<string, unknown>): TallyPlacement | nul
   const { electionId, pollingAreaId, contestId, districtId, unitId } = data;
   if (![electionId, pollingAreaId, contestId, districtId, unitId].every(isText)) return null;
   return data as unknown as TallyPlacement;
+}
+
+export function asUnitRef(data: Record<string, unknown>): UnitRef | null {
+  const { electionId, contestId, unitId } = data;
+  if (![electionId, contestId, unitId].every(isText)) return null;
+  return { electionId: electionId as string, contestId: contestId as string, unitId: unitId as string };
 }
 
 export function asDefinition(value: unknown): ElectionDefinition | null {

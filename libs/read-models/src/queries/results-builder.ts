@@ -32,9 +32,11 @@ export function buildDistrictResults(
 ): DistrictResult[] {
   const elected = new Set<string>();
   const contests = new Map(definition.contests.map((c) => [c.contestId, c]));
-  for (const unit of unitRows) {
-    for (const c of unitResult(unit, contests.get(unit.contestId)).candidates)
-      if (c.elected) elected.add(`${unit.contestId}|${c.candidateId}`);
+  const units = new Map<string, UnitResult>();
+  for (const row of unitRows) {
+    const unit = unitResult(row, contests.get(row.contestId));
+    units.set(`${row.contestId}|${row.unitId}`, unit);
+    for (const c of unit.candidates) if (c.elected) elected.add(`${row.contestId}|${c.candidateId}`);
   }
   const rowByKey = new Map(districtRows.map((r) => [`${r.districtId}|${r.contestId}`, r]));
   return definition.districts
@@ -64,6 +66,22 @@ export function buildDistrictResults(
                   elected: elected.has(`${contest.contestId}|${c.candidateId}`),
                 })),
             ),
+            // The units with polling areas in the district: those whose candidates the row counts.
+            units: contest.electoralUnits.flatMap((u) => {
+              const unit = units.get(`${contest.contestId}|${u.unitId}`);
+              if (!unit || !u.candidates.some((c) => c.candidateId in votes)) return [];
+              return [
+                {
+                  unitId: unit.unitId,
+                  name: unit.name,
+                  outcome: unit.outcome,
+                  outcomeReason: unit.outcomeReason,
+                  seatsUnfilled: unit.seatsUnfilled,
+                  provisional: unit.provisional,
+                  certified: unit.certified,
+                },
+              ];
+            }),
           },
         ];
       }),
@@ -88,24 +106,34 @@ export function buildCityResults(
     sum.invalidBallots += row.invalidBallots;
     sums.set(row.contestId, sum);
   }
-  const units = new Map(unitRows.map((u) => [`${u.contestId}|${u.unitId}`, u]));
+  const rows = new Map(unitRows.map((u) => [`${u.contestId}|${u.unitId}`, u]));
+  const contests = definition.contests.map((contest) => {
+    const totals = totalsOf(sums.get(contest.contestId) ?? zeroTotals());
+    const units = contest.electoralUnits.flatMap((u) => {
+      const row = rows.get(`${contest.contestId}|${u.unitId}`);
+      return row ? [unitResult(row, contest)] : [];
+    });
+    return {
+      contestId: contest.contestId,
+      name: contest.name,
+      kind: contest.kind ?? null,
+      ...totals,
+      complete: totals.pollingAreasReported >= totals.pollingAreasExpected,
+      unitsCertified: units.filter((u) => u.certified !== null).length,
+      unitsTotal: units.length,
+      units,
+    };
+  });
+  const unitsTotal = contests.reduce((n, c) => n + c.unitsTotal, 0);
+  const unitsCertified = contests.reduce((n, c) => n + c.unitsCertified, 0);
   return {
     electionId: definition.electionId,
     position,
-    contests: definition.contests.map((contest) => {
-      const totals = totalsOf(sums.get(contest.contestId) ?? zeroTotals());
-      return {
-        contestId: contest.contestId,
-        name: contest.name,
-        kind: contest.kind ?? null,
-        ...totals,
-        complete: totals.pollingAreasReported >= totals.pollingAreasExpected,
-        units: contest.electoralUnits.flatMap((u) => {
-          const row = units.get(`${contest.contestId}|${u.unitId}`);
-          return row ? [unitResult(row, contest)] : [];
-        }),
-      };
-    }),
+    unitsCertified,
+    unitsTotal,
+    // Official: the record of every unit of every contest is certified.
+    official: unitsTotal > 0 && unitsCertified === unitsTotal,
+    contests,
   };
 }
 
@@ -154,6 +182,7 @@ export function unitResult(row: RmUnitResultEntity, contest: Contest | undefined
     outcome: outcome.outcome,
     outcomeReason: outcome.outcomeReason,
     seatsUnfilled: outcome.seatsUnfilled,
+    certified: row.certification ? { ...row.certification } : null,
     unresolvedTie: outcome.unresolvedTie,
     candidates: outcome.candidates.map((c) => ({
       candidateId: c.candidateId,

@@ -29,6 +29,23 @@ export interface DistrictContestResult extends ResultTotals {
   /** The contest's kind; null when the definition gives none. */
   kind: ContestKind | null;
   candidates: Array<CandidateResult & { unitId: string }>;
+  /** The units with polling areas in the district, with their (unit-wide) outcome and certification. */
+  units: DistrictUnitSummary[];
+}
+
+export type DistrictUnitSummary = Pick<
+  UnitResult,
+  'unitId' | 'name' | 'outcome' | 'outcomeReason' | 'seatsUnfilled' | 'provisional' | 'certified'
+>;
+
+/** A unit's certification: the record that determines its result was made at `position`. */
+export interface UnitCertificationResult {
+  /** When it was certified (ISO). */
+  at: string;
+  /** The actor id that certified it. */
+  by: string;
+  /** Global position of the certification: time travel before it shows the unit uncertified. */
+  position: number;
 }
 
 export interface DistrictResult {
@@ -63,6 +80,8 @@ export interface UnitResult extends ResultTotals {
   /** Why a re-vote is required ("turnout-not-above-half" or "annulled"); null otherwise. */
   outcomeReason: ReVoteReason | null;
   seatsUnfilled: number;
+  /** Null until certified (and again after a revocation). */
+  certified: UnitCertificationResult | null;
   unresolvedTie: boolean;
   /** Ordered by votes, then age (older first). */
   candidates: CandidateResult[];
@@ -74,11 +93,18 @@ export interface CityContestResult extends ResultTotals {
   kind: ContestKind | null;
   /** Every expected polling area has reported. */
   complete: boolean;
+  unitsCertified: number;
+  unitsTotal: number;
   units: UnitResult[];
 }
 
 export interface CityResults {
   electionId: string;
   position: number;
+  /** Over every contest (also with ?contest=). */
+  unitsCertified: number;
+  unitsTotal: number;
+  /** Every unit of every contest is certified: the results are official, no longer provisional. */
+  official: boolean;
   contests: CityContestResult[];
 }

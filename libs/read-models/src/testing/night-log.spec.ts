@@ -58,11 +58,28 @@ describe('electionNightLog', () => {
     expect(r).toBe(reports.filter((e) => e.data.electionId !== 'night-x').length);
     expect(corrections).toBeGreaterThan(300);
     expect(reports.length).toBeGreaterThan(500);
+    // Each unit's last certification or revocation decides whether it is certified now.
+    const lastOfUnit = new Map<string, string>();
+    for (const e of log) {
+      if (e.streamId.startsWith('unit-') && ['UnitCertified', 'UnitCertificationRevoked'].includes(e.type))
+        lastOfUnit.set(e.streamId, e.type);
+    }
+    const certified = [...lastOfUnit].filter(
+      ([id, type]) => type === 'UnitCertified' && !id.endsWith('.na-99'),
+    );
+    const [{ u }] = await ds.query(
+      'SELECT count(*)::int AS u FROM rm_unit_results WHERE certification IS NOT NULL',
+    );
+    expect(u).toBe(certified.length);
+    expect(certified.length).toBeGreaterThan(3);
+    expect(log.filter((e) => e.type === 'UnitCertificationRevoked').length).toBeGreaterThan(3);
     const reasons = new Set(warnings.map((w) => w.replace(/^.*: /, '')));
     expect([...reasons].sort()).toEqual([
       'malformed turnout report',
+      'no unit row na/na-99',
       'unknown election',
       'unknown tally event type',
+      'unknown unit event type',
     ]);
   });
 });

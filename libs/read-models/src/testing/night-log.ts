@@ -6,6 +6,7 @@ import {
   tallyStreamId,
   turnoutSchedule,
   turnoutStreamId,
+  unitStreamId,
 } from '@tally/domain';
 import type { StoredEvent } from '@tally/event-store';
 import { counts, generatedElection, smallElection } from './read-model-fixtures';
@@ -168,6 +169,46 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     sheets.set(key, { ...place, counts: next });
   };
 
+  /** Certifies a random unit, or revokes its certification (a projection must not care whether it was complete). */
+  const certifyOrRevoke = () => {
+    const { definition, index } = elections.get(pick([...elections.keys()]))!;
+    const contest = pick(definition.contests);
+    const unit = pick(contest.electoralUnits);
+    const ref = { electionId: definition.electionId, contestId: contest.contestId, unitId: unit.unitId };
+    const streamId = unitStreamId(ref.electionId, ref.contestId, ref.unitId);
+    if (certifiedUnits.has(streamId)) {
+      if (random() < 0.7) return;
+      certifiedUnits.delete(streamId);
+      add(
+        streamId,
+        'UnitCertificationRevoked',
+        { ...ref, reason: 'complaint', automatic: false, revokedAt: new Date(clock).toISOString() },
+        'admin-1',
+      );
+      return;
+    }
+    certifiedUnits.add(streamId);
+    add(
+      streamId,
+      'UnitCertified',
+      {
+        ...ref,
+        districtIds: index.districtsOfUnit(ref.contestId, ref.unitId),
+        sheets: [],
+        totals: { registeredVoters: 0, votersVoted: 0, validBallots: 0, invalidBallots: 0 },
+        candidates: [],
+        status: 'seats_filled',
+        outcome: 'elected',
+        outcomeReason: null,
+        seatsUnfilled: 0,
+        reason: null,
+        certifiedAt: new Date(clock).toISOString(),
+      },
+      pick(['admin-1', 'admin-2']),
+    );
+  };
+  const certifiedUnits = new Set<string>();
+
   const oddFact = () => {
     const roll = random();
     const b = elections.get('night-b')!.definition;
@@ -194,8 +235,19 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
         registeredVoters: 100,
         reportedAt: new Date(clock).toISOString(),
       });
-    } else if (roll < 0.6) {
+    } else if (roll < 0.55) {
       add(tallyStreamId('night-b', 'ba-dinh-0001', 'na'), 'TallyAnnotated', { note: 'unknown to this code' });
+    } else if (roll < 0.6) {
+      // A unit the definition does not have, and a unit event of a type this code does not know.
+      const ref = { electionId: 'night-b', contestId: 'na', unitId: random() < 0.5 ? 'na-99' : 'na-01' };
+      add(
+        unitStreamId(ref.electionId, ref.contestId, ref.unitId),
+        random() < 0.5 ? 'UnitCertified' : 'UnitSealed',
+        {
+          ...ref,
+          certifiedAt: new Date(clock).toISOString(),
+        },
+      );
     } else if (roll < 0.7 && (revisions.get(electionStreamId('night-b')) ?? 0) < 1) {
       // A second definition of an election already defined.
       add(electionStreamId('night-b'), 'ElectionDefined', {
@@ -213,7 +265,8 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     const roll = random();
     if (roll < 0.4) reportTurnout();
     else if (roll < 0.7) submitOrCorrect(false);
-    else if (roll < 0.93) submitOrCorrect(true);
+    else if (roll < 0.9) submitOrCorrect(true);
+    else if (roll < 0.94) certifyOrRevoke();
     else oddFact();
   }
   return log.slice(0, options.events);
