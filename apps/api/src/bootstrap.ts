@@ -1,8 +1,8 @@
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { createFastifyAdapter } from './http/fastify-adapter';
 import { hardenHttp } from './http/hardening';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
@@ -11,23 +11,10 @@ import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the api (not yet listening): used by main.ts and by the end-to-end specs. */
 export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: runtime.config.BODY_LIMIT_BYTES,
-    // A body with __proto__ or constructor.prototype is refused (400) by the JSON parser, never merged.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
-    // Fastify's own logger stays off: Nest logs, and never a header (so no Authorization) or a body.
-    logger: false,
-    // A client's x-request-id is kept (so its retries can be traced); otherwise one is made.
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-  });
+  const adapter = createFastifyAdapter(runtime.config);
   const level = LEVELS.indexOf(runtime.config.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {
     logger: LEVELS.slice(0, level + 1),
