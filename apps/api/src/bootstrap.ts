@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { createFastifyAdapter } from './http/fastify-adapter';
+import { refuseWhileDraining } from './http/graceful-shutdown';
 import { hardenHttp } from './http/hardening';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
@@ -31,6 +32,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  refuseWhileDraining(app);
   await hardenHttp(app, runtime.config);
   setupSwagger(app);
   registerScreen(app); // the press-room screen at `/`

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, openDatabase } from '@tally/platform';
 import { createApiApp } from './bootstrap';
+import { closeGracefully } from './http/graceful-shutdown';
 
 async function main(): Promise<void> {
   const logger = new Logger('main');
@@ -15,8 +16,15 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: shutting down`);
-    await app.close();
+    setTimeout(() => {
+      logger.error(
+        `Still shutting down after ${config.SHUTDOWN_TIMEOUT_MS} ms (SHUTDOWN_TIMEOUT_MS): exiting`,
+      );
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    await closeGracefully(app);
     await database.stop();
+    logger.log('Stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -76,6 +76,16 @@ export class AppConfig {
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
+  /**
+   * SIGTERM: how long the api may take to drain (finish the requests in flight, end the live streams, stop the
+   * projections, close the stores) before it exits anyway, with code 1.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 9000;
+
   /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
   @IsIn(['development', 'production', 'test'], {
     message: 'NODE_ENV must be "development", "production" or "test"',

@@ -19,6 +19,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     frameworkErrors: errors.router,
     clientErrorHandler: errors.client,
     http: { requireHostHeader: false },
+    // While closing, Fastify would answer 503 in its own JSON; refuseWhileDraining answers problem+json instead.
+    return503OnClosing: false,
   });
   const fastify = adapter.getInstance();
   fastify.server.on('checkExpectation', errors.expectation);

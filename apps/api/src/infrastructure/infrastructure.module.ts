@@ -63,5 +63,6 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await closeStores(this.runner, this.eventStore, this.dataSource);
+    this.logger.log('Projections stopped, stores closed');
   }
 }
