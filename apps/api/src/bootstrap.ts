@@ -1,24 +1,23 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createAppLogger } from '@tally/platform';
 import { AppModule } from './app.module';
 import { createFastifyAdapter } from './http/fastify-adapter';
 import { refuseWhileDraining } from './http/graceful-shutdown';
 import { hardenHttp } from './http/hardening';
+import { observeRequests, requestLogLine } from './http/request-log';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
 import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /** Builds the api (not yet listening): used by main.ts and by the end-to-end specs. */
 export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
   const adapter = createFastifyAdapter(runtime.config);
-  const level = LEVELS.indexOf(runtime.config.LOG_LEVEL);
+  const logger = createAppLogger(runtime.config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {
-    logger: LEVELS.slice(0, level + 1),
+    logger,
   });
   const filter = new ProblemDetailsFilter();
   app.useGlobalFilters(filter);
@@ -33,6 +32,8 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
     void reply.header('x-request-id', request.id);
   });
   refuseWhileDraining(app);
+  // One place where every answered request is seen: the request log line (metrics can observe here too).
+  observeRequests(app, [requestLogLine(logger.pino)]);
   await hardenHttp(app, runtime.config);
   setupSwagger(app);
   registerScreen(app); // the press-room screen at `/`

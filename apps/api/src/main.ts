@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, openDatabase } from '@tally/platform';
+import { ConfigError, createAppLogger, loadConfig, openDatabase } from '@tally/platform';
 import { createApiApp } from './bootstrap';
 import { closeGracefully } from './http/graceful-shutdown';
 
 async function main(): Promise<void> {
-  const logger = new Logger('main');
   const config = loadConfig();
+  // Until Nest starts, the lines of main (the embedded PostgreSQL starting) come out in the same format.
+  Logger.overrideLogger(createAppLogger(config));
+  const logger = new Logger('main');
   const database = await openDatabase(config, (line) => logger.log(line));
   const app = await createApiApp({ config, databaseUrl: database.url });
   await app.listen({ port: config.PORT, host: config.HOST });

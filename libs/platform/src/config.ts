@@ -70,6 +70,12 @@ export class AppConfig {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /** `json` (one object per line) or `pretty`; unset: pretty in development on a terminal, JSON otherwise. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be "json" or "pretty"' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Largest accepted request body, in bytes. */
   @Transform(toInt)
   @IsInt()

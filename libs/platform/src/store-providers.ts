@@ -1,4 +1,4 @@
-import { Provider } from '@nestjs/common';
+import { Logger, Provider } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
 import { ProjectionRunner } from '@tally/read-models';
 import { DataSource } from 'typeorm';
@@ -14,7 +14,8 @@ export function storeProviders(config: AppConfig, databaseUrl: string): Provider
       provide: ProjectionRunner,
       inject: [DataSource, EventStore],
       useFactory: (dataSource: DataSource, eventStore: EventStore) =>
-        createProjectionRunner(dataSource, eventStore),
+        // Nest's Logger: the lines come out in the process's format (JSON or pretty) as context 'projections'.
+        createProjectionRunner(dataSource, eventStore, new Logger('projections')),
     },
   ];
 }

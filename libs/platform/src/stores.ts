@@ -9,6 +9,7 @@ import {
   AuditTrailProjection,
   createReadModelDataSource,
   Projection,
+  ProjectionLogger,
   ProjectionRunner,
   ResultsProjection,
   runReadModelMigrations,
@@ -44,6 +45,10 @@ export function allProjections(): Projection[] {
   ];
 }
 
-export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {
-  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections() });
+export function createProjectionRunner(
+  dataSource: DataSource,
+  eventStore: EventStore,
+  logger?: ProjectionLogger,
+): ProjectionRunner {
+  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections(), logger });
 }

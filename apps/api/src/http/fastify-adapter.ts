@@ -15,7 +15,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // Fastify's own logger stays off: the api logs one line per request itself (http/request-log.ts).
     logger: false,
     genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: errors.router,
     clientErrorHandler: errors.client,
     http: { requireHostHeader: false },

@@ -187,12 +187,21 @@ export class ProjectionWorker {
         // An empty batch means the subscription ended (store closed, or closed under us): resubscribe after a pause.
         if (batch.length === 0) throw new Error('the subscription ended');
         let applied: number;
+        const startedAt = Date.now();
         try {
           applied = await this.applyBatch(batch);
         } catch (error) {
           throw new BatchError(error);
         }
         this.clearFailure(true);
+        this.options.logger.debug?.('projection batch', {
+          projection: this.projection.name,
+          version: this.projection.version,
+          events: applied,
+          delivered: batch.length,
+          position: batch[batch.length - 1].position,
+          batchMs: Date.now() - startedAt,
+        });
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
       }
       if (lockLost) throw new Error('lost the advisory lock connection');
