@@ -38,6 +38,9 @@ describe('structured logs (LOG_FORMAT=json)', () => {
         expect((await api.call('GET', '/elections/log-e', undefined, refused)).status).toBe(401);
         const missing = { 'x-request-id': 'log-req-4', cookie: 'session=s3cr3t-cookie' };
         expect((await api.call('GET', '/elections/nowhere', undefined, missing)).status).toBe(404);
+        // Refused by the router before any hook runs: still one line.
+        const long = `/elections/${'e'.repeat(101)}`;
+        expect((await api.call('GET', long, undefined, { 'x-request-id': 'log-req-5' })).status).toBe(414);
       } finally {
         await api.close();
       }
@@ -70,7 +73,8 @@ describe('structured logs (LOG_FORMAT=json)', () => {
     });
     expect(requestLine('log-req-3')).toMatchObject({ status: 401, actorId: 'anonymous' });
     expect(requestLine('log-req-4')).toMatchObject({ status: 404, route: '/elections/:electionId' });
-    for (const id of ['log-req-1', 'log-req-2', 'log-req-3', 'log-req-4']) {
+    expect(requestLine('log-req-5')).toMatchObject({ status: 414, route: null });
+    for (const id of ['log-req-1', 'log-req-2', 'log-req-3', 'log-req-4', 'log-req-5']) {
       expect(typeof requestLine(id)?.latencyMs).toBe('number');
     }
     // Logs made while handling a request name it: the refused token is logged with its request id.

@@ -1,9 +1,11 @@
+import { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HttpProblem, RequestValidationProblem } from './problem';
 import { HTTP_PROBLEMS, ProblemDetailsFilter, ProblemResponse } from './problem-details.filter';
+import { requestAnswered } from './request-log';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -54,45 +56,61 @@ function rawResponse({ status, headers, body }: ProblemResponse): string {
  * an `Expect` other than 100-continue (417) and a missing Host header (400).
  */
 export class FrameworkErrors {
+  private readonly logger = new Logger('http');
+
   constructor(private readonly filter = new ProblemDetailsFilter()) {}
 
   /** Fastify's `frameworkErrors` option. */
-  readonly router = (error: Error, request: unknown, reply: unknown): void =>
-    this.filter.reply(error, request as FastifyRequest, reply as FastifyReply);
+  readonly router = (error: Error, request: unknown, reply: unknown): void => {
+    const [req, res] = [request as FastifyRequest, reply as FastifyReply];
+    // No hook runs for these requests: the request log line (and metrics) are told here.
+    res.raw.once('finish', () => requestAnswered(req, res));
+    this.filter.reply(error, req, res);
+  };
 
   /** Fastify's `clientErrorHandler` option: Node's 'clientError' on the raw socket. */
   readonly client = (error: Error & { code?: string }, socket: Duplex): void => {
     // A reset connection has nobody left to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const problem = parserProblem(error.code);
+    const requestId = randomUUID();
+    this.logger.debug('client error', {
+      requestId,
+      status: problem.status,
+      code: problem.code,
+      error: error.code,
+    });
     // Never write into the middle of a response already under way on this connection (keep-alive, pipelining).
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
     if (socket.writable && !inFlight?.headersSent) {
-      socket.write(rawResponse(this.filter.respond(parserProblem(error.code), { requestId: randomUUID() })));
+      socket.write(rawResponse(this.filter.respond(problem, { requestId })));
     }
     socket.destroy();
   };
 
   /** Node's 'checkExpectation' event: without a listener Node answers 417 with an empty body. */
-  readonly expectation = (request: IncomingMessage, response: ServerResponse): void => {
+  readonly expectation = (request: IncomingMessage, res: ServerResponse): void => {
     const problem = new HttpProblem(
       417,
       HTTP_PROBLEMS[417].code,
       HTTP_PROBLEMS[417].title,
       'Only "Expect: 100-continue" is supported',
     );
-    const { status, headers, body } = this.filter.respond(problem, {
+    const response = this.filter.respond(problem, {
       requestId: requestIdOf(request.headers),
       method: request.method,
       url: request.url,
     });
+    const { status, headers, body } = response;
+    this.logger.debug('request', { requestId: body.requestId, method: request.method, status, route: null });
     const text = JSON.stringify(body);
-    response.writeHead(status, {
+    res.writeHead(status, {
       ...headers,
       'content-length': Buffer.byteLength(text),
       'x-request-id': body.requestId!,
       connection: 'close',
     });
-    response.end(text);
+    res.end(text);
   };
 }
 
