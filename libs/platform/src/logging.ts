@@ -19,8 +19,8 @@ const REDACT_PATHS = SECRET_FIELDS.flatMap((field) =>
     : [`headers["${field}"]`, `*.headers["${field}"]`],
 );
 
-/** A JWT (header.payload.signature, the header always starts with `eyJ`) or a bearer credential, in any text. */
-const CREDENTIALS = /\b(?:Bearer|Basic)\s+[^\s"',;]+|eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,2}/gi;
+/** A JWT (header.payload.signature; the header always starts with `eyJ`) or a bearer token, in any text. */
+const CREDENTIALS = /\bBearer\s+[^\s"',;]+|eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,2}/gi;
 
 /** Replaces anything that looks like a token or a credential. */
 export function scrubSecrets(text: string): string {
