@@ -5,3 +5,5 @@ export * from './stores';
 export * from './store-providers';
 export * from './jwt-keys';
 export * from './logging';
+export * from './metrics';
+export * from './metrics-server';

@@ -8,9 +8,10 @@ import {
   AuditDigestProjection,
   AuditTrailProjection,
   createReadModelDataSource,
+  LiveTimelineProjection,
   Projection,
-  ProjectionLogger,
   ProjectionRunner,
+  type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
   TurnoutProjection,
@@ -28,9 +29,13 @@ export async function openEventStore(config: AppConfig, databaseUrl: string): Pr
   return store;
 }
 
+/** Connections for queries and batches, besides the one each projection's runner holds for its advisory lock. */
+const READ_MODEL_POOL = 10;
+
 /** The read-model database, migrated. */
 export async function openReadModels(databaseUrl: string): Promise<DataSource> {
-  const dataSource = await createReadModelDataSource(databaseUrl).initialize();
+  const poolSize = READ_MODEL_POOL + allProjections().length;
+  const dataSource = await createReadModelDataSource(databaseUrl, { poolSize }).initialize();
   await runReadModelMigrations(dataSource);
   return dataSource;
 }
@@ -42,13 +47,14 @@ export function allProjections(): Projection[] {
     new AuditTrailProjection(),
     new AuditDigestProjection(),
     new TurnoutProjection(),
+    new LiveTimelineProjection(),
   ];
 }
 
 export function createProjectionRunner(
   dataSource: DataSource,
   eventStore: EventStore,
-  logger?: ProjectionLogger,
+  options: ProjectionRunnerOptions = {},
 ): ProjectionRunner {
-  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections(), logger });
+  return new ProjectionRunner({ ...options, dataSource, eventStore, projections: allProjections() });
 }
