@@ -33,7 +33,11 @@ describe('structured logs (LOG_FORMAT=json)', () => {
         const admin = { ...bearer(adminToken), 'x-request-id': 'log-req-1', 'x-correlation-id': 'night-42' };
         expect((await api.call('POST', '/elections', smallElection('log-e'), admin)).status).toBe(201);
         const sheet = { ...bearer(adminToken), 'x-request-id': 'log-req-2' };
-        expect((await api.call('POST', '/elections/log-e/tallies', naSheet(), sheet)).status).toBe(201);
+        const submitted = await api.call('POST', '/elections/log-e/tallies', naSheet(), sheet);
+        expect(submitted.status).toBe(201);
+        // Waits for the projections to apply it, so a batch line has been written.
+        const city = `/elections/log-e/results/city?minPosition=${submitted.body.position}`;
+        expect((await api.call('GET', city)).status).toBe(200);
         const refused = { ...bearer(hostile.expired), 'x-request-id': 'log-req-3' };
         expect((await api.call('GET', '/elections/log-e', undefined, refused)).status).toBe(401);
         const missing = { 'x-request-id': 'log-req-4', cookie: 'session=s3cr3t-cookie' };
