@@ -114,8 +114,8 @@ describe('the CLI on the embedded server the api runs on', () => {
     expect(result.stderr).toContain(`election ${apiElection.electionId}: 2 events`);
     expect(result.stderr).not.toContain(decoyElection.electionId);
     // Before working it names the server, database, data folder, event store and head position.
-    const using = result.stderr.split('\n').find((line) => line.includes(`127.0.0.1:${apiPgPort}`));
-    expect(using).toBeDefined();
+    const using = result.stderr.split('\n').find((line) => line.startsWith('Using '));
+    expect(using).toContain(`127.0.0.1:${apiPgPort}`);
     expect(using).toContain('tally_ledger');
     expect(using).toContain(dataDir);
     expect(using).toMatch(/event store postgres/);
@@ -123,7 +123,7 @@ describe('the CLI on the embedded server the api runs on', () => {
     expect(result.stderr.indexOf(using!)).toBeLessThan(result.stderr.indexOf('INTACT'));
   });
 
-  it('export and verify-read-models work on the same server', async () => {
+  it('export, verify-read-models and rebuild work on the same server', async () => {
     const file = join(checkout, 'export.ndjson');
     const exported = await cli(['export', file], { EMBEDDED_PG_DEFAULT_PORT: String(decoyPort) });
     expect(exported.code).toBe(0);
@@ -136,6 +136,11 @@ describe('the CLI on the embedded server the api runs on', () => {
     expect(compared.stderr).toContain(`127.0.0.1:${apiPgPort}`);
     expect(compared.stderr).toContain('The read models equal a replay of the log');
     expect(compared.code).toBe(0);
+
+    const rebuilt = await cli(['rebuild', 'results'], { EMBEDDED_PG_DEFAULT_PORT: String(decoyPort) });
+    expect(rebuilt.stderr).toContain(`127.0.0.1:${apiPgPort}`);
+    expect(rebuilt.stderr).toMatch(/results: swapped in at position \d+/);
+    expect(rebuilt.code).toBe(0);
   });
 
   it('refuses, naming both ports, when EMBEDDED_PG_PORT disagrees with the server running on the data folder', async () => {
