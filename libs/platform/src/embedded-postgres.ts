@@ -47,7 +47,7 @@ export class EmbeddedServerMismatchError extends Error {
     super(
       `EMBEDDED_PG_PORT=${configuredPort}, but the embedded PostgreSQL running on ${dataDir} (pid ${running.pid}) ` +
         `listens on port ${running.port}. Unset EMBEDDED_PG_PORT to use that server, or set ` +
-        `EMBEDDED_PG_PORT=${running.port}; a server on port ${configuredPort} would be another data folder's.`,
+        `EMBEDDED_PG_PORT=${running.port} (whatever answers on port ${configuredPort} is not this folder's server).`,
     );
     this.name = 'EmbeddedServerMismatchError';
   }
