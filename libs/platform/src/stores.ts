@@ -11,6 +11,7 @@ import {
   LiveTimelineProjection,
   Projection,
   ProjectionRunner,
+  type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
   TurnoutProjection,
@@ -50,6 +51,10 @@ export function allProjections(): Projection[] {
   ];
 }
 
-export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {
-  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections() });
+export function createProjectionRunner(
+  dataSource: DataSource,
+  eventStore: EventStore,
+  options: ProjectionRunnerOptions = {},
+): ProjectionRunner {
+  return new ProjectionRunner({ ...options, dataSource, eventStore, projections: allProjections() });
 }
