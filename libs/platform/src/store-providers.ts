@@ -5,10 +5,17 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
 import { createProjectionRunner, openEventStore, openReadModels } from './stores';
 
-/** The Nest providers both processes need: the event store, the read-model DataSource and the projection runner. */
-export function storeProviders(config: AppConfig, databaseUrl: string): Provider[] {
+/**
+ * The Nest providers both processes need: the event store, the read-model DataSource and the projection runner.
+ * `decorate` wraps the opened event store (specs: one with KurrentDB-like positions on PostgreSQL).
+ */
+export function storeProviders(
+  config: AppConfig,
+  databaseUrl: string,
+  decorate: (store: EventStore) => EventStore = (store) => store,
+): Provider[] {
   return [
-    { provide: EventStore, useFactory: () => openEventStore(config, databaseUrl) },
+    { provide: EventStore, useFactory: async () => decorate(await openEventStore(config, databaseUrl)) },
     { provide: DataSource, useFactory: () => openReadModels(databaseUrl) },
     {
       provide: ProjectionRunner,

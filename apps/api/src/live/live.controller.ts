@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { EventStore } from '@tally/event-store';
+import { EventStore, START } from '@tally/event-store';
 import { AppConfig } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
 import { IsOptional, Matches } from 'class-validator';
@@ -73,6 +73,17 @@ export class LiveController {
           'REQUEST.POSITION_BEYOND_LOG',
           'The request is malformed',
           `Last-Event-ID ${resume} is beyond the last position of the log (${head}); reconnect without it`,
+        );
+      }
+      // Every id this stream sends is an event's position (or START); a KurrentDB store cannot read after any other
+      // number (it is no record boundary), and postgres would silently resume somewhere else.
+      if (resume !== START && !(await this.eventStore.readAt(resume))) {
+        throw new HttpProblem(
+          400,
+          'REQUEST.UNKNOWN_POSITION',
+          'The request is malformed',
+          `Last-Event-ID ${resume} is not the position of an event of this log; reconnect without it`,
+          { errors: [{ field: 'Last-Event-ID', message: 'must be the id of a message of this stream' }] },
         );
       }
       cursor = resume;

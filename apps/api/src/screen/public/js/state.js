@@ -36,7 +36,8 @@ export function applySnapshot(state, snapshot) {
   state.correctionCounts = new Map();
   addCorrections(state, snapshot.corrections ?? []);
   // The snapshot's own corrections are only the latest 20; its counts cover all of them.
-  if (snapshot.correctionsByDistrict) state.correctionCounts = new Map(Object.entries(snapshot.correctionsByDistrict));
+  if (snapshot.correctionsByDistrict)
+    state.correctionCounts = new Map(Object.entries(snapshot.correctionsByDistrict));
   state.timeline = [...(snapshot.timeline ?? [])].sort((a, b) => a.position - b.position);
   return true;
 }
@@ -61,7 +62,10 @@ function addCorrections(state, corrections) {
   const known = new Set(state.corrections.map(correctionKey));
   const fresh = corrections.filter((c) => !known.has(correctionKey(c)));
   for (const correction of fresh) {
-    state.correctionCounts.set(correction.districtId, (state.correctionCounts.get(correction.districtId) ?? 0) + 1);
+    state.correctionCounts.set(
+      correction.districtId,
+      (state.correctionCounts.get(correction.districtId) ?? 0) + 1,
+    );
   }
   state.corrections = [...fresh, ...state.corrections]
     .sort((a, b) => b.position - a.position)
