@@ -12,6 +12,7 @@ import {
   ProjectionRunner,
   ResultsProjection,
   runReadModelMigrations,
+  TimeIndexProjection,
   TurnoutProjection,
 } from '@tally/read-models';
 import { DataSource } from 'typeorm';
@@ -41,6 +42,7 @@ export function allProjections(): Projection[] {
     new AuditTrailProjection(),
     new AuditDigestProjection(),
     new TurnoutProjection(),
+    new TimeIndexProjection(),
   ];
 }
 

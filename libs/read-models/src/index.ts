@@ -47,6 +47,8 @@ export type { ExportLine, ExportVerification } from './audit/export-format';
 export { ShadowRebuild } from './rebuild/shadow-rebuild';
 export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';
 export { TurnoutProjection } from './projections/turnout.projection';
+export { TimeIndexProjection } from './projections/time-index.projection';
+export { TimeIndexQueries } from './queries/time-index.queries';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export type * from './queries/turnout.shapes';
