@@ -217,6 +217,7 @@ describe('HTTP conventions', () => {
       'audit-digest',
       'audit-trail',
       'results',
+      'time-index',
       'turnout',
     ]);
     expect(res.body.projections[0]).toHaveProperty('lag');
