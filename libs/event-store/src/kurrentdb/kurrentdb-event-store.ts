@@ -141,7 +141,7 @@ export class KurrentDbEventStore extends EventStore {
    * drop nor reads past what we asked for; each page is read to its end (see drain()).
    */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const limit = options.maxCount === undefined ? Number.POSITIVE_INFINITY : Math.floor(options.maxCount);
     if (limit <= 0) return [];
     const filter = streamNameFilter({ regex: applicationStreamsRegex(options.streamPrefixes) });
     const events: StoredEvent[] = [];
@@ -305,7 +305,7 @@ export class KurrentDbEventStore extends EventStore {
         this.client.readStream(streamId, {
           direction: FORWARDS,
           fromRevision: BigInt(Math.max(0, options.fromRevision ?? 0)),
-          maxCount: options.maxCount,
+          maxCount: options.maxCount === undefined ? undefined : Math.floor(options.maxCount),
           requiresLeader,
         }),
       );
