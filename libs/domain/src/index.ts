@@ -18,6 +18,7 @@ export * from './tally/tally.commands';
 export * from './tally/tally-counts';
 export * from './tally/tally-rules';
 export * from './tally/tally.decider';
+export * from './tally/tally-scan.decider';
 
 export * from './results/winners';
 
