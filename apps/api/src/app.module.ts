@@ -10,6 +10,7 @@ import { LiveModule } from './live/live.module';
 import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
 import { ResultsController } from './results/results.controller';
+import { ScansModule } from './scans/scans.module';
 import { TalliesModule } from './tallies/tallies.module';
 import { TurnoutModule } from './turnout/turnout.module';
 
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         ElectionsModule,
         TalliesModule,
+        ScansModule,
         AuditorModule,
         TurnoutModule,
         LiveModule,

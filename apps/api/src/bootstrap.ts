@@ -7,6 +7,7 @@ import { hardenHttp } from './http/hardening';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScanUploads } from './scans/scan-uploads';
 import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
@@ -44,6 +45,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  registerScanUploads(app, runtime.config.SCAN_LIMIT_BYTES);
   await hardenHttp(app, runtime.config);
   setupSwagger(app);
   registerScreen(app); // the press-room screen at `/`

@@ -24,6 +24,7 @@ export * from './results/winners';
 
 export * from './access/access-policy';
 export * from './audit/hash-chain';
+export * from './audit/checkpoint-signature';
 export * from './turnout/turnout.events';
 export * from './turnout/turnout.commands';
 export * from './turnout/turnout-schedule';

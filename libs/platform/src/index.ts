@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './stores';
 export * from './store-providers';
 export * from './jwt-keys';
+export * from './checkpoint-keys';

@@ -14,6 +14,7 @@ import {
   runReadModelMigrations,
   TurnoutProjection,
 } from '@tally/read-models';
+import { PostgresScanStore, S3ScanStore, ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
 
@@ -24,6 +25,23 @@ export async function openEventStore(config: AppConfig, databaseUrl: string): Pr
   }
   const store = new PostgresEventStore(databaseUrl);
   await migratePostgresEventStore(store.pool);
+  return store;
+}
+
+/** The configured scan store (SCAN_STORE), its table or bucket ready. */
+export async function openScanStore(config: AppConfig, databaseUrl: string): Promise<ScanStore> {
+  const store =
+    config.SCAN_STORE === 's3'
+      ? new S3ScanStore({
+          endpoint: config.S3_ENDPOINT,
+          region: config.S3_REGION,
+          bucket: config.S3_BUCKET,
+          accessKeyId: config.S3_ACCESS_KEY_ID,
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+        })
+      : new PostgresScanStore(databaseUrl);
+  await store.init();
   return store;
 }
 

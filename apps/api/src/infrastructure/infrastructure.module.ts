@@ -8,10 +8,11 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { closeStores, storeProviders } from '@tally/platform';
+import { closeStores, openScanStore, resolveCheckpointKeys, storeProviders } from '@tally/platform';
 import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
+import { ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, APP_RUNTIME, AppRuntime } from './runtime';
+import { APP_CONFIG, APP_RUNTIME, AppRuntime, CHECKPOINT_KEYS } from './runtime';
 
 /** Owns the connections: the event store, the read-model DataSource and (inline mode) the projection runner. */
 @Global()
@@ -24,14 +25,19 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     private readonly eventStore: EventStore,
     private readonly dataSource: DataSource,
     private readonly runner: ProjectionRunner,
+    private readonly scanStore: ScanStore,
   ) {}
 
   static forRoot(runtime: AppRuntime): DynamicModule {
+    // Read before Nest starts: in production a missing signing key is a ConfigError that stops the api at once.
+    const checkpointKeys = resolveCheckpointKeys(runtime.config);
     return {
       module: InfrastructureModule,
       providers: [
         { provide: APP_RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: CHECKPOINT_KEYS, useValue: checkpointKeys },
+        { provide: ScanStore, useFactory: () => openScanStore(runtime.config, runtime.databaseUrl) },
         ...storeProviders(runtime.config, runtime.databaseUrl),
         {
           provide: ResultsQueries,
@@ -43,6 +49,8 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       exports: [
         APP_RUNTIME,
         APP_CONFIG,
+        CHECKPOINT_KEYS,
+        ScanStore,
         EventStore,
         DataSource,
         ProjectionRunner,
@@ -63,5 +71,6 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await closeStores(this.runner, this.eventStore, this.dataSource);
+    await this.scanStore.close();
   }
 }
