@@ -29,6 +29,8 @@ export type {
   PublishedCheckpoint,
 } from './audit/chain-verifier';
 export { verifyLog } from './audit/verify-log';
+export { checkScans, scanReferenceOf } from './audit/scan-check';
+export type { ScanBytes, ScanReference } from './audit/scan-check';
 export type { VerifyLogOptions, VerifyLogReport } from './audit/verify-log';
 export { InMemoryResultsState } from './projections/results-state';
 export type { ResultsState } from './projections/results-state';

@@ -1,6 +1,7 @@
 import { EventStore } from '@tally/event-store';
-import { loadConfig, openDatabase, openEventStore } from '@tally/platform';
+import { loadConfig, openDatabase, openEventStore, openScanStore } from '@tally/platform';
 import { createReadModelDataSource, runReadModelMigrations } from '@tally/read-models';
+import { ScanStore } from '@tally/scan-store';
 import { SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 
@@ -13,6 +14,8 @@ export interface CliStores {
   databaseUrl: string;
   /** The read-model database, migrated (null when it cannot be reached). */
   readModels(): Promise<DataSource | null>;
+  /** The configured scan store (SCAN_STORE). */
+  scanStore(): Promise<ScanStore>;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
   const database = await openDatabase(config, log);
   const eventStore = await openEventStore(config, database.url);
   let dataSource: DataSource | null = null;
+  let scans: ScanStore | null = null;
   return {
     eventStore,
     databaseUrl: database.url,
@@ -38,7 +42,12 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
       }
       return dataSource;
     },
+    async scanStore() {
+      scans ??= await openScanStore(config, database.url);
+      return scans;
+    },
     async close() {
+      await scans?.close();
       await eventStore.close();
       if (dataSource?.isInitialized) await dataSource.destroy();
       await database.stop();
