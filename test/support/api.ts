@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadConfig } from '@tally/platform';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase } from './database';
-import { TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
+import { TEST_CHECKPOINT_KEY, TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
 
 export interface TestResponse {
   status: number;
@@ -39,6 +39,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'error',
     READ_WAIT_TIMEOUT_MS: '10000',
     JWT_SECRET: TEST_JWT_SECRET,
+    CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
     DATABASE_URL: db.url,
