@@ -8,6 +8,7 @@ import {
   AuditDigestProjection,
   AuditTrailProjection,
   createReadModelDataSource,
+  PollingAreaResultsProjection,
   Projection,
   ProjectionRunner,
   ResultsProjection,
@@ -59,6 +60,7 @@ export function allProjections(): Projection[] {
     new AuditTrailProjection(),
     new AuditDigestProjection(),
     new TurnoutProjection(),
+    new PollingAreaResultsProjection(),
   ];
 }
 

@@ -52,3 +52,7 @@ export { TurnoutProjection } from './projections/turnout.projection';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export type * from './queries/turnout.shapes';
+export { PollingAreaResultsProjection } from './projections/polling-area-results.projection';
+export type { PollingAreaResultRow } from './projections/polling-area-results.projection';
+export { PollingAreaResultsQueries } from './queries/polling-area-results.queries';
+export type { OpenDataCursor, OpenDataRow } from './queries/polling-area-results.queries';
