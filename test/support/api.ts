@@ -20,7 +20,7 @@ export interface TestApi {
    * unless `headers.authorization` is given: `{ authorization: '' }` sends none, `bearer(token)` another one.
    */
   call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     payload?: unknown,
     headers?: Record<string, string>,
