@@ -216,6 +216,7 @@ describe('HTTP conventions', () => {
     expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual([
       'audit-digest',
       'audit-trail',
+      'live-timeline',
       'results',
       'turnout',
     ]);

@@ -11,6 +11,7 @@ import { simulateCommand } from './commands/simulate.command';
 const USAGE = `Tally Ledger command line
 
   npm run cli -- sample hanoi-2021 [--out FILE]   a deterministic Hanoi 2021 election definition (JSON)
+  npm run cli -- sample vietnam-2021 [--out FILE] the same for the whole country (63 provinces, 85,000 areas)
   npm run cli -- import FILE [--api URL]          define the election in FILE through the running api
                                                  (default --api http://localhost:3000)
   npm run cli -- token --role R [--sub ID] [--district D]... [--ttl 12h]

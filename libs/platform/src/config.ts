@@ -37,6 +37,24 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * A streaming replica of the read-model database: the read-only queries (results, turnout, audit) go there;
+   * `?minPosition=` waits up to READ_REPLICA_WAIT_MS for it to replay that position, else reads the primary.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_READ_URL must be a postgres:// or postgresql:// URL',
+  })
+  DATABASE_READ_URL?: string;
+
+  /** How long `?minPosition=` waits for the replica to replay a position before it reads the primary. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_REPLICA_WAIT_MS = 1000;
+
   /** Where the embedded PostgreSQL keeps its data (git-ignored, kept across restarts). */
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
@@ -71,11 +89,38 @@ export class AppConfig {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /**
+   * GET /metrics on the api's own port needs `Authorization: Bearer <METRICS_TOKEN>`; without a token it is not
+   * served there (404). At least 16 characters.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{16,512}$/, { message: 'METRICS_TOKEN must be 16 to 512 characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** GET /metrics on a port of its own, without a token (api and projector); off when unset. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Where METRICS_PORT listens: loopback by default, so only the machine (or its scraper sidecar) reaches it. */
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
+
   /** Largest accepted request body, in bytes. */
   @Transform(toInt)
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** Largest election definition (POST /elections), in bytes: a national one with every polling area is ~17 MB. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  DEFINITION_LIMIT_BYTES = 64 * 1024 * 1024;
 
   /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
   @IsIn(['development', 'production', 'test'], {

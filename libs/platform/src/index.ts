@@ -5,3 +5,5 @@ export * from './stores';
 export * from './store-providers';
 export * from './jwt-keys';
 export * from './checkpoint-keys';
+export * from './metrics';
+export * from './metrics-server';

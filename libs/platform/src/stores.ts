@@ -9,8 +9,10 @@ import {
   AuditTrailProjection,
   createReadModelDataSource,
   PollingAreaResultsProjection,
+  LiveTimelineProjection,
   Projection,
   ProjectionRunner,
+  type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
   TurnoutProjection,
@@ -28,6 +30,9 @@ export async function openEventStore(config: AppConfig, databaseUrl: string): Pr
   await migratePostgresEventStore(store.pool);
   return store;
 }
+
+/** Connections for queries and batches, besides the one each projection's runner holds for its advisory lock. */
+const READ_MODEL_POOL = 10;
 
 /** The configured scan store (SCAN_STORE), its table or bucket ready. */
 export async function openScanStore(config: AppConfig, databaseUrl: string): Promise<ScanStore> {
@@ -48,7 +53,8 @@ export async function openScanStore(config: AppConfig, databaseUrl: string): Pro
 
 /** The read-model database, migrated. */
 export async function openReadModels(databaseUrl: string): Promise<DataSource> {
-  const dataSource = await createReadModelDataSource(databaseUrl).initialize();
+  const poolSize = READ_MODEL_POOL + allProjections().length;
+  const dataSource = await createReadModelDataSource(databaseUrl, { poolSize }).initialize();
   await runReadModelMigrations(dataSource);
   return dataSource;
 }
@@ -60,10 +66,15 @@ export function allProjections(): Projection[] {
     new AuditTrailProjection(),
     new AuditDigestProjection(),
     new TurnoutProjection(),
+    new LiveTimelineProjection(),
     new PollingAreaResultsProjection(),
   ];
 }
 
-export function createProjectionRunner(dataSource: DataSource, eventStore: EventStore): ProjectionRunner {
-  return new ProjectionRunner({ dataSource, eventStore, projections: allProjections() });
+export function createProjectionRunner(
+  dataSource: DataSource,
+  eventStore: EventStore,
+  options: ProjectionRunnerOptions = {},
+): ProjectionRunner {
+  return new ProjectionRunner({ ...options, dataSource, eventStore, projections: allProjections() });
 }

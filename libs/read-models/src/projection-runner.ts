@@ -1,8 +1,8 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore, START } from '@tally/event-store';
 import { consoleLogger, Projection, ProjectionLogger } from './projection';
 import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
-import { ProjectionWorker, WorkerState } from './runner/projection-worker';
+import { ProjectionObserver, ProjectionWorker, WorkerState } from './runner/projection-worker';
 import { StopSignal } from './runner/stop-signal';
 
 export interface ProjectionRunnerOptions {
@@ -17,6 +17,8 @@ export interface ProjectionRunnerOptions {
   /** Backlog (in positions) from which catching up is logged (default 10,000). */
   progressBacklog?: number;
   logger?: ProjectionLogger;
+  /** Told of every batch and failure (the metrics). */
+  observer?: ProjectionObserver;
 }
 
 export interface ProjectionRunnerConfig extends ProjectionRunnerOptions {
@@ -87,6 +89,7 @@ export class ProjectionRunner {
       progressIntervalMs: options.progressIntervalMs ?? 5000,
       progressBacklog: options.progressBacklog ?? 10_000,
       logger: options.logger ?? consoleLogger,
+      observer: options.observer,
     };
     this.workers = this.projections.map(
       (p) => new ProjectionWorker(dataSource, this.eventStore, p, workerOptions, this.stopSignal),
@@ -140,6 +143,18 @@ export class ProjectionRunner {
       await new Promise((r) => setTimeout(r, Math.min(pause, left)));
       pause = Math.min(pause * 2, 100);
     }
+  }
+
+  /**
+   * Whether the read models behind `manager` — a streaming replica of this runner's database — have every
+   * projection at `position` or beyond (the same rule as waitForPosition, read there).
+   */
+  async reachedOn(manager: EntityManager, position: number): Promise<boolean> {
+    const checkpoints = await readCheckpoints(
+      manager,
+      this.projections.map((p) => p.name),
+    );
+    return this.projections.every((p) => this.positionOf(checkpoints, p.name, p.version) >= position);
   }
 
   /** The position every projection (of this version) has reached: what waitForPosition compares with. */

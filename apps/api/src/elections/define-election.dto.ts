@@ -133,7 +133,7 @@ export class ContestDto {
   @ApiProperty({ type: [ElectoralUnitDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(50_000)
   @ValidateNested({ each: true })
   @Type(() => ElectoralUnitDto)
   electoralUnits!: ElectoralUnitDto[];
@@ -190,7 +190,7 @@ export class DefineElectionDto {
   @ApiProperty({ type: [PollingAreaDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(20_000)
+  @ArrayMaxSize(200_000)
   @ValidateNested({ each: true })
   @Type(() => PollingAreaDto)
   pollingAreas!: PollingAreaDto[];

@@ -8,10 +8,12 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { closeStores, openScanStore, resolveCheckpointKeys, storeProviders } from '@tally/platform';
-import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
+import { closeStores, Metrics, openScanStore, resolveCheckpointKeys, storeProviders } from '@tally/platform';
+import { AuditQueries, ProjectionRunner, ReadRouter, ResultsQueries } from '@tally/read-models';
 import { ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ReadRoutingInterceptor } from './read-routing.interceptor';
 import { APP_CONFIG, APP_RUNTIME, AppRuntime, CHECKPOINT_KEYS } from './runtime';
 
 /** Owns the connections: the event store, the read-model DataSource and (inline mode) the projection runner. */
@@ -25,6 +27,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     private readonly eventStore: EventStore,
     private readonly dataSource: DataSource,
     private readonly runner: ProjectionRunner,
+    private readonly router: ReadRouter,
     private readonly scanStore: ScanStore,
   ) {}
 
@@ -41,12 +44,14 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         ...storeProviders(runtime.config, runtime.databaseUrl),
         {
           provide: ResultsQueries,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => new ResultsQueries(ds),
+          inject: [ReadRouter],
+          useFactory: (r: ReadRouter) => new ResultsQueries(r),
         },
-        { provide: AuditQueries, inject: [DataSource], useFactory: (ds: DataSource) => new AuditQueries(ds) },
+        { provide: AuditQueries, inject: [ReadRouter], useFactory: (r: ReadRouter) => new AuditQueries(r) },
+        { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
       ],
       exports: [
+        Metrics,
         APP_RUNTIME,
         APP_CONFIG,
         CHECKPOINT_KEYS,
@@ -54,6 +59,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         EventStore,
         DataSource,
         ProjectionRunner,
+        ReadRouter,
         ResultsQueries,
         AuditQueries,
       ],
@@ -70,7 +76,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeStores(this.runner, this.eventStore, this.dataSource);
+    await closeStores(this.runner, this.eventStore, this.dataSource, this.router);
     await this.scanStore.close();
   }
 }

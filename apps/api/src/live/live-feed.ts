@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { electionStreamId, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
 import { EventStore, StoredEvent } from '@tally/event-store';
-import { CityResults, ResultsQueries, TurnoutQueries } from '@tally/read-models';
+import { CityResults, ReadRouter, ResultsQueries, TurnoutQueries } from '@tally/read-models';
 import type { ElectionCatalog } from '../elections/election-catalog';
 import type { LiveSource } from './live-channel';
 import type {
@@ -24,6 +24,7 @@ export class LiveFeed {
     private readonly eventStore: EventStore,
     private readonly results: ResultsQueries,
     private readonly turnout: TurnoutQueries,
+    private readonly router: ReadRouter,
   ) {}
 
   /**
@@ -32,11 +33,14 @@ export class LiveFeed {
    * already read: it is read again only when `turnoutChanged`. Null while the election is not projected.
    */
   async view(electionId: string, known?: TurnoutView, turnoutChanged = true): Promise<LiveView | null> {
-    const [districts, city, turnout] = await Promise.all([
-      this.results.districtResults(electionId),
-      this.results.cityResults(electionId),
-      turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
-    ]);
+    // The primary: the rows must reflect the position the checkpoints (read there) announced.
+    const [districts, city, turnout] = await this.router.onPrimary(() =>
+      Promise.all([
+        this.results.districtResults(electionId),
+        this.results.cityResults(electionId),
+        turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
+      ]),
+    );
     if (!districts || !city || !turnout) return null;
     // The ratios (turnout of a total, share of a candidate) follow from the counts: the viewer derives them
     // (withRatios in delta.js), so the many updates a night brings do not carry them.
@@ -68,11 +72,13 @@ export class LiveFeed {
     view: LiveView,
   ): Promise<LiveSnapshot> {
     const { definition } = await catalog.get(electionId);
-    const [timeline, corrections, correctionsByDistrict] = await Promise.all([
-      this.turnout.timeline(electionId),
-      this.latestCorrections(electionId, position),
-      this.turnout.correctionsByDistrict(electionId, position),
-    ]);
+    const [timeline, corrections, correctionsByDistrict] = await this.router.onPrimary(() =>
+      Promise.all([
+        this.turnout.timeline(electionId),
+        this.latestCorrections(electionId, position),
+        this.turnout.correctionsByDistrict(electionId, position),
+      ]),
+    );
     return {
       electionId,
       name: definition.name,

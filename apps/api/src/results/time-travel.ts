@@ -20,6 +20,11 @@ export class ResultsQuery extends MinPositionQuery {
   @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: '$property must carry a time zone (Z or ±hh:mm)' })
   asOf?: string;
 
+  @ApiPropertyOptional({ description: 'Only this contest (e.g. `na`): a national answer is far smaller' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: '$property must be a contest id' })
+  contest?: string;
+
   @ApiPropertyOptional({ description: 'Time travel: the results right after this global position' })
   @IsOptional()
   @StrictInt()

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ElectionDefinition } from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
@@ -7,6 +7,7 @@ import { ResultsProjection } from '../projections/results.projection';
 import { checkpointPosition, readSnapshot } from './read-snapshot';
 import { buildCityResults, buildDistrictResults } from './results-builder';
 import type { CityResults, DistrictResults, SingleDistrictResult } from './results.shapes';
+import type { ReadDatabase } from './read-router';
 
 type Row = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ export class ResultsQueries {
   /** Definitions never change once defined (ElectionDefined is the only event of its stream): parsed once. */
   private readonly definitions = new Map<string, ElectionDefinition>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: ReadDatabase) {}
 
   async districtResults(electionId: string): Promise<DistrictResults | null> {
     return readSnapshot(this.dataSource, async (manager) => {

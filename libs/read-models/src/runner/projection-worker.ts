@@ -12,6 +12,13 @@ export interface WorkerOptions {
   /** Below this many events behind the head, catching up is not worth a progress log. */
   progressBacklog: number;
   logger: ProjectionLogger;
+  observer?: ProjectionObserver;
+}
+
+/** Told of every batch a projection applied and every failure (metrics hook in here). */
+export interface ProjectionObserver {
+  batchApplied(projection: string, events: number, seconds: number, last: StoredEvent): void;
+  failed(projection: string): void;
 }
 
 /** `failing`: this process leads the projection (or tries to) but the last attempt failed; it keeps retrying. */
@@ -99,6 +106,7 @@ export class ProjectionWorker {
       } catch (thrown) {
         const error = thrown instanceof BatchError ? thrown.original : thrown;
         this.recordFailure(error, thrown instanceof BatchError);
+        this.options.observer?.failed(this.projection.name);
         this.options.logger.error(
           `${this.tag} failed, retrying: ${(error as Error)?.stack ?? String(error)}`,
         );
@@ -187,10 +195,20 @@ export class ProjectionWorker {
         // An empty batch means the subscription ended (store closed, or closed under us): resubscribe after a pause.
         if (batch.length === 0) throw new Error('the subscription ended');
         let applied: number;
+        const started = performance.now();
         try {
           applied = await this.applyBatch(batch);
         } catch (error) {
           throw new BatchError(error);
+        }
+        if (applied > 0) {
+          const seconds = (performance.now() - started) / 1000;
+          this.options.observer?.batchApplied(
+            this.projection.name,
+            applied,
+            seconds,
+            batch[batch.length - 1],
+          );
         }
         this.clearFailure(true);
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ElectionDefinition, electionStreamId, TallyCounts, tallyStreamId } from '@tally/domain';
+import {
+  ElectionDefinition,
+  electionStreamId,
+  TallyCounts,
+  tallyStreamId,
+  turnoutStreamId,
+} from '@tally/domain';
 import type { EventToAppend, StoredEvent } from '@tally/event-store';
 import type { DataSource } from 'typeorm';
 
@@ -215,6 +221,29 @@ export const facts = {
       },
     };
   },
+  turnoutReported(
+    electionId: string,
+    area: { pollingAreaId: string; districtId: string; registeredVoters: number },
+    asOf: string,
+    votersVoted: number,
+  ): { streamId: string; event: EventToAppend } {
+    return {
+      streamId: turnoutStreamId(electionId, area.pollingAreaId),
+      event: {
+        eventId: randomUUID(),
+        type: 'TurnoutReported',
+        data: {
+          electionId,
+          ...area,
+          reportId: randomUUID(),
+          asOf,
+          votersVoted,
+          reportedAt: '2021-05-23T13:00:00.000Z',
+        },
+        metadata: metadata(),
+      },
+    };
+  },
 };
 
 /** An in-memory log that stamps positions and revisions like a store would. */
@@ -222,7 +251,8 @@ export class MemoryLog {
   readonly events: StoredEvent[] = [];
   private readonly revisions = new Map<string, number>();
 
-  add(fact: { streamId: string; event: EventToAppend }): StoredEvent {
+  /** Recorded one second after the previous event unless `recordedAt` says otherwise. */
+  add(fact: { streamId: string; event: EventToAppend }, recordedAt?: Date): StoredEvent {
     const revision = (this.revisions.get(fact.streamId) ?? -1) + 1;
     this.revisions.set(fact.streamId, revision);
     const stored: StoredEvent = {
@@ -230,7 +260,7 @@ export class MemoryLog {
       streamId: fact.streamId,
       revision,
       position: this.events.length,
-      recordedAt: new Date(Date.UTC(2021, 4, 23, 20, 0, this.events.length)),
+      recordedAt: recordedAt ?? new Date(Date.UTC(2021, 4, 23, 20, 0, this.events.length)),
     };
     this.events.push(stored);
     return stored;

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Issue 12: the current sheet of every polling area and contest, for the open-data exports. */
-export class CreatePollingAreaResults1764000000000 implements MigrationInterface {
-  name = 'CreatePollingAreaResults1764000000000';
+export class CreatePollingAreaResults1765000000000 implements MigrationInterface {
+  name = 'CreatePollingAreaResults1765000000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
