@@ -52,7 +52,9 @@ function ed25519PrivateKey(text: string): KeyObject | undefined {
 export function checkpointKeyProblems(config: AppConfig): string[] {
   const given = config.CHECKPOINT_SIGNING_KEY;
   if (given === undefined || ed25519PrivateKey(given)) return [];
-  return ['CHECKPOINT_SIGNING_KEY must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)'];
+  return [
+    'CHECKPOINT_SIGNING_KEY must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)',
+  ];
 }
 
 /**

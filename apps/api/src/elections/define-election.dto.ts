@@ -173,7 +173,8 @@ export class DefineElectionDto {
 
   @ApiPropertyOptional({
     example: true,
-    description: 'The scanned counting records (GET …/scan) are public; default false: admins and auditors only',
+    description:
+      'The scanned counting records (GET …/scan) are public; default false: admins and auditors only',
   })
   @IsOptional()
   @IsBoolean()

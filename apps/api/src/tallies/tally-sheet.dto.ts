@@ -36,7 +36,11 @@ export class TallySheetDto {
   @ApiProperty() corrections!: number;
   @ApiProperty() submittedAt!: string;
   @ApiProperty() lastChangedAt!: string;
-  @ApiProperty({ type: TallyScanDto, nullable: true, description: 'The latest scan, null before one is attached' })
+  @ApiProperty({
+    type: TallyScanDto,
+    nullable: true,
+    description: 'The latest scan, null before one is attached',
+  })
   scan!: TallyScanDto | null;
 }
 

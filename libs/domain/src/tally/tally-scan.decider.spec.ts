@@ -124,13 +124,25 @@ describe('tally decider: AttachTallyScan', () => {
   });
 
   it('an unknown polling area or contest is 404 like for a sheet', () => {
-    spec.given([]).when(attach({ pollingAreaId: 'east-01' })).thenThrows('TALLY.UNKNOWN_POLLING_AREA');
-    spec.given([]).when(attach({ contestId: 'senate' })).thenThrows('TALLY.UNKNOWN_CONTEST');
+    spec
+      .given([])
+      .when(attach({ pollingAreaId: 'east-01' }))
+      .thenThrows('TALLY.UNKNOWN_POLLING_AREA');
+    spec
+      .given([])
+      .when(attach({ contestId: 'senate' }))
+      .thenThrows('TALLY.UNKNOWN_CONTEST');
   });
 
   it('SCAN.INVALID / SCAN.UNSUPPORTED_TYPE: a digest that is no SHA-256, an empty file, another type (422)', () => {
-    spec.given([submitted]).when(attach({ digest: 'A'.repeat(64) })).thenViolates('SCAN.INVALID');
-    spec.given([submitted]).when(attach({ size: 0 })).thenViolates('SCAN.INVALID');
+    spec
+      .given([submitted])
+      .when(attach({ digest: 'A'.repeat(64) }))
+      .thenViolates('SCAN.INVALID');
+    spec
+      .given([submitted])
+      .when(attach({ size: 0 }))
+      .thenViolates('SCAN.INVALID');
     spec
       .given([submitted])
       .when(attach({ contentType: 'image/gif' as AttachTallyScan['contentType'] }))

@@ -76,7 +76,8 @@ export function decideAttachTallyScan(
   if (violations.length > 0) throw DomainError.invalid(violations);
 
   const current = state.scans[state.scans.length - 1];
-  if (current && current.digest === command.digest && current.countsRevision === state.countsRevision) return [];
+  if (current && current.digest === command.digest && current.countsRevision === state.countsRevision)
+    return [];
   return [
     {
       type: 'TallyScanAttached',

@@ -5,7 +5,13 @@ import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '
 import { auditSummary } from './audit-summary';
 import { asDefinition } from './fact-shapes';
 
-const KNOWN_TYPES = ['ElectionDefined', 'TallySubmitted', 'TallyCorrected', 'TallyScanAttached', 'TurnoutReported'];
+const KNOWN_TYPES = [
+  'ElectionDefined',
+  'TallySubmitted',
+  'TallyCorrected',
+  'TallyScanAttached',
+  'TurnoutReported',
+];
 
 /**
  * Every event of the election, tally and turnout streams, one row each, keyed by global position (so replaying a row is a
