@@ -217,6 +217,7 @@ describe('HTTP conventions', () => {
       'audit-digest',
       'audit-trail',
       'live-timeline',
+      'polling-area-results',
       'results',
       'turnout',
     ]);
@@ -238,6 +239,9 @@ describe('HTTP conventions', () => {
         '/elections/{electionId}/results/city',
         '/elections/{electionId}/results/districts',
         '/elections/{electionId}/results/districts/{districtId}',
+        '/elections/{electionId}/results/cdf.json',
+        '/elections/{electionId}/results/polling-areas.csv',
+        '/elections/{electionId}/results/polling-areas.json',
         '/elections/{electionId}/tallies',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/corrections',
