@@ -219,6 +219,7 @@ describe('HTTP conventions', () => {
       'live-timeline',
       'polling-area-results',
       'results',
+      'time-index',
       'turnout',
     ]);
     expect(res.body.projections[0]).toHaveProperty('lag');

@@ -15,6 +15,7 @@ import {
   type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
+  TimeIndexProjection,
   TurnoutProjection,
 } from '@tally/read-models';
 import { PostgresScanStore, S3ScanStore, ScanStore } from '@tally/scan-store';
@@ -68,6 +69,7 @@ export function allProjections(): Projection[] {
     new TurnoutProjection(),
     new LiveTimelineProjection(),
     new PollingAreaResultsProjection(),
+    new TimeIndexProjection(),
   ];
 }
 

@@ -41,7 +41,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: CHECKPOINT_KEYS, useValue: checkpointKeys },
         { provide: ScanStore, useFactory: () => openScanStore(runtime.config, runtime.databaseUrl) },
-        ...storeProviders(runtime.config, runtime.databaseUrl),
+        ...storeProviders(runtime.config, runtime.databaseUrl, runtime.decorateEventStore),
         {
           provide: ResultsQueries,
           inject: [ReadRouter],
