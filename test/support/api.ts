@@ -3,7 +3,7 @@ import { AppConfig, loadConfig } from '@tally/platform';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import type { AppRuntime } from '../../apps/api/src/infrastructure/runtime';
 import { createTestDatabase, TestDatabase } from './database';
-import { TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
+import { TEST_CHECKPOINT_KEY, TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
 
 export interface TestResponse {
   status: number;
@@ -21,7 +21,7 @@ export interface TestApi {
    * unless `headers.authorization` is given: `{ authorization: '' }` sends none, `bearer(token)` another one.
    */
   call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     payload?: unknown,
     headers?: Record<string, string>,
@@ -46,6 +46,7 @@ export async function startTestApi(
     LOG_LEVEL: 'error',
     READ_WAIT_TIMEOUT_MS: '10000',
     JWT_SECRET: TEST_JWT_SECRET,
+    CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
     DATABASE_URL: db.url,

@@ -8,6 +8,7 @@ import { exposeMetrics } from './metrics/metrics.http';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScanUploads } from './scans/scan-uploads';
 import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
@@ -51,6 +52,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  registerScanUploads(app, runtime.config.SCAN_LIMIT_BYTES);
   await hardenHttp(app, runtime.config);
   const metricsServer = await exposeMetrics(app, runtime.config);
   if (metricsServer) app.getHttpServer().once('close', () => metricsServer.close());

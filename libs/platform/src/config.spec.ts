@@ -55,3 +55,42 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('scan storage settings', () => {
+  it('default to PostgreSQL and 10 MB', () => {
+    expect(loadConfig({})).toMatchObject({ SCAN_STORE: 'postgres', SCAN_LIMIT_BYTES: 10 * 1024 * 1024 });
+  });
+
+  it('read an S3-compatible bucket', () => {
+    const config = loadConfig({
+      SCAN_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'scans',
+      S3_ACCESS_KEY_ID: 'tally',
+      S3_SECRET_ACCESS_KEY: 'tally-scans',
+      SCAN_LIMIT_BYTES: '2048',
+    });
+    expect(config).toMatchObject({
+      SCAN_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      SCAN_LIMIT_BYTES: 2048,
+    });
+  });
+
+  it('refuse bad values, naming each', () => {
+    let message = '';
+    try {
+      loadConfig({
+        SCAN_STORE: 'ftp',
+        S3_ENDPOINT: 'minio:9000',
+        S3_BUCKET: 'No_Caps',
+        SCAN_LIMIT_BYTES: '10',
+      });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    for (const name of ['SCAN_STORE', 'S3_ENDPOINT', 'S3_BUCKET', 'SCAN_LIMIT_BYTES'])
+      expect(message).toContain(name);
+    expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'only-half' })).toThrow('go together');
+  });
+});

@@ -5,5 +5,6 @@ export * from './postmaster-pid';
 export * from './stores';
 export * from './store-providers';
 export * from './jwt-keys';
+export * from './checkpoint-keys';
 export * from './metrics';
 export * from './metrics-server';

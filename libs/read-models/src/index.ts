@@ -30,6 +30,8 @@ export type {
   PublishedCheckpoint,
 } from './audit/chain-verifier';
 export { verifyLog } from './audit/verify-log';
+export { checkScans, scanReferenceOf } from './audit/scan-check';
+export type { ScanBytes, ScanReference } from './audit/scan-check';
 export type { VerifyLogOptions, VerifyLogReport } from './audit/verify-log';
 export { InMemoryResultsState } from './projections/results-state';
 export type { ResultsState } from './projections/results-state';
@@ -55,3 +57,7 @@ export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export { ReadRouter, type ReadDatabase } from './queries/read-router';
 export type * from './queries/turnout.shapes';
+export { PollingAreaResultsProjection } from './projections/polling-area-results.projection';
+export type { PollingAreaResultRow } from './projections/polling-area-results.projection';
+export { PollingAreaResultsQueries } from './queries/polling-area-results.queries';
+export type { OpenDataCursor, OpenDataRow } from './queries/polling-area-results.queries';

@@ -11,3 +11,5 @@ export interface AppRuntime {
 
 export const APP_RUNTIME = Symbol('APP_RUNTIME');
 export const APP_CONFIG = Symbol('APP_CONFIG');
+/** The CheckpointKeys (libs/platform) that sign GET /elections/{e}/audit/checkpoint. */
+export const CHECKPOINT_KEYS = Symbol('CHECKPOINT_KEYS');

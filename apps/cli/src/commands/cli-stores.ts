@@ -1,6 +1,14 @@
 import { EventStore, START } from '@tally/event-store';
-import { AppConfig, describeDatabase, loadConfig, openDatabase, openEventStore } from '@tally/platform';
+import {
+  AppConfig,
+  describeDatabase,
+  loadConfig,
+  openDatabase,
+  openEventStore,
+  openScanStore,
+} from '@tally/platform';
 import { createReadModelDataSource, runReadModelMigrations } from '@tally/read-models';
+import { ScanStore } from '@tally/scan-store';
 import { SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 
@@ -13,6 +21,8 @@ export interface CliStores {
   databaseUrl: string;
   /** The read-model database, migrated (null when it cannot be reached). */
   readModels(): Promise<DataSource | null>;
+  /** The configured scan store (SCAN_STORE). */
+  scanStore(): Promise<ScanStore>;
   close(): Promise<void>;
 }
 
@@ -33,6 +43,7 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
     throw error;
   }
   let dataSource: DataSource | null = null;
+  let scans: ScanStore | null = null;
   return {
     eventStore,
     databaseUrl: database.url,
@@ -50,7 +61,12 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
       }
       return dataSource;
     },
+    async scanStore() {
+      scans ??= await openScanStore(config, database.url);
+      return scans;
+    },
     async close() {
+      await scans?.close();
       await eventStore.close();
       if (dataSource?.isInitialized) await dataSource.destroy();
       await database.stop();

@@ -19,6 +19,8 @@ export const ACTIONS = [
   'read-sheets',
   'read-audit',
   'read-export',
+  'attach-scan',
+  'read-scans',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -46,6 +48,10 @@ const RULES: Record<Action, Partial<Record<Role, Scope>>> = {
   'read-sheets': { admin: 'any', auditor: 'any', submitter: 'districts' },
   'read-audit': { admin: 'any', auditor: 'any' },
   'read-export': { admin: 'any', auditor: 'any' },
+  // The submitter who sent the sheet photographs its paper record; a district admin may too.
+  'attach-scan': { admin: 'districts', submitter: 'districts' },
+  // Unless the definition says publishScans: then anyone (the api checks that before asking the policy).
+  'read-scans': { admin: 'any', auditor: 'any' },
 };
 
 export type AccessDecision =

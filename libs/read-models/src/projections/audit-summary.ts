@@ -33,6 +33,13 @@ export function auditSummary(event: StoredEvent): string {
       const changed = fields.length > 0 ? `; changed ${listed}${more}` : '';
       return `Tally corrected for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid${changed}`;
     }
+    case 'TallyScanAttached': {
+      const p = asPlacement(data);
+      const { digest, size, contentType } = data;
+      if (!p || typeof digest !== 'string' || typeof size !== 'number' || typeof contentType !== 'string')
+        return `Scan attached (malformed) on ${event.streamId}`;
+      return `Scan attached for ${p.pollingAreaId} / ${p.contestId}: ${contentType}, ${n(size)} bytes, SHA-256 ${digest}`;
+    }
     case 'TurnoutReported': {
       const { pollingAreaId, votersVoted, asOf } = data;
       if (typeof pollingAreaId !== 'string' || typeof votersVoted !== 'number' || typeof asOf !== 'string')

@@ -74,6 +74,8 @@ export class ResultsProjection implements Projection {
   }
 
   private applyTallyEvent(batch: ResultsState, event: StoredEvent): void {
+    // A scan documents the counts; it changes none of them.
+    if (event.type === 'TallyScanAttached') return;
     if (event.type !== 'TallySubmitted' && event.type !== 'TallyCorrected') {
       return this.skip(event, 'unknown tally event type');
     }

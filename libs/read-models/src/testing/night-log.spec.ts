@@ -57,6 +57,8 @@ describe('electionNightLog', () => {
     const [{ r }] = await ds.query('SELECT sum(jsonb_array_length(reports))::int AS r FROM rm_turnout_areas');
     expect(r).toBe(reports.filter((e) => e.data.electionId !== 'night-x').length);
     expect(corrections).toBeGreaterThan(300);
+    // Scans change no count (the results skip them silently: no warning below names them).
+    expect(log.filter((e) => e.type === 'TallyScanAttached').length).toBeGreaterThan(50);
     expect(reports.length).toBeGreaterThan(500);
     const reasons = new Set(warnings.map((w) => w.replace(/^.*: /, '')));
     expect([...reasons].sort()).toEqual([

@@ -33,6 +33,8 @@ interface Sheet {
   electionId: string;
   pollingAreaId: string;
   contestId: string;
+  districtId: string;
+  unitId: string;
   counts: TallyCounts;
 }
 
@@ -40,7 +42,7 @@ interface Sheet {
  * A random election night as a store would hold it: positions from 0, revisions per stream, recording times that
  * never decrease (gaps from 0 ms to half a minute, so a few thousand events span hundreds of 10 s buckets).
  *
- * Three elections (one defined mid-night), sheets submitted and corrected, turnout reports (late ones with an
+ * Three elections (one defined mid-night), sheets submitted and corrected, scans attached, turnout reports (late ones with an
  * earlier asOf, ties), and the odd fact a projection must skip without failing: malformed reports, unknown types,
  * an unknown election, a second definition, and events of streams the projections do not read.
  */
@@ -168,6 +170,25 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     sheets.set(key, { ...place, counts: next });
   };
 
+  /** A scan of a recorded sheet (the counts revision it documents is the sheet's latest counts event). */
+  const attachScan = () => {
+    if (sheets.size === 0) return;
+    const sheet = pick([...sheets.values()]);
+    const streamId = tallyStreamId(sheet.electionId, sheet.pollingAreaId, sheet.contestId);
+    add(streamId, 'TallyScanAttached', {
+      electionId: sheet.electionId,
+      pollingAreaId: sheet.pollingAreaId,
+      contestId: sheet.contestId,
+      districtId: sheet.districtId,
+      unitId: sheet.unitId,
+      digest: Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join(''),
+      size: int(1, 10_000_000),
+      contentType: pick(['image/jpeg', 'image/png', 'application/pdf']),
+      countsRevision: revisions.get(streamId) ?? 0,
+      attachedAt: new Date(clock).toISOString(),
+    });
+  };
+
   const oddFact = () => {
     const roll = random();
     const b = elections.get('night-b')!.definition;
@@ -213,7 +234,8 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     const roll = random();
     if (roll < 0.4) reportTurnout();
     else if (roll < 0.7) submitOrCorrect(false);
-    else if (roll < 0.93) submitOrCorrect(true);
+    else if (roll < 0.88) submitOrCorrect(true);
+    else if (roll < 0.93) attachScan();
     else oddFact();
   }
   return log.slice(0, options.events);
