@@ -53,3 +53,4 @@ export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export { ReadRouter, type ReadDatabase } from './queries/read-router';
 export type * from './queries/turnout.shapes';
+export { OnRecordQueries } from './queries/on-record.queries';

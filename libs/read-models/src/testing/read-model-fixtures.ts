@@ -186,7 +186,8 @@ export const facts = {
     reason = 'Hội đồng bầu cử quốc gia điều chỉnh',
   ): { streamId: string; event: EventToAppend; definition: ElectionDefinition } {
     const amended = amendDefinition(before, changes);
-    if (amended.violations.length > 0) throw new Error(`invalid amendment: ${JSON.stringify(amended.violations)}`);
+    if (amended.violations.length > 0)
+      throw new Error(`invalid amendment: ${JSON.stringify(amended.violations)}`);
     return {
       streamId: electionStreamId(before.electionId),
       definition: amended.definition,
@@ -197,7 +198,10 @@ export const facts = {
           electionId: before.electionId,
           reason,
           changes,
-          pollingAreaChanges: pollingAreaChanges(ElectionIndex.of(before), ElectionIndex.of(amended.definition)),
+          pollingAreaChanges: pollingAreaChanges(
+            ElectionIndex.of(before),
+            ElectionIndex.of(amended.definition),
+          ),
           amendedAt: '2021-05-16T00:00:00.000Z',
         } as never,
         metadata: metadata({ id: 'city-admin', role: 'admin' }),

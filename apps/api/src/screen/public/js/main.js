@@ -38,7 +38,8 @@ function applyLabels() {
   const { t } = ctx;
   document.documentElement.lang = lang;
   document.title = state.name ? `${t.title} — ${state.name}` : t.pageTitle;
-  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t[element.dataset.i18n];
+  for (const element of document.querySelectorAll('[data-i18n]'))
+    element.textContent = t[element.dataset.i18n];
   const toggle = document.getElementById('lang-toggle');
   toggle.textContent = t.switchToShort;
   toggle.title = t.switchTo;
@@ -105,7 +106,9 @@ function connect(electionId) {
 
 async function checkElection(electionId) {
   try {
-    const response = await fetch(`/elections/${encodeURIComponent(electionId)}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`/elections/${encodeURIComponent(electionId)}`, {
+      headers: { accept: 'application/json' },
+    });
     if (response.status === 404) showNotice((t) => t.electionNotFound(electionId));
   } catch {
     // offline: the indicator already says so
