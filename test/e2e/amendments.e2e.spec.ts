@@ -538,6 +538,16 @@ describe('the amendment as a whole', () => {
       'REQUEST.INVALID',
     );
     expect(unknown.body.errors[0].field).toBe('changes[0].type');
+    const extra = await refused(
+      () => amend(electionId, '"0"', [{ ...rename, districtId: 'ba-dinh' }, null]),
+      400,
+      'REQUEST.INVALID',
+    );
+    expect(extra.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'changes',
+      'changes[0].districtId',
+      'changes[1]',
+    ]);
     await refused(() => amend(electionId, '"0"', []), 400, 'REQUEST.INVALID');
   });
 

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { AMENDMENT_CHANGE_TYPES, RENAME_TARGETS } from '@tally/domain';
-import { Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -60,6 +62,7 @@ export class AddCandidateDto extends AmendmentChangeDto {
   unitId!: string;
 
   @ApiProperty({ type: CandidateDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => CandidateDto)
   candidate!: CandidateDto;
@@ -67,6 +70,7 @@ export class AddCandidateDto extends AmendmentChangeDto {
 
 export class AddPollingAreaDto extends AmendmentChangeDto {
   @ApiProperty({ type: PollingAreaDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => PollingAreaDto)
   pollingArea!: PollingAreaDto;
@@ -79,6 +83,7 @@ export class AddPollingAreaDto extends AmendmentChangeDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each unit must be an object' })
   @ValidateNested({ each: true })
   @Type(() => UnitRefDto)
   units?: UnitRefDto[];
@@ -104,6 +109,7 @@ export class MovePollingAreaDto extends AmendmentChangeDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each unit must be an object' })
   @ValidateNested({ each: true })
   @Type(() => UnitRefDto)
   units?: UnitRefDto[];
@@ -173,6 +179,22 @@ export const CHANGE_DTOS = [
   RenameDto,
 ];
 
+const DTO_OF_TYPE = new Map<string, new () => AmendmentChangeDto>(
+  AMENDMENT_CHANGE_TYPES.map((type, i) => [type, CHANGE_DTOS[i]]),
+);
+
+/**
+ * Each change as the class of its `type` (the base class for an unknown one, so its fields are refused); anything
+ * that is not an object stays as it is for @IsObject to refuse. class-transformer's own discriminator throws on a
+ * null element, hence this.
+ */
+function toChangeDto(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const type = (value as { type?: unknown }).type;
+  const dto = (typeof type === 'string' && DTO_OF_TYPE.get(type)) || AmendmentChangeDto;
+  return plainToInstance(dto, value);
+}
+
 export class AmendElectionDto {
   @ApiProperty({
     example: 'Nghị quyết của Hội đồng bầu cử quốc gia ngày 16/5/2021: xóa tên ứng cử viên khỏi danh sách',
@@ -194,14 +216,9 @@ export class AmendElectionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
+  @IsObject({ each: true, message: 'each change must be an object' })
   @ValidateNested({ each: true })
-  @Type(() => AmendmentChangeDto, {
-    keepDiscriminatorProperty: true,
-    discriminator: {
-      property: 'type',
-      subTypes: AMENDMENT_CHANGE_TYPES.map((name, i) => ({ name, value: CHANGE_DTOS[i] })),
-    },
-  })
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(toChangeDto) : value))
   changes!: AmendmentChangeDto[];
 }
 
