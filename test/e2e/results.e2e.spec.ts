@@ -218,6 +218,7 @@ describe('HTTP conventions', () => {
       'audit-trail',
       'live-timeline',
       'results',
+      'time-index',
       'turnout',
     ]);
     expect(res.body.projections[0]).toHaveProperty('lag');

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadConfig } from '@tally/platform';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import type { AppRuntime } from '../../apps/api/src/infrastructure/runtime';
 import { createTestDatabase, TestDatabase } from './database';
 import { TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
 
@@ -32,8 +33,14 @@ export interface TestApi {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** The real api (Fastify, Nest, postgres event store, projections inline) on a fresh database; requests via inject. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/**
+ * The real api (Fastify, Nest, postgres event store, projections inline) on a fresh database; requests via inject.
+ * `decorateEventStore` wraps the event store, e.g. in GappedPositionsEventStore for KurrentDB-like positions.
+ */
+export async function startTestApi(
+  env: Record<string, string> = {},
+  { decorateEventStore }: Pick<AppRuntime, 'decorateEventStore'> = {},
+): Promise<TestApi> {
   const db = await createTestDatabase('e2e');
   const config = loadConfig({
     LOG_LEVEL: 'error',
@@ -43,7 +50,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     ...env,
     DATABASE_URL: db.url,
   });
-  const app = await createApiApp({ config, databaseUrl: db.url });
+  const app = await createApiApp({ config, databaseUrl: db.url, decorateEventStore });
   await app.getHttpAdapter().getInstance().ready();
   const cityAdmin = await tokenFor(config, { role: 'admin', sub: 'city-admin' });
   return {

@@ -14,6 +14,7 @@ import {
   type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
+  TimeIndexProjection,
   TurnoutProjection,
 } from '@tally/read-models';
 import { DataSource } from 'typeorm';
@@ -48,6 +49,7 @@ export function allProjections(): Projection[] {
     new AuditDigestProjection(),
     new TurnoutProjection(),
     new LiveTimelineProjection(),
+    new TimeIndexProjection(),
   ];
 }
 

@@ -49,6 +49,8 @@ export { ShadowRebuild } from './rebuild/shadow-rebuild';
 export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';
 export { TurnoutProjection } from './projections/turnout.projection';
 export { LiveTimelineProjection, TIMELINE_BUCKET_MS } from './projections/live-timeline.projection';
+export { TimeIndexProjection } from './projections/time-index.projection';
+export { TimeIndexQueries } from './queries/time-index.queries';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export { ReadRouter, type ReadDatabase } from './queries/read-router';

@@ -35,7 +35,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       providers: [
         { provide: APP_RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
-        ...storeProviders(runtime.config, runtime.databaseUrl),
+        ...storeProviders(runtime.config, runtime.databaseUrl, runtime.decorateEventStore),
         {
           provide: ResultsQueries,
           inject: [ReadRouter],

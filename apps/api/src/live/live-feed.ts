@@ -156,10 +156,9 @@ export class LiveFeed {
 
   private async latestCorrections(electionId: string, upTo: number): Promise<LiveCorrection[]> {
     const positions = await this.turnout.latestCorrectionPositions(electionId, upTo, MAX_CORRECTIONS);
-    const events = await Promise.all(
-      positions.map(async (p) => (await this.eventStore.readAll({ after: p - 1, maxCount: 1 }))[0]),
-    );
-    return events.filter((e) => e?.type === 'TallyCorrected').map(toCorrection);
+    // Positions are opaque (a KurrentDB position minus one is no position): read each event where it is.
+    const events = await Promise.all(positions.map((p) => this.eventStore.readAt(p)));
+    return events.filter((e): e is StoredEvent => e?.type === 'TallyCorrected').map(toCorrection);
   }
 }
 

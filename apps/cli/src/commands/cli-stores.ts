@@ -46,33 +46,47 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
   };
 }
 
-/** A progress bar on stderr with events/s and ETA; silent when stderr is not a terminal unless forced. */
+/**
+ * The number of events up to `head` when the store can tell it from positions (postgres: 0, 1, 2, …); undefined
+ * for KurrentDB, whose positions are byte offsets and count nothing.
+ */
+export function eventsUpTo(store: EventStore, head: number): number | undefined {
+  return store.gaplessPositions ? head + 1 : undefined;
+}
+
+/**
+ * A progress bar on stderr with events/s, and percentage and ETA when the total is known; silent when stderr is
+ * not a terminal unless forced.
+ */
 export function progressBar(label: string): {
-  update(done: number, total: number): void;
+  update(done: number, total: number | undefined): void;
   stop(): void;
 } {
-  const bar = new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
-    stream: process.stderr,
-    hideCursor: false,
-    etaBuffer: 50,
-    noTTYOutput: process.env.TALLY_PROGRESS === '1',
-    notTTYSchedule: 1000,
-  });
+  let bar: SingleBar | undefined;
   const started = Date.now();
-  let running = false;
   return {
     update(done, total) {
       const speed = Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
-      if (!running) {
-        bar.start(Math.max(total, done), done, { speed });
-        running = true;
+      if (!bar) {
+        bar = new SingleBar({
+          format:
+            total === undefined
+              ? `${label} {value} events | {speed} events/s`
+              : `${label} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: false,
+          etaBuffer: 50,
+          noTTYOutput: process.env.TALLY_PROGRESS === '1',
+          notTTYSchedule: 1000,
+        });
+        bar.start(Math.max(total ?? done, done), done, { speed });
       }
-      bar.setTotal(Math.max(total, done));
+      bar.setTotal(Math.max(total ?? done, done));
       bar.update(done, { speed });
     },
     stop() {
-      if (running) bar.stop();
+      bar?.stop();
+      bar = undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describeProblem, verifyLog } from '@tally/read-models';
-import { openCliStores, progressBar } from './cli-stores';
+import { eventsUpTo, openCliStores, progressBar } from './cli-stores';
 
 /**
  * `verify`: reads the whole log from the configured store, recomputes every hash and link, checks revisions (and
@@ -13,7 +13,7 @@ export async function verifyCommand(log: (line: string) => void): Promise<number
     const readModels = await stores.readModels();
     const report = await verifyLog(stores.eventStore, {
       readModels: readModels ?? undefined,
-      onProgress: (done, head) => bar.update(done, head + 1),
+      onProgress: (done, head) => bar.update(done, eventsUpTo(stores.eventStore, head)),
     });
     bar.stop();
     const rate = Math.round(report.events / Math.max(report.seconds, 0.001));

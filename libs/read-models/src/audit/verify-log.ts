@@ -31,7 +31,7 @@ export async function verifyLog(store: EventStore, options: VerifyLogOptions = {
   const started = Date.now();
   const checkpoints = options.readModels ? await readCheckpoints(options.readModels) : [];
   const head = await store.headPosition();
-  const verifier = new ChainVerifier({ gaplessPositions: store.name === 'postgres', checkpoints });
+  const verifier = new ChainVerifier({ gaplessPositions: store.gaplessPositions, checkpoints });
   const pageSize = options.pageSize ?? 2000;
   let after = START;
   for (;;) {

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the election stream it applied, so a redelivered amendment is applied once; rows of earlier logs hold revision 0
  * (ElectionDefined, never amended), which is what a rebuild would give them.
  */
-export class ElectionAmendments1765000000000 implements MigrationInterface {
-  name = 'ElectionAmendments1765000000000';
+export class ElectionAmendments1765120000000 implements MigrationInterface {
+  name = 'ElectionAmendments1765120000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
