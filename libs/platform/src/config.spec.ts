@@ -7,11 +7,22 @@ describe('configuration', () => {
       PORT: 3000,
       DATABASE_URL: undefined,
       EMBEDDED_PG_DIR: '.data/postgres',
-      EMBEDDED_PG_PORT: 54329,
+      EMBEDDED_PG_PORT: undefined,
+      EMBEDDED_PG_DEFAULT_PORT: 54329,
       EVENT_STORE: 'postgres',
       PROJECTIONS: 'inline',
       READ_WAIT_TIMEOUT_MS: 5000,
     });
+  });
+
+  it('tells a configured embedded port from the default one (only the configured one may refuse a running server)', () => {
+    expect(loadConfig({ EMBEDDED_PG_PORT: '55001' })).toMatchObject({
+      EMBEDDED_PG_PORT: 55001,
+      EMBEDDED_PG_DEFAULT_PORT: 54329,
+    });
+    expect(loadConfig({ EMBEDDED_PG_PORT: '' }).EMBEDDED_PG_PORT).toBeUndefined();
+    expect(loadConfig({ EMBEDDED_PG_DEFAULT_PORT: '55002' }).EMBEDDED_PG_PORT).toBeUndefined();
+    expect(() => loadConfig({ EMBEDDED_PG_PORT: '70000' })).toThrow(/EMBEDDED_PG_PORT/);
   });
 
   it('reads typed values from the environment', () => {

@@ -58,11 +58,26 @@ export class AppConfig {
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
+  /**
+   * The embedded server's port. Unset: the port of the server already running on EMBEDDED_PG_DIR (read from its
+   * postmaster.pid), or EMBEDDED_PG_DEFAULT_PORT for a new one. Set, a running server on another port is refused.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /**
+   * The port a newly started embedded server takes when EMBEDDED_PG_PORT is unset. Unlike EMBEDDED_PG_PORT it is not a
+   * configured port: it never overrides (or conflicts with) the port of a server already running on EMBEDDED_PG_DIR.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
-  EMBEDDED_PG_PORT = 54329;
+  EMBEDDED_PG_DEFAULT_PORT = 54329;
 
   @IsIn(['postgres', 'kurrentdb'], { message: 'EVENT_STORE must be "postgres" or "kurrentdb"' })
   EVENT_STORE: 'postgres' | 'kurrentdb' = 'postgres';

@@ -1,5 +1,5 @@
-import { EventStore } from '@tally/event-store';
-import { loadConfig, openDatabase, openEventStore } from '@tally/platform';
+import { EventStore, START } from '@tally/event-store';
+import { AppConfig, describeDatabase, loadConfig, openDatabase, openEventStore } from '@tally/platform';
 import { createReadModelDataSource, runReadModelMigrations } from '@tally/read-models';
 import { SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,19 @@ export interface CliStores {
 export async function openCliStores(log: (line: string) => void): Promise<CliStores> {
   const config = loadConfig();
   const database = await openDatabase(config, log);
-  const eventStore = await openEventStore(config, database.url);
+  let eventStore: EventStore;
+  try {
+    eventStore = await openEventStore(config, database.url);
+    const head = await eventStore.headPosition();
+    // Before any work: which server, database and log this run reads (and, for rebuild, writes).
+    log(
+      `Using ${describeDatabase(database.server)}; event store ${describeEventStore(config)}, ` +
+        `head at position ${head}${head === START ? ' (empty log)' : ''}`,
+    );
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
   let dataSource: DataSource | null = null;
   return {
     eventStore,
@@ -44,6 +56,17 @@ export async function openCliStores(log: (line: string) => void): Promise<CliSto
       await database.stop();
     },
   };
+}
+
+/** The event store's kind and, for KurrentDB, where it is (without credentials or options). */
+export function describeEventStore(
+  config: Pick<AppConfig, 'EVENT_STORE' | 'KURRENTDB_CONNECTION_STRING'>,
+): string {
+  if (config.EVENT_STORE === 'postgres') return 'postgres (the events table of that database)';
+  const address = (config.KURRENTDB_CONNECTION_STRING ?? '')
+    .replace(/^[^:]+:\/\/([^@/]*@)?/, '')
+    .split(/[?/]/)[0];
+  return `kurrentdb at ${address} (read models in that database)`;
 }
 
 /**
