@@ -57,6 +57,12 @@ const correction = (sheet: ReturnType<typeof naSheet>) => {
   };
 };
 
+/** A change the definition accepts after these sheets: the unit of the sheets is not touched. */
+const amendment = () => ({
+  reason: 'Nghị quyết của Hội đồng bầu cử quốc gia',
+  changes: [{ type: 'rename', target: 'district', id: 'tay-ho', name: 'Quận Tây Hồ' }],
+});
+
 // prettier-ignore
 const ENDPOINTS: [Endpoint, ...number[]][] = [
   //                                                                              no    exp  forged aud  sub   sub   admin city  auditor
@@ -71,6 +77,11 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
   [{ name: 'GET /elections/{e}', method: 'GET', url: (e) => `/elections/${e}` }, 401,  401, 401,  401,  200,  200,  200,  200,  200],
   [{ name: 'POST /elections', method: 'POST', url: () => '/elections',
      body: (e) => smallElection(`${e}-new`) },                                   401,  401, 401,  401,  403,  403,  403,  201,  403],
+  [{ name: 'GET /elections/{e} as it stood', method: 'GET',
+     url: (e, p) => `/elections/${e}?atPosition=${p}` },                         401,  401, 401,  401,  200,  200,  200,  200,  200],
+  // Each 201 moves the definition to the next revision: the city admin's amendment carries the If-Match it has then.
+  [{ name: 'POST amendments', method: 'POST', headers: { 'if-match': '"0"' },
+     url: (e) => `/elections/${e}/amendments`, body: () => amendment() },         401,  401, 401,  401,  403,  403,  403,  201,  403],
   [{ name: 'POST tallies (ba-dinh-0002)', method: 'POST', url: (e) => `/elections/${e}/tallies`,
      body: () => naSheet({ pollingAreaId: 'ba-dinh-0002', registeredVoters: 900, votersVoted: 880,
        ballotsIssued: 880, ballotsReceived: 880, validBallots: 870, invalidBallots: 10,

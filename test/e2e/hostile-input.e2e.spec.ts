@@ -216,8 +216,48 @@ function correctionBase(): Json {
   return { ...counts, validBallots: 1218, invalidBallots: 20, reason: 'Biên bản ghi nhầm số phiếu hợp lệ' };
 }
 
+/**
+ * Every kind of change in one amendment; valid except that the If-Match it is sent with is stale ("7"), so a body
+ * that slips through the checks can still not append.
+ */
+function amendmentBase(): Json {
+  return {
+    reason: 'Nghị quyết của Hội đồng bầu cử quốc gia ngày 16/5/2021',
+    changes: [
+      { type: 'withdrawCandidate', contestId: 'hdnd-tp', candidateId: 'tp-02-2' },
+      {
+        type: 'addCandidate',
+        contestId: 'hdnd-tp',
+        unitId: 'tp-02',
+        candidate: { candidateId: 'tp-02-3', name: 'Ngô Thị Lan', birthDate: '1981-01-01' },
+      },
+      {
+        type: 'addPollingArea',
+        pollingArea: {
+          pollingAreaId: 'tay-ho-0003',
+          districtId: 'tay-ho',
+          registeredVoters: 700,
+          name: 'KVBP 3',
+        },
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+      { type: 'removePollingArea', pollingAreaId: 'tay-ho-0002' },
+      {
+        type: 'movePollingArea',
+        pollingAreaId: 'ba-dinh-0002',
+        districtId: 'tay-ho',
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+      { type: 'changeRegisteredVoters', pollingAreaId: 'tay-ho-0001', registeredVoters: 1010 },
+      { type: 'changeSeats', contestId: 'hdnd-tp', unitId: 'tp-02', seats: 2 },
+      { type: 'rename', target: 'unit', contestId: 'na', id: 'na-01', name: 'Đơn vị số 1 (mới)' },
+    ],
+  };
+}
+
 const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST /elections', '/elections', () => smallElection(ELECTION)],
+  ['POST amendments', `/elections/${ELECTION}/amendments`, amendmentBase],
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],

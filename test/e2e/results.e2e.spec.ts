@@ -232,6 +232,7 @@ describe('HTTP conventions', () => {
       [
         '/elections',
         '/elections/{electionId}',
+        '/elections/{electionId}/amendments',
         '/elections/{electionId}/audit',
         '/elections/{electionId}/audit/checkpoint',
         '/elections/{electionId}/audit/export',
@@ -265,6 +266,18 @@ describe('HTTP conventions', () => {
       '415',
       '422',
     ]);
+    // The amendment: a 2xx schema, If-Match, and every kind of change as a schema of its own.
+    const amend = res.body.paths['/elections/{electionId}/amendments'].post;
+    expect(amend.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/AmendElectionResultDto',
+    });
+    expect(amend.parameters).toContainEqual(
+      expect.objectContaining({ name: 'If-Match', in: 'header', required: true }),
+    );
+    expect(Object.keys(amend.responses)).toEqual(expect.arrayContaining(['201', '409', '412', '422', '428']));
+    const changes = res.body.components.schemas.AmendElectionDto.properties.changes.items.oneOf;
+    expect(changes).toHaveLength(8);
+    for (const { $ref } of changes) expect(res.body.components.schemas[$ref.split('/').pop()]).toBeDefined();
     const page = await api.app.inject({ method: 'GET', url: '/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([
       200,

@@ -29,3 +29,5 @@ export * from './turnout/turnout.events';
 export * from './turnout/turnout.commands';
 export * from './turnout/turnout-schedule';
 export * from './turnout/turnout.decider';
+export * from './election/election-amendment';
+export * from './election/amendment-conflicts';

@@ -61,3 +61,4 @@ export { PollingAreaResultsProjection } from './projections/polling-area-results
 export type { PollingAreaResultRow } from './projections/polling-area-results.projection';
 export { PollingAreaResultsQueries } from './queries/polling-area-results.queries';
 export type { OpenDataCursor, OpenDataRow } from './queries/polling-area-results.queries';
+export { OnRecordQueries } from './queries/on-record.queries';

@@ -143,7 +143,12 @@ export class LiveFeed {
       anyEventBetween: async (after, upTo) =>
         after < upTo && (await this.eventsBetween(electionId, after, upTo, 1)).length > 0,
       view: (known, events) =>
-        this.view(electionId, known?.turnout, !events || events.some((e) => e.type === 'TurnoutReported')),
+        this.view(
+          electionId,
+          known?.turnout,
+          // An amendment changes the turnout rows too (registered voters, polling areas, district names).
+          !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended'),
+        ),
       snapshot: (position, view) => this.snapshot(catalog, electionId, position, view),
       summarize: (events, next, at) => this.summarize(events, next, at),
     };

@@ -17,6 +17,7 @@ describe('access policy: what a role may do at all (the guard)', () => {
   const table: [Action, string, string, string, string, string][] = [
     // action              city admin  district admin    auditor           submitter         submitter w/o districts
     ['define-election',    'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['amend-election',     'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['read-election',      'allow',    'allow',          'allow',          'allow',          'allow'],
     ['submit-tally',       'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
     ['submit-turnout',     'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],

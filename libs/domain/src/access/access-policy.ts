@@ -12,6 +12,7 @@ export function isRole(value: unknown): value is Role {
 /** Everything a caller may ask to do, beyond the public reads that need no token. */
 export const ACTIONS = [
   'define-election',
+  'amend-election',
   'read-election',
   'submit-tally',
   'submit-turnout',
@@ -40,6 +41,8 @@ type Scope = 'city' | 'districts' | 'any';
 
 const RULES: Record<Action, Partial<Record<Role, Scope>>> = {
   'define-election': { admin: 'city' },
+  // Withdrawing a candidate or moving polling areas between districts is the city (or national) council's decision.
+  'amend-election': { admin: 'city' },
   // A submitter reads the definition to know its unit's candidates; candidate lists are published anyway.
   'read-election': { admin: 'any', auditor: 'any', submitter: 'any' },
   'submit-tally': { admin: 'districts', submitter: 'districts' },

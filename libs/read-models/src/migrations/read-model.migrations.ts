@@ -5,6 +5,7 @@ import { CreateTurnoutReadModels1763000000000 } from './1763000000000-create-tur
 import { LiveTimelineProjection1764000000000 } from './1764000000000-live-timeline-projection.migration';
 import { CreateTimeIndex1764100000000 } from './1764100000000-create-time-index.migration';
 import { CreatePollingAreaResults1765000000000 } from './1765000000000-create-polling-area-results.migration';
+import { ElectionAmendments1765120000000 } from './1765120000000-election-amendments.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const READ_MODEL_MIGRATIONS = [
   LiveTimelineProjection1764000000000,
   CreateTimeIndex1764100000000,
   CreatePollingAreaResults1765000000000,
+  ElectionAmendments1765120000000,
 ];

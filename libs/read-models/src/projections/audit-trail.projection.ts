@@ -7,6 +7,7 @@ import { asDefinition } from './fact-shapes';
 
 const KNOWN_TYPES = [
   'ElectionDefined',
+  'ElectionAmended',
   'TallySubmitted',
   'TallyCorrected',
   'TallyScanAttached',
