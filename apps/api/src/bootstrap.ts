@@ -10,6 +10,7 @@ import { countRequests, exposeMetrics } from './metrics/metrics.http';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScanUploads } from './scans/scan-uploads';
 import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
@@ -41,6 +42,7 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   refuseWhileDraining(app);
   // One place where every answered request is seen: the request log line and the HTTP metrics.
   observeRequests(app, [requestLogLine(logger.pino), countRequests(app.get(Metrics))]);
+  registerScanUploads(app, runtime.config.SCAN_LIMIT_BYTES);
   await hardenHttp(app, runtime.config);
   const metricsServer = await exposeMetrics(app, runtime.config);
   if (metricsServer) app.getHttpServer().once('close', () => metricsServer.close());

@@ -1,11 +1,19 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, createAppLogger, loadConfig, openDatabase } from '@tally/platform';
+import {
+  ConfigError,
+  createAppLogger,
+  loadConfig,
+  openDatabase,
+  resolveCheckpointKeys,
+} from '@tally/platform';
 import { createApiApp } from './bootstrap';
 import { closeGracefully } from './http/graceful-shutdown';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Fails fast, before any database starts: in production without CHECKPOINT_SIGNING_KEY the api does not run.
+  resolveCheckpointKeys(config);
   // Until Nest starts, the lines of main (the embedded PostgreSQL starting) come out in the same format.
   Logger.overrideLogger(createAppLogger(config));
   const logger = new Logger('main');

@@ -9,18 +9,23 @@ import { createProjectionRunner, openEventStore, openReadModels } from './stores
 
 /**
  * The Nest providers both processes need: the metrics, the event store, the read-model DataSource and the
- * projection runner, each instrumented.
+ * projection runner, each instrumented. `decorate` wraps the opened event store (specs: one with KurrentDB-like
+ * positions on PostgreSQL).
  */
-export function storeProviders(config: AppConfig, databaseUrl: string): Provider[] {
+export function storeProviders(
+  config: AppConfig,
+  databaseUrl: string,
+  decorate: (store: EventStore) => EventStore = (store) => store,
+): Provider[] {
   return [
     { provide: Metrics, useFactory: () => new Metrics() },
     {
       provide: EventStore,
       inject: [Metrics],
       useFactory: async (metrics: Metrics) => {
-        const store = metrics.instrument(await openEventStore(config, databaseUrl));
-        if (store instanceof PostgresEventStore) watchPool(metrics, 'event-store', store.pool);
-        return store;
+        const opened = await openEventStore(config, databaseUrl);
+        if (opened instanceof PostgresEventStore) watchPool(metrics, 'event-store', opened.pool);
+        return metrics.instrument(decorate(opened));
       },
     },
     {

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDateString,
   IsInt,
   IsOptional,
@@ -169,6 +170,15 @@ export class DefineElectionDto {
   @ArrayMaxSize(24)
   @IsString({ each: true })
   turnoutReportingTimes?: string[];
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'The scanned counting records (GET …/scan) are public; default false: admins and auditors only',
+  })
+  @IsOptional()
+  @IsBoolean()
+  publishScans?: boolean;
 
   @ApiProperty({ type: [DistrictDto] })
   @IsArray()
