@@ -255,6 +255,8 @@ describe('HTTP conventions', () => {
       '413',
       '415',
       '422',
+      '429',
+      '500',
     ]);
     const page = await api.app.inject({ method: 'GET', url: '/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([

@@ -1,5 +1,12 @@
 import { Controller, Get, Headers, Inject, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { EventStore } from '@tally/event-store';
 import { AppConfig } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
@@ -13,6 +20,7 @@ import { ElectionIdParam } from '../http/route-params';
 import { APP_CONFIG } from '../infrastructure/runtime';
 import { LiveFeed } from './live-feed';
 import { LiveHub } from './live-hub';
+import { LIVE_MESSAGE_SCHEMA, LiveSnapshotMessageDto, LiveUpdateMessageDto } from './live.dto';
 import type { LiveEventName, LiveSnapshot, TurnoutView } from './live.contract';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
@@ -51,7 +59,11 @@ export class LiveController {
       '`: heartbeat` is sent every LIVE_HEARTBEAT_MS (15 s). Messages: see apps/api/src/live/live.contract.ts.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this global position' })
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiExtraModels(LiveSnapshotMessageDto, LiveUpdateMessageDto)
+  @ApiOkResponse({
+    description: 'The stream; its schema is the one of each message (id, event, data as JSON text)',
+    content: { 'text/event-stream': { schema: LIVE_MESSAGE_SCHEMA } },
+  })
   @ApiProblems(400, 404, 503)
   async live(
     @Param() { electionId }: ElectionIdParam,

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 /* OpenAPI shapes of the read-model answers (the types live in @tally/read-models; field names are a contract). */
 
@@ -9,11 +9,11 @@ export class CandidateResultDto {
   @ApiProperty({ example: 0.8279, description: 'votes / validBallots, 4 decimals' }) share!: number;
   @ApiProperty({ description: "Provisional Art. 78 outcome of the candidate's electoral unit" })
   elected!: boolean;
-  @ApiPropertyOptional({
-    example: 'na-02',
-    description: 'District results only: the unit the votes count in',
-  })
-  unitId?: string;
+}
+
+/** A candidate in a district's results: the district may lie in several units of the contest. */
+export class DistrictCandidateResultDto extends CandidateResultDto {
+  @ApiProperty({ example: 'na-02', description: 'The electoral unit the votes count in' }) unitId!: string;
 }
 
 class TotalsDto {
@@ -30,7 +30,7 @@ class TotalsDto {
 export class DistrictContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ type: [CandidateResultDto] }) candidates!: CandidateResultDto[];
+  @ApiProperty({ type: [DistrictCandidateResultDto] }) candidates!: DistrictCandidateResultDto[];
 }
 
 export class SingleDistrictResultDto {
@@ -41,7 +41,7 @@ export class SingleDistrictResultDto {
   @ApiProperty({ type: [DistrictContestResultDto] }) contests!: DistrictContestResultDto[];
 }
 
-class DistrictResultDto {
+export class DistrictResultDto {
   @ApiProperty({ example: 'ba-dinh' }) districtId!: string;
   @ApiProperty({ example: 'Ba Đình' }) name!: string;
   @ApiProperty({ type: [DistrictContestResultDto] }) contests!: DistrictContestResultDto[];
@@ -53,7 +53,7 @@ export class DistrictResultsDto {
   @ApiProperty({ type: [DistrictResultDto] }) districts!: DistrictResultDto[];
 }
 
-class UnitResultDto extends TotalsDto {
+export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ example: 3 }) seats!: number;
@@ -68,7 +68,7 @@ class UnitResultDto extends TotalsDto {
   candidates!: CandidateResultDto[];
 }
 
-class CityContestResultDto extends TotalsDto {
+export class CityContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'Every expected polling area has reported' }) complete!: boolean;
