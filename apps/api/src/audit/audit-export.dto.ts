@@ -2,9 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** OpenAPI shape of one NDJSON line of GET …/audit/export (ExportLine in libs/read-models/src/audit/export-format.ts). */
 export class AuditExportLineDto {
-  @ApiProperty({ description: 'Global position; lines are in increasing order' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position; lines are in increasing order' })
+  position!: number;
   @ApiProperty({ example: 'tally-hn-2021.ba-dinh-0001.na' }) streamId!: string;
-  @ApiProperty({ description: 'Revision of the event in its stream, from 0' }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Revision of the event in its stream, from 0' })
+  revision!: number;
   @ApiProperty({ example: 'TallySubmitted' }) type!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event as stored' })
   data!: Record<string, unknown>;

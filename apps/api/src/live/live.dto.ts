@@ -11,12 +11,13 @@ class LiveActorDto {
 
 class LiveCorrectionChangeDto {
   @ApiProperty({ example: 'candidateVotes.na-01-1' }) field!: string;
-  @ApiProperty({ example: 600 }) before!: number;
-  @ApiProperty({ example: 300 }) after!: number;
+  @ApiProperty({ type: 'integer', example: 600 }) before!: number;
+  @ApiProperty({ type: 'integer', example: 300 }) after!: number;
 }
 
 class LiveCorrectionDto {
-  @ApiProperty({ description: 'Global position of the TallyCorrected event' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position of the TallyCorrected event' })
+  position!: number;
   @ApiProperty({ description: 'When the correction was recorded (ISO 8601)' }) at!: string;
   @ApiPropertyOptional({ description: "The client's retry key of the correction, when it sent one" })
   correctionId?: string;
@@ -30,7 +31,7 @@ class LiveCorrectionDto {
 
 class TimelinePointDto {
   @ApiProperty({ description: 'ISO 8601' }) at!: string;
-  @ApiProperty({ description: 'Global position the point reflects' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position the point reflects' }) position!: number;
   @ApiProperty({ example: 0.4512, description: 'City turnout so far, 0..1' }) turnout!: number;
   @ApiProperty({
     type: 'object',
@@ -45,7 +46,8 @@ export class LiveSnapshotDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ example: '2021-05-23' }) pollingDate!: string;
-  @ApiProperty({ description: 'Global position the snapshot reflects (also the SSE id)' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position the snapshot reflects (also the SSE id)' })
+  position!: number;
   @ApiProperty({ description: 'When the snapshot was taken (ISO 8601)' }) at!: string;
   @ApiProperty({ type: [DistrictResultDto] }) districts!: DistrictResultDto[];
   @ApiProperty({ type: CityResultsDto }) city!: CityResultsDto;
@@ -67,9 +69,13 @@ export class LiveSnapshotDto {
 
 export class LiveUpdateDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position of the last event covered (also the SSE id)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Global position of the last event covered (also the SSE id)',
+  })
   position!: number;
-  @ApiProperty({ description: 'The update covers the events after this position' }) fromPosition!: number;
+  @ApiProperty({ type: 'integer', description: 'The update covers the events after this position' })
+  fromPosition!: number;
   @ApiProperty({ description: 'ISO 8601' }) at!: string;
   @ApiProperty({ type: [DistrictResultDto], description: 'Full current rows of every district touched' })
   districts!: DistrictResultDto[];

@@ -5,7 +5,7 @@ import { ApiProperty } from '@nestjs/swagger';
 export class CandidateResultDto {
   @ApiProperty({ example: 'na-02-1' }) candidateId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: 1010 }) votes!: number;
+  @ApiProperty({ type: 'integer', example: 1010 }) votes!: number;
   @ApiProperty({ example: 0.8279, description: 'votes / validBallots, 4 decimals' }) share!: number;
   @ApiProperty({ description: "Provisional Art. 78 outcome of the candidate's electoral unit" })
   elected!: boolean;
@@ -17,14 +17,15 @@ export class DistrictCandidateResultDto extends CandidateResultDto {
 }
 
 class TotalsDto {
-  @ApiProperty({ example: 12 }) pollingAreasReported!: number;
-  @ApiProperty({ example: 133 }) pollingAreasExpected!: number;
-  @ApiProperty({ description: 'Registered voters of the reported sheets' }) registeredVoters!: number;
-  @ApiProperty() votersVoted!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) pollingAreasReported!: number;
+  @ApiProperty({ type: 'integer', example: 133 }) pollingAreasExpected!: number;
+  @ApiProperty({ type: 'integer', description: 'Registered voters of the reported sheets' })
+  registeredVoters!: number;
+  @ApiProperty({ type: 'integer' }) votersVoted!: number;
   @ApiProperty({ example: 0.9927, description: 'votersVoted / registeredVoters, 4 decimals' })
   turnout!: number;
-  @ApiProperty() validBallots!: number;
-  @ApiProperty() invalidBallots!: number;
+  @ApiProperty({ type: 'integer' }) validBallots!: number;
+  @ApiProperty({ type: 'integer' }) invalidBallots!: number;
 }
 
 export class DistrictContestResultDto extends TotalsDto {
@@ -35,7 +36,7 @@ export class DistrictContestResultDto extends TotalsDto {
 
 export class SingleDistrictResultDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
   @ApiProperty({ example: 'ba-dinh' }) districtId!: string;
   @ApiProperty({ example: 'Ba Đình' }) name!: string;
   @ApiProperty({ type: [DistrictContestResultDto] }) contests!: DistrictContestResultDto[];
@@ -49,15 +50,18 @@ export class DistrictResultDto {
 
 export class DistrictResultsDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
   @ApiProperty({ type: [DistrictResultDto] }) districts!: DistrictResultDto[];
 }
 
 export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: 3 }) seats!: number;
-  @ApiProperty({ description: 'Voters on the lists of all polling areas of the unit (definition)' })
+  @ApiProperty({ type: 'integer', example: 3 }) seats!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Voters on the lists of all polling areas of the unit (definition)',
+  })
   expectedRegisteredVoters!: number;
   @ApiProperty({ description: 'Not every polling area of the unit has reported yet' }) provisional!: boolean;
   @ApiProperty({ enum: ['no_ballots', 'turnout_not_above_half', 'seats_filled', 'seats_unfilled'] })
@@ -77,15 +81,15 @@ export class CityContestResultDto extends TotalsDto {
 
 export class CityResultsDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
   @ApiProperty({ type: [CityContestResultDto], description: 'Totals are the sums of the district rows' })
   contests!: CityContestResultDto[];
 }
 
 class AuditItemDto {
-  @ApiProperty() position!: number;
+  @ApiProperty({ type: 'integer' }) position!: number;
   @ApiProperty({ example: 'tally-hn-2021.ba-dinh-0001.na' }) streamId!: string;
-  @ApiProperty() revision!: number;
+  @ApiProperty({ type: 'integer' }) revision!: number;
   @ApiProperty({ example: 'TallyCorrected' }) type!: string;
   @ApiProperty({ example: '2021-05-23T21:04:11.000Z' }) recordedAt!: string;
   @ApiProperty({
@@ -106,8 +110,9 @@ class AuditItemDto {
 
 export class AuditPageDto {
   @ApiProperty() electionId!: string;
-  @ApiProperty({ description: "The audit trail's position when the page was read" }) position!: number;
+  @ApiProperty({ type: 'integer', description: "The audit trail's position when the page was read" })
+  position!: number;
   @ApiProperty({ type: [AuditItemDto] }) items!: AuditItemDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `after` for the next page' })
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Pass as `after` for the next page' })
   nextCursor!: number | null;
 }
