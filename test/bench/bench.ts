@@ -27,6 +27,7 @@ import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore } from './event-store.bench';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
+import { benchLiveViewers } from './live-viewers.bench';
 import { benchScreenLag } from './screen-lag.bench';
 import { CHROMIUM_PATH } from '../support/browser';
 
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
     );
     console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
     await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
+    await benchLiveViewers((viewers) => createDatabase(serverUrl, `bench_viewers_${viewers}`), report);
     if (existsSync(CHROMIUM_PATH)) {
       console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
       await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);

@@ -142,6 +142,44 @@ export class AppConfig {
   @Min(5)
   @Max(5_000)
   LIVE_POLL_MS = 50;
+
+  /**
+   * GET /elections/{e}/live: at most one update per election this often. Every open stream of the process shares
+   * it, and one update covers what came in since the last, so a busy night sends deltas, not a flood.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LIVE_UPDATE_INTERVAL_MS = 600;
+
+  /** GET /elections/{e}/live: a viewer whose socket has not drained for this long is cut (it resumes by itself). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  LIVE_SLOW_CLIENT_MS = 15_000;
+
+  /** GET /elections/{e}/live: bytes of recent updates kept per election, to resume a client without a snapshot. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_073_741_824)
+  LIVE_HISTORY_BYTES = 8_388_608;
+
+  /** GET /elections/{e}/live: an election's shared stream keeps following this long after its last viewer left. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  LIVE_IDLE_MS = 120_000;
+
+  /** Public results: `Cache-Control: public, max-age=<this>` (seconds), so a proxy or CDN can serve the public. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  RESULTS_MAX_AGE_SECONDS = 2;
 }
 
 export class ConfigError extends Error {

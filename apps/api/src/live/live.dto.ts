@@ -1,8 +1,48 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath, SchemaObject } from '@nestjs/swagger';
-import { CityResultsDto, DistrictResultDto } from '../results/results.dto';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType, SchemaObject } from '@nestjs/swagger';
+import {
+  CandidateResultDto,
+  CityContestResultDto,
+  CityResultsDto,
+  DistrictContestResultDto,
+  UnitResultDto,
+} from '../results/results.dto';
 import { TurnoutViewDto } from '../turnout/turnout.dto';
 
-/* OpenAPI shapes of the live stream's messages (the types and the protocol: live.contract.ts). */
+/* OpenAPI shapes of the live stream's messages (the types and the protocol: live.contract.ts). The rows are those of
+   the results endpoints without the ratios (`turnout` of a total, `share` of a candidate): the viewer derives them. */
+
+class LiveDistrictContestDto extends OmitType(DistrictContestResultDto, ['candidates', 'turnout'] as const) {}
+
+class LiveDistrictDto {
+  @ApiProperty({ example: 'ba-dinh' }) districtId!: string;
+  @ApiProperty({ example: 'Ba Đình' }) name!: string;
+  @ApiProperty({
+    type: [LiveDistrictContestDto],
+    description: 'Per-candidate votes: GET …/results/districts/{d}',
+  })
+  contests!: LiveDistrictContestDto[];
+}
+
+class LiveCandidateDto extends OmitType(CandidateResultDto, ['share'] as const) {}
+
+class LiveUnitDto extends OmitType(UnitResultDto, ['turnout', 'candidates'] as const) {
+  @ApiProperty({ type: [LiveCandidateDto], description: 'By votes, then age (older first)' })
+  candidates!: LiveCandidateDto[];
+}
+
+class LiveCityContestDto extends OmitType(CityContestResultDto, ['turnout', 'units'] as const) {
+  @ApiProperty({ type: [LiveUnitDto] }) units!: LiveUnitDto[];
+}
+
+class LiveCityDto extends OmitType(CityResultsDto, ['contests'] as const) {
+  @ApiProperty({ type: [LiveCityContestDto] }) contests!: LiveCityContestDto[];
+}
+
+const DELTA =
+  'A delta (applyDelta in apps/api/src/screen/public/js/delta.js) to the state at `fromPosition`: ' +
+  '`{ "$set": v }` replaces with v; for an object, the changed keys with their deltas; for an array keyed by ' +
+  'districtId / contestId / unitId / candidateId / at, the changed elements by id and, when the order changed, ' +
+  '`"$order"`: the ids in the new order. Absent: nothing changed.';
 
 class LiveActorDto {
   @ApiProperty({ example: 'city-admin' }) id!: string;
@@ -49,8 +89,8 @@ export class LiveSnapshotDto {
   @ApiProperty({ type: 'integer', description: 'Global position the snapshot reflects (also the SSE id)' })
   position!: number;
   @ApiProperty({ description: 'When the snapshot was taken (ISO 8601)' }) at!: string;
-  @ApiProperty({ type: [DistrictResultDto] }) districts!: DistrictResultDto[];
-  @ApiProperty({ type: CityResultsDto }) city!: CityResultsDto;
+  @ApiProperty({ type: [LiveDistrictDto] }) districts!: LiveDistrictDto[];
+  @ApiProperty({ type: LiveCityDto }) city!: LiveCityDto;
   @ApiProperty({ type: TurnoutViewDto }) turnout!: TurnoutViewDto;
   @ApiProperty({
     type: [LiveCorrectionDto],
@@ -74,18 +114,30 @@ export class LiveUpdateDto {
     description: 'Global position of the last event covered (also the SSE id)',
   })
   position!: number;
-  @ApiProperty({ type: 'integer', description: 'The update covers the events after this position' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The update covers the events after this position and applies to the state there',
+  })
   fromPosition!: number;
   @ApiProperty({ description: 'ISO 8601' }) at!: string;
-  @ApiProperty({ type: [DistrictResultDto], description: 'Full current rows of every district touched' })
-  districts!: DistrictResultDto[];
-  @ApiProperty({ type: CityResultsDto, description: 'City totals after the covered events' })
-  city!: CityResultsDto;
   @ApiPropertyOptional({
-    type: TurnoutViewDto,
-    description: 'Present when the covered events changed turnout',
+    type: 'object',
+    additionalProperties: true,
+    description: `What changed in \`districts\` (only districts the events touched). ${DELTA}`,
   })
-  turnout?: TurnoutViewDto;
+  districts?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `What changed in \`city\`. ${DELTA}`,
+  })
+  city?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `What changed in \`turnout\`. ${DELTA}`,
+  })
+  turnout?: Record<string, unknown>;
   @ApiProperty({
     type: [LiveCorrectionDto],
     description: 'Corrections among the covered events, newest first',

@@ -4,6 +4,7 @@ import { ResultsQueries } from '@tally/read-models';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { Public } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
+import { CacheByPosition } from '../http/cache-by-position.interceptor';
 import { DistrictParams, ElectionIdParam } from '../http/route-params';
 import { CityResultsDto, DistrictResultsDto, SingleDistrictResultDto } from './results.dto';
 import { ReadYourWrites } from './read-your-writes';
@@ -12,6 +13,7 @@ import { ResultsQuery, TimeTravel } from './time-travel';
 
 @ApiTags('results')
 @Public()
+@CacheByPosition()
 @Controller('elections/:electionId/results')
 export class ResultsController {
   constructor(

@@ -42,7 +42,7 @@ export class SingleDistrictResultDto {
   @ApiProperty({ type: [DistrictContestResultDto] }) contests!: DistrictContestResultDto[];
 }
 
-export class DistrictResultDto {
+class DistrictResultDto {
   @ApiProperty({ example: 'ba-dinh' }) districtId!: string;
   @ApiProperty({ example: 'Ba Đình' }) name!: string;
   @ApiProperty({ type: [DistrictContestResultDto] }) contests!: DistrictContestResultDto[];

@@ -93,6 +93,11 @@ function connect(electionId) {
     source.addEventListener('update', (event) => {
       if (applyUpdate(state, JSON.parse(event.data))) scheduleRender();
       else stats.updatesIgnored += 1;
+      // A delta that does not follow the page's state: start again from a snapshot (a new stream has no Last-Event-ID).
+      if (state.outOfStep) {
+        source.close();
+        open();
+      }
     });
   };
   open();
