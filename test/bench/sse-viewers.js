@@ -80,7 +80,10 @@ process.on('message', async (message) => {
       type: 'measured',
       lags: { p50: pick(lags, 50), p95: pick(lags, 95), p99: pick(lags, 99), max: lags[lags.length - 1] },
       mbPerViewerMinute: { median: pick(perViewerMB, 50), max: perViewerMB[perViewerMB.length - 1] },
-      updatesPerViewer: pick(viewers.map((v) => v.ids.length).sort((a, b) => a - b), 50),
+      updatesPerViewer: pick(
+        viewers.map((v) => v.ids.length).sort((a, b) => a - b),
+        50,
+      ),
       snapshotsAfterStart: viewers.reduce((n, v) => n + v.snapshots - 1, 0),
       viewersEnded: viewers.filter((v) => v.ended).length,
       viewersMissingUpdates: behind,

@@ -240,7 +240,7 @@ describe('GET /elections/{e}/live', () => {
         }
       }
     })();
-    await first.waitFor((m) => m.event === 'update' && m.data.turnout?.city.latest.votersVoted >= 4 * 150);
+    await first.waitFor((m) => m.event === 'update' && m.data.turnout?.city?.latest?.votersVoted >= 4 * 150);
     first.close();
     const lastId = Number(first.messages[first.messages.length - 1].id);
     await writer;

@@ -2,7 +2,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AddressInfo } from 'node:net';
 import { startTestApi, TestApi } from '../support/api';
-import { naSheet, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
+import { naSheet, scanFiles, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
 import { SseClient } from '../support/sse-client';
 
 /*
@@ -100,6 +100,22 @@ function expectDocumented(
     errors: [],
   });
   if (status < 300) checked.add(`${method} ${path} ${status}`);
+}
+
+/** A non-JSON answer (a file, CSV): its media type is one the operation documents, and the body fits its schema. */
+function expectDocumentedMedia(
+  method: string,
+  path: string,
+  status: number,
+  contentType: unknown,
+  body: string,
+): void {
+  const mediaType = String(contentType).split(';')[0].trim();
+  const documented = Object.keys(
+    doc.paths[path]?.[method.toLowerCase()]?.responses[String(status)]?.content ?? {},
+  );
+  expect([path, mediaType, documented]).toEqual([path, mediaType, expect.arrayContaining([mediaType])]);
+  expectDocumented(method, path, status, body, mediaType);
 }
 
 async function call(
@@ -387,6 +403,61 @@ describe('real answers match the schema their operation documents', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expectDocumented('POST', path, status, res.body);
     }
+  });
+
+  it('amendments, scans, open data and the public key', async () => {
+    const other = smallElection().electionId;
+    await call('POST', '/elections', 201, smallElection(other));
+    const amended = await call(
+      'POST',
+      `/elections/${other}/amendments`,
+      201,
+      {
+        reason: 'Tên cuộc bầu cử ghi sai chính tả',
+        changes: [{ type: 'rename', target: 'election', name: 'Bầu cử (sửa)' }],
+      },
+      { 'if-match': '"0"' },
+    );
+    expectDocumented('POST', '/elections/{electionId}/amendments', 201, amended.body);
+
+    const scanPath = '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/scan';
+    const scanUrl = `${e}/tallies/ba-dinh-0001/na/scan`;
+    const admin = `Bearer ${await api.tokenFor({ role: 'admin' })}`;
+    const png = scanFiles.png();
+    const put = () =>
+      api.app.inject({
+        method: 'PUT',
+        url: scanUrl,
+        payload: png,
+        headers: { 'content-type': 'image/png', authorization: admin },
+      });
+    const stored = await put();
+    expect(stored.statusCode).toBe(201);
+    expectDocumented('PUT', scanPath, 201, JSON.parse(stored.body));
+    const replayed = await put();
+    expect(replayed.statusCode).toBe(200);
+    expectDocumented('PUT', scanPath, 200, JSON.parse(replayed.body));
+    const image = await api.app.inject({ method: 'GET', url: scanUrl, headers: { authorization: admin } });
+    expect(image.statusCode).toBe(200);
+    expect(image.rawPayload.equals(png)).toBe(true);
+    expectDocumentedMedia('GET', scanPath, 200, image.headers['content-type'], image.body);
+    const scans = await call('GET', `${e}/tallies/ba-dinh-0001/na/scans`, 200);
+    expect(scans.body.scans).toHaveLength(1);
+    expectDocumented('GET', `${scanPath}s`, 200, scans.body);
+
+    const results = '/elections/{electionId}/results';
+    const at = `minPosition=${JSON.parse(stored.body).position}`;
+    const csv = await api.app.inject({ method: 'GET', url: `${e}/results/polling-areas.csv?${at}` });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.split('\n').length).toBeGreaterThan(1);
+    expectDocumentedMedia('GET', `${results}/polling-areas.csv`, 200, csv.headers['content-type'], csv.body);
+    const areas = await call('GET', `${e}/results/polling-areas.json?${at}`, 200);
+    expectDocumented('GET', `${results}/polling-areas.json`, 200, areas.body);
+    const cdf = await call('GET', `${e}/results/cdf.json?${at}`, 200);
+    expectDocumented('GET', `${results}/cdf.json`, 200, cdf.body);
+
+    const key = await call('GET', `${e}/audit/public-key`, 200);
+    expectDocumented('GET', '/elections/{electionId}/audit/public-key', 200, key.body);
   });
 
   it('checked a real answer for every documented 2xx response', () => {

@@ -73,6 +73,13 @@ export class LiveChannels implements OnModuleDestroy {
     return this.open.size;
   }
 
+  /** Open streams of this process (the viewers of every started channel). */
+  get viewerCount(): number {
+    let n = 0;
+    for (const open of this.started.values()) n += open.channel.size;
+    return n;
+  }
+
   onModuleDestroy(): void {
     for (const [electionId, pending] of [...this.open]) {
       void pending.then((open) => this.stop(electionId, open)).catch(() => undefined);

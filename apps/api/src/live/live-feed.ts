@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { electionStreamId, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
 import { EventStore, StoredEvent } from '@tally/event-store';
-import { CityResults, ResultsQueries, TurnoutQueries } from '@tally/read-models';
+import { CityResults, ReadRouter, ResultsQueries, TurnoutQueries } from '@tally/read-models';
 import type { ElectionCatalog } from '../elections/election-catalog';
 import type { LiveSource } from './live-channel';
 import type {
@@ -24,6 +24,7 @@ export class LiveFeed {
     private readonly eventStore: EventStore,
     private readonly results: ResultsQueries,
     private readonly turnout: TurnoutQueries,
+    private readonly router: ReadRouter,
   ) {}
 
   /**
@@ -32,11 +33,14 @@ export class LiveFeed {
    * already read: it is read again only when `turnoutChanged`. Null while the election is not projected.
    */
   async view(electionId: string, known?: TurnoutView, turnoutChanged = true): Promise<LiveView | null> {
-    const [districts, city, turnout] = await Promise.all([
-      this.results.districtResults(electionId),
-      this.results.cityResults(electionId),
-      turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
-    ]);
+    // The primary: the rows must reflect the position the checkpoints (read there) announced.
+    const [districts, city, turnout] = await this.router.onPrimary(() =>
+      Promise.all([
+        this.results.districtResults(electionId),
+        this.results.cityResults(electionId),
+        turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
+      ]),
+    );
     if (!districts || !city || !turnout) return null;
     // The ratios (turnout of a total, share of a candidate) follow from the counts: the viewer derives them
     // (withRatios in delta.js), so the many updates a night brings do not carry them.
@@ -68,11 +72,13 @@ export class LiveFeed {
     view: LiveView,
   ): Promise<LiveSnapshot> {
     const { definition } = await catalog.get(electionId);
-    const [timeline, corrections, correctionsByDistrict] = await Promise.all([
-      this.turnout.timeline(electionId),
-      this.latestCorrections(electionId, position),
-      this.turnout.correctionsByDistrict(electionId, position),
-    ]);
+    const [timeline, corrections, correctionsByDistrict] = await this.router.onPrimary(() =>
+      Promise.all([
+        this.turnout.timeline(electionId),
+        this.latestCorrections(electionId, position),
+        this.turnout.correctionsByDistrict(electionId, position),
+      ]),
+    );
     return {
       electionId,
       name: definition.name,
@@ -137,7 +143,12 @@ export class LiveFeed {
       anyEventBetween: async (after, upTo) =>
         after < upTo && (await this.eventsBetween(electionId, after, upTo, 1)).length > 0,
       view: (known, events) =>
-        this.view(electionId, known?.turnout, !events || events.some((e) => e.type === 'TurnoutReported')),
+        this.view(
+          electionId,
+          known?.turnout,
+          // An amendment changes the turnout rows too (registered voters, polling areas, district names).
+          !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended'),
+        ),
       snapshot: (position, view) => this.snapshot(catalog, electionId, position, view),
       summarize: (events, next, at) => this.summarize(events, next, at),
     };
@@ -145,10 +156,9 @@ export class LiveFeed {
 
   private async latestCorrections(electionId: string, upTo: number): Promise<LiveCorrection[]> {
     const positions = await this.turnout.latestCorrectionPositions(electionId, upTo, MAX_CORRECTIONS);
-    const events = await Promise.all(
-      positions.map(async (p) => (await this.eventStore.readAll({ after: p - 1, maxCount: 1 }))[0]),
-    );
-    return events.filter((e) => e?.type === 'TallyCorrected').map(toCorrection);
+    // Positions are opaque (a KurrentDB position minus one is no position): read each event where it is.
+    const events = await Promise.all(positions.map((p) => this.eventStore.readAt(p)));
+    return events.filter((e): e is StoredEvent => e?.type === 'TallyCorrected').map(toCorrection);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { EventStore } from '@tally/event-store';
+import { EventStore, START } from '@tally/event-store';
 import { IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ElectionCatalog } from '../elections/election-catalog';
@@ -73,6 +73,17 @@ export class LiveController {
         'REQUEST.POSITION_BEYOND_LOG',
         'The request is malformed',
         `Last-Event-ID ${resume} is beyond the last position of the log (${head}); reconnect without it`,
+      );
+    }
+    // Every id this stream sends is an event's position (or START). KurrentDB cannot read after any other number
+    // (positions are byte offsets: it is no record boundary), and postgres would resume somewhere else silently.
+    if (resume !== undefined && resume !== START && !(await this.eventStore.readAt(resume))) {
+      throw new HttpProblem(
+        400,
+        'REQUEST.UNKNOWN_POSITION',
+        'The request is malformed',
+        `Last-Event-ID ${resume} is not the position of an event of this log; reconnect without it`,
+        { errors: [{ field: 'Last-Event-ID', message: 'must be the id of a message of this stream' }] },
       );
     }
     const channel = await this.channels.channel(electionId);
