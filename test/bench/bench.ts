@@ -3,6 +3,7 @@
  * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16); the live-stream lag:
  * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100); the press-room screen's lag in headless
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
+ * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part: raw INSERTs, this store and Emmett.
  */
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
@@ -32,6 +33,7 @@ import { CHROMIUM_PATH } from '../support/browser';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const ONLY = process.env.BENCH_ONLY;
 const figures: Array<[string, string]> = [];
 
 function report(name: string, value: string): void {
@@ -165,24 +167,28 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
   try {
     const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
-    console.log('event store (postgres adapter, direct):');
+    console.log(
+      'event store (one event to a new stream per append; raw INSERTs, this store, Emmett side by side):',
+    );
     const storeFigures = await benchEventStore(await createDatabase(serverUrl, 'bench_event_store'), (line) =>
       console.log(`  ${line}`),
     );
     for (const [name, value] of Object.entries(storeFigures))
-      figures.push([`event store: ${name}`, fmt(value)]);
-    console.log('\napi end to end (HTTP on loopback, Fastify, postgres event store, embedded PostgreSQL):');
-    await benchApi(
-      await createDatabase(serverUrl, 'bench_api'),
-      await createDatabase(serverUrl, 'bench_replay'),
-    );
-    console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
-    await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
-    if (existsSync(CHROMIUM_PATH)) {
-      console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
-      await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);
-    } else {
-      console.log(`\npress-room screen: skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
+      figures.push([`event store: ${name}`, fmt(value, Number.isInteger(value) ? 0 : 2)]);
+    if (ONLY !== 'store') {
+      console.log('\napi end to end (HTTP on loopback, Fastify, postgres event store, embedded PostgreSQL):');
+      await benchApi(
+        await createDatabase(serverUrl, 'bench_api'),
+        await createDatabase(serverUrl, 'bench_replay'),
+      );
+      console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
+      await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
+      if (existsSync(CHROMIUM_PATH)) {
+        console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
+        await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);
+      } else {
+        console.log(`\npress-room screen: skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
+      }
     }
   } finally {
     await server.stop();

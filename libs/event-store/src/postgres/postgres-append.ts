@@ -1,4 +1,4 @@
-import { type ClientBase, DatabaseError, type Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { resolveAlreadyAppended, type StoredEventRef, validateEventsToAppend } from '../append-rules';
 import {
   type AppendResult,
@@ -41,23 +41,21 @@ export interface AppendRequest {
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
 interface AppendRow {
-  outcome: 'stored' | 'existing' | 'wrong_expected_revision' | 'error';
+  outcome: 'stored' | 'existing' | 'wrong_expected_revision';
   revision: string | null;
   last_position: string | null;
   existing: StoredEventRef[] | null;
-  error_code: string | null;
-  error_message: string | null;
 }
 
 // Named, so each connection parses and plans it once.
 const APPEND_QUERY_NAME = 'es_append';
-const APPEND_SQL =
-  'SELECT outcome, revision, last_position, existing, error_code, error_message FROM es_append($1::json)';
+const APPEND_SQL = 'SELECT outcome, revision, last_position, existing FROM es_append($1::json)';
 
 /**
- * Runs the appends in one es_append call, in order; each sees the ones before it. Outside a transaction the call
- * commits on its own before it returns (one round trip, one flush); inside the caller's transaction it holds the
- * head lock until the caller ends it. Rejects only when the call itself fails (connection, COMMIT, no head row):
+ * Runs the appends in one es_append call, in order; each sees the ones before it and gets its own outcome (stored,
+ * replayed, or refused: wrong expected revision, duplicate event id). Outside a transaction the call commits on
+ * its own before it returns (one round trip, one flush); inside the caller's transaction it holds the head lock
+ * until the caller ends it. Rejects when the call fails (an SQL error of any append, the COMMIT, the connection):
  * then none of the batch is stored. Requests must have passed validateEventsToAppend().
  */
 export async function appendBatch(
@@ -83,8 +81,8 @@ export async function appendBatch(
 
 /**
  * Appends inside a transaction the caller has begun (READ COMMITTED) and will commit or roll back. The log head
- * stays locked until then, so other appends wait: keep such transactions short. A refused append leaves the
- * caller's transaction usable (es_append undoes only that append).
+ * stays locked until then, so other appends wait: keep such transactions short. A refused append (wrong expected
+ * revision, duplicate id) leaves the caller's transaction usable; an SQL error aborts it, as any failed statement.
  */
 export async function appendInTransaction(
   client: ClientBase,
@@ -136,12 +134,6 @@ function toOutcome({ streamId, events, expected }: AppendRequest, row: AppendRow
           row.revision === null ? 'no_stream' : toSafeNumber(row.revision),
         ),
       };
-    case 'error': {
-      // As node-postgres reports a failed statement, so callers see the same error either way.
-      const error = new DatabaseError(row.error_message ?? 'es_append failed', 0, 'error');
-      error.code = row.error_code ?? undefined;
-      return { ok: false, error };
-    }
     default: {
       const unknown: never = row.outcome;
       throw new Error(`es_append answered an unknown outcome ${String(unknown)}`);

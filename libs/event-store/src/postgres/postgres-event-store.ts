@@ -102,13 +102,17 @@ export class PostgresEventStore extends EventStore {
     validateEventsToAppend(streamId, events);
     // A batch of one, outside a transaction: es_append's call is the whole transaction, one round trip.
     for (let attempt = 1; ; attempt += 1) {
-      const [outcome] = await appendBatch(this.pool, [{ streamId, events, expected }]);
-      if (!outcome) throw new Error('es_append answered no outcome');
-      if (outcome.ok) return outcome.result;
-      // The log head lock makes the checks exact, so a unique violation can only come from a writer that
-      // bypassed it (e.g. a manual insert); a retry re-runs the checks and reports the precise error.
-      if (isUniqueViolation(outcome.error) && attempt < APPEND_ATTEMPTS) continue;
-      throw outcome.error;
+      try {
+        const [outcome] = await appendBatch(this.pool, [{ streamId, events, expected }]);
+        if (!outcome) throw new Error('es_append answered no outcome');
+        if (!outcome.ok) throw outcome.error;
+        return outcome.result;
+      } catch (error) {
+        // The log head lock makes the checks exact, so a unique violation can only come from a writer that
+        // bypassed it (e.g. a manual insert); a retry re-runs the checks and reports the precise error.
+        if (isUniqueViolation(error) && attempt < APPEND_ATTEMPTS) continue;
+        throw error;
+      }
     }
   }
 

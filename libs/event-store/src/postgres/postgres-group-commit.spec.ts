@@ -244,36 +244,41 @@ describe('PostgresEventStore group commit', () => {
     }
   });
 
-  it('rejects every caller of a batch whose COMMIT fails, stores none of it and leaves no gap', async () => {
+  it('re-runs a batch whose call fails (here: its COMMIT) one append per call, so only the failing one is refused', async () => {
     const prefix = uniquePrefix('gc-commit-fails');
     await store.append(`${prefix}existing`, someEvents(1), 'no_stream');
     const before = await store.headPosition();
     const statsBefore = stats();
     const calls = [
       call(`${prefix}a`, someEvents(1), 'no_stream'),
-      call(`${prefix}existing`, someEvents(1), 'no_stream'), // would fail alone: it fails with the batch
+      call(`${prefix}existing`, someEvents(1), 'no_stream'), // refused on its own: the stream exists
       call(`${prefix}poison`, [anEvent('FailAtCommit')], 'no_stream'),
       call(`${prefix}b`, someEvents(2), 'no_stream'),
     ];
 
-    const outcomes = await burst(store, calls);
+    const [a, existing, poison, b] = await burst(store, calls);
     expect(stats().batches).toBe(statsBefore.batches + 1);
-    for (const outcome of outcomes) {
-      expect(outcome).toMatchObject({
-        status: 'rejected',
-        reason: { message: 'commit refused by the spec trigger' },
-      });
-    }
-    expect(await store.headPosition()).toBe(before);
-    expect(await store.readAll({ after: before })).toEqual([]);
-
-    const retry = await store.append(`${prefix}a`, calls[0]!.events, 'no_stream');
-    expect(retry).toEqual({
-      streamId: `${prefix}a`,
-      revision: 0,
-      position: before + 1,
-      alreadyStored: false,
+    expect(a).toEqual({
+      status: 'fulfilled',
+      value: { streamId: `${prefix}a`, revision: 0, position: before + 1, alreadyStored: false },
     });
+    expect((existing as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(poison).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'commit refused by the spec trigger' },
+    });
+    expect(b).toEqual({
+      status: 'fulfilled',
+      value: { streamId: `${prefix}b`, revision: 1, position: before + 3, alreadyStored: false },
+    });
+    // Nothing of the failed batch call nor of the poisoned append is stored, and no position is skipped.
+    const stored = await store.readAll({ after: before });
+    expect(stored.map((e) => [e.streamId, e.position])).toEqual([
+      [`${prefix}a`, before + 1],
+      [`${prefix}b`, before + 2],
+      [`${prefix}b`, before + 3],
+    ]);
+    expect(await store.headPosition()).toBe(before + 3);
   });
 
   it('answers a caller only after COMMIT returned, when other sessions can read the events', async () => {

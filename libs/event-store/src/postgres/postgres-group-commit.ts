@@ -1,7 +1,7 @@
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { validateEventsToAppend } from '../append-rules';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.port';
-import { type AppendRequest, appendBatch, isUniqueViolation } from './postgres-append';
+import { type AppendOutcome, type AppendRequest, appendBatch, isUniqueViolation } from './postgres-append';
 
 /*
  * Application-level group commit. One append per transaction pays one WAL flush while holding the log head lock
@@ -11,30 +11,27 @@ import { type AppendRequest, appendBatch, isUniqueViolation } from './postgres-a
  * call is its own transaction: one round trip, one lock, one WAL flush for the whole batch.
  *
  * - Order and gaplessness are unchanged: es_append holds the head lock from before its first append until the
- *   commit, each append takes the positions right after the previous one, and an append that fails is undone in
- *   its own subtransaction (a PL/pgSQL exception block) before it moved the head, so it leaves no gap.
- * - Appends see the earlier appends of their batch (same transaction), so expected-revision, duplicate-id and
- *   idempotence checks run exactly as if the appends had committed one by one in queue order.
- * - One append's refusal or SQL error is its own outcome and does not touch the others of the batch.
+ *   commit and gives each accepted append the positions right after the previous one; a refused append takes none.
+ * - Appends see the earlier appends of their batch, so expected-revision, duplicate-id and idempotence checks run
+ *   exactly as if the appends had committed one by one in queue order; each caller gets its own outcome.
+ * - A failure of the call itself (an SQL error of one append, e.g. data jsonb refuses, or a refused COMMIT) stores
+ *   none of the batch. The batch is then re-run one append per call, so that one append's failure does not poison
+ *   the others: each is stored or refused on its own, as it would have been without group commit.
  * - Nobody is answered before the commit: node-postgres resolves the call only at ReadyForQuery, which the server
- *   sends after the implicit COMMIT (and its flush). If the call or its COMMIT fails, every caller of the batch is
- *   rejected with that error and none of the batch is stored (unless the connection was lost after the server
- *   committed: the usual ambiguity of any COMMIT). Retries are safe: re-appending the same event ids is idempotent.
+ *   sends after the implicit COMMIT (and its flush). If the connection fails, every caller of the batch is rejected
+ *   with that error (and the batch may or may not have committed: the usual ambiguity of any COMMIT). Retries are
+ *   safe: re-appending the same event ids is idempotent.
  */
 
 export interface GroupCommitOptions {
-  /**
-   * Appends per batch (default 64). Every append that writes runs in a subtransaction with its own xid;
-   * PostgreSQL caches up to 64 of them per backend, beyond that other sessions' snapshots "overflow" and need
-   * pg_subtrans lookups, so more per batch costs every reader while the batch is open.
-   */
+  /** Appends per batch (default 64): bounds how long one batch holds the head lock. */
   maxAppends?: number;
   /** Events per batch (default 5,000); a single larger append still runs, alone. */
   maxEvents?: number;
 }
 
 interface QueuedAppend extends AppendRequest {
-  /** Runs so far that failed with a unique violation (see runBatch). */
+  /** Runs so far that failed with a unique violation (see runAlone). */
   attempts: number;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
@@ -89,23 +86,21 @@ export class GroupCommitQueue {
       client = await this.pool.connect();
       // Taken only now: appends that arrived while this batch waited for a connection join it.
       batch = this.take();
-      const outcomes = await appendBatch(client, batch);
-      const retries: QueuedAppend[] = [];
-      batch.forEach((request, index) => {
-        const outcome = outcomes[index];
-        if (outcome?.ok) request.resolve(outcome.result);
-        else if (isUniqueViolation(outcome?.error) && request.attempts < APPEND_ATTEMPTS) {
-          // Only a writer that bypassed the head lock can cause it; a re-run reports the precise outcome.
-          request.attempts += 1;
-          retries.push(request);
-        } else request.reject(outcome?.error);
-      });
-      this.queue.unshift(...retries);
+      try {
+        const outcomes = await appendBatch(client, batch);
+        batch.forEach((request, index) => answer(request, outcomes[index]));
+      } catch (error) {
+        // The server refused the call and stored none of it: one append per call finds whose failure it was.
+        if (!(error instanceof DatabaseError) || batch.length === 1) throw error;
+        for (const request of batch) broken ??= await runAlone(client, request);
+      }
     } catch (error) {
       // A statement error leaves the connection usable (the implicit transaction is gone); anything else may not.
-      if (!(error instanceof DatabaseError))
-        broken = error instanceof Error ? error : new Error(String(error));
-      for (const request of batch ?? this.take()) request.reject(error);
+      if (!(error instanceof DatabaseError)) broken = toError(error);
+      const failed = batch ?? this.take();
+      const [only] = failed;
+      if (only && failed.length === 1 && retryable(only, error)) this.queue.unshift(only);
+      else for (const request of failed) request.reject(error);
     } finally {
       client?.release(broken);
     }
@@ -123,4 +118,39 @@ export class GroupCommitQueue {
     this.stats.appends += count;
     return this.queue.splice(0, count);
   }
+}
+
+/**
+ * One append in a call of its own, after its batch failed. Unique violations are retried (only a writer that
+ * bypassed the head lock can cause one; a re-run reports the precise outcome). Returns the error that broke the
+ * connection, if one did.
+ */
+async function runAlone(client: PoolClient, request: QueuedAppend): Promise<Error | undefined> {
+  for (;;) {
+    try {
+      const [outcome] = await appendBatch(client, [request]);
+      answer(request, outcome);
+      return undefined;
+    } catch (error) {
+      if (retryable(request, error)) continue;
+      request.reject(error);
+      return error instanceof DatabaseError ? undefined : toError(error);
+    }
+  }
+}
+
+function answer(request: QueuedAppend, outcome: AppendOutcome | undefined): void {
+  if (outcome?.ok) request.resolve(outcome.result);
+  else request.reject(outcome?.error ?? new Error('es_append answered no outcome'));
+}
+
+/** Counts the attempt when the error is worth another run (see runAlone). */
+function retryable(request: QueuedAppend, error: unknown): boolean {
+  if (!isUniqueViolation(error) || request.attempts >= APPEND_ATTEMPTS) return false;
+  request.attempts += 1;
+  return true;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
