@@ -49,6 +49,8 @@ export async function benchEventStore(
   const store = new PostgresEventStore(databaseUrl, { poolSize: POOL_SIZE });
   const rawPool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   const emmettPool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
+  // A client that is still closing when the server stops reports it on the pool; unhandled, it would crash the run.
+  for (const pool of [rawPool, emmettPool]) pool.on('error', () => undefined);
   // Emmett's driver sets node-postgres' json parsers process-wide (to plain JSON.parse); put ours back after.
   const jsonParsers = [types.getTypeParser(114), types.getTypeParser(3802)] as const;
   const emmett = getPostgreSQLEventStore(databaseUrl, { connectionOptions: { pool: emmettPool } });
