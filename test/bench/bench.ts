@@ -3,7 +3,10 @@
  * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16); the live-stream lag:
  * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100); the press-room screen's lag in headless
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
- * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part: raw INSERTs, this store and Emmett.
+ * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
+ * BENCH_ONLY=api only the api end to end (api and projector as processes of their own), BENCH_ONLY=live only the
+ * live stream and screen. BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write
+ * their profiles (api.cpuprofile, projector.cpuprofile) there.
  */
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
@@ -16,16 +19,16 @@ import {
 } from '@tally/platform';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApiApp } from '../../apps/api/src/bootstrap';
 import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
-import { benchEventStore } from './event-store.bench';
+import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
+import { startAppProcess, waitUntilReady } from './processes';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchScreenLag } from './screen-lag.bench';
@@ -33,7 +36,9 @@ import { CHROMIUM_PATH } from '../support/browser';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+/** BENCH_ONLY=store|api|live runs that part alone (the parts of a full run: all three). */
 const ONLY = process.env.BENCH_ONLY;
+const part = (name: 'store' | 'api' | 'live'): boolean => ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
 
 function report(name: string, value: string): void {
@@ -65,14 +70,29 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
-async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<void> {
+async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: string): Promise<void> {
   const { config, token } = await benchConfig(databaseUrl);
   const authorization = `Bearer ${token}`;
-  const app = await createApiApp({ config, databaseUrl });
   const port = await freePort();
-  await app.listen({ port, host: '127.0.0.1' });
+  // As production runs it: the api with PROJECTIONS=off, and the projections in a projector process of their own.
+  const env = {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    READ_WAIT_TIMEOUT_MS: '60000',
+    JWT_SECRET: config.JWT_SECRET ?? '',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  };
+  const profileDir = process.env.BENCH_PROFILE;
+  const api = startAppProcess(
+    'api',
+    { ...env, PORT: String(port), HOST: '127.0.0.1', PROJECTIONS: 'off' },
+    profileDir,
+  );
+  const projector = startAppProcess('projector', env, profileDir);
   const base = `http://127.0.0.1:${port}`;
   try {
+    await waitUntilReady(api, `${base}/health`);
     const definition = generateHanoi2021();
     const defineStart = performance.now();
     const defined = await fetch(`${base}/elections`, {
@@ -113,12 +133,29 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
       }
     };
     const start = performance.now();
+    const loadStarted = process.hrtime.bigint();
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - start) / 1000;
+    if (profileDir) {
+      // The load's window on the monotonic clock, in µs like a .cpuprofile's timestamps: startup is left out.
+      const window = { startUs: Number(loadStarted / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) };
+      writeFileSync(join(profileDir, 'submissions-window.json'), JSON.stringify(window));
+    }
     latencies.sort((a, b) => a - b);
     report(
-      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, projections inline)`,
+      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, api and projector processes)`,
       `${fmt(sheets.length / seconds)} sheets/s`,
+    );
+    // The same number of writers straight on the store, one event to a new stream each, right after.
+    const storeRate = await storeAppendsPerSecond(
+      storeUrl,
+      CLIENTS,
+      Math.max(1_000, Math.min(SHEETS, 4_000)),
+    );
+    report(`event store alone at ${CLIENTS} writers, same server`, `${fmt(storeRate)} appends/s`);
+    report(
+      'api submissions / store appends at the same concurrency',
+      `${(sheets.length / seconds / storeRate).toFixed(2)}×`,
     );
     report(
       'api submission latency p50 / p99',
@@ -155,7 +192,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
     await dataSource.destroy();
     await eventStore.close();
   } finally {
-    await app.close();
+    await Promise.all([api.stop(), projector.stop()]);
   }
 }
 
@@ -167,20 +204,26 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
   try {
     const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
-    console.log(
-      'event store (one event to a new stream per append; raw INSERTs, this store, Emmett side by side):',
-    );
-    const storeFigures = await benchEventStore(await createDatabase(serverUrl, 'bench_event_store'), (line) =>
-      console.log(`  ${line}`),
-    );
-    for (const [name, value] of Object.entries(storeFigures))
-      figures.push([`event store: ${name}`, fmt(value, Number.isInteger(value) ? 0 : 2)]);
-    if (ONLY !== 'store') {
-      console.log('\napi end to end (HTTP on loopback, Fastify, postgres event store, embedded PostgreSQL):');
+    if (part('store')) {
+      console.log(
+        'event store (one event to a new stream per append; raw INSERTs, this store, Emmett side by side):',
+      );
+      const storeFigures = await benchEventStore(
+        await createDatabase(serverUrl, 'bench_event_store'),
+        (line) => console.log(`  ${line}`),
+      );
+      for (const [name, value] of Object.entries(storeFigures))
+        figures.push([`event store: ${name}`, fmt(value, Number.isInteger(value) ? 0 : 2)]);
+    }
+    if (part('api')) {
+      console.log('\napi end to end (HTTP on loopback, api and projector processes, embedded PostgreSQL):');
       await benchApi(
         await createDatabase(serverUrl, 'bench_api'),
         await createDatabase(serverUrl, 'bench_replay'),
+        await createDatabase(serverUrl, 'bench_api_store'),
       );
+    }
+    if (part('live')) {
       console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
       await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
       if (existsSync(CHROMIUM_PATH)) {

@@ -173,6 +173,26 @@ export async function benchEventStore(
   }
 }
 
+/** Appends/s of this store at `writers` concurrent writers, one event to a new stream each (after a warm-up). */
+export async function storeAppendsPerSecond(
+  databaseUrl: string,
+  writers: number,
+  appends: number,
+): Promise<number> {
+  const store = new PostgresEventStore(databaseUrl, { poolSize: POOL_SIZE });
+  const prefix = `bench-${randomUUID().slice(0, 8)}-`;
+  try {
+    await migratePostgresEventStore(store.pool);
+    let sheet = 0;
+    const appendOne = (): Promise<unknown> =>
+      store.append(`${prefix}sheet-${(sheet += 1)}`, [sheetEvent(sheet)], 'no_stream');
+    await concurrently(writers, WARM_UP_APPENDS, appendOne);
+    return appends / (await timed(() => concurrently(writers, appends, appendOne)));
+  } finally {
+    await store.close();
+  }
+}
+
 const RAW_TABLE_SQL = `
   CREATE TABLE IF NOT EXISTS bench_raw_events (
     position    bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -210,7 +230,7 @@ function sheetEvent(sheet: number): EventToAppend {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-async function concurrently(writers: number, total: number, work: () => Promise<void>): Promise<void> {
+async function concurrently(writers: number, total: number, work: () => Promise<unknown>): Promise<void> {
   let remaining = total;
   await Promise.all(
     Array.from({ length: writers }, async () => {

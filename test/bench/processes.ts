@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface BenchProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** SIGTERM, and resolves once the process exited (it writes its CPU profile, if any, on the way out). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one of the apps (`api`, `projector`) as a process of its own, as production runs them, through ts-node
+ * like `npm run bench` itself. `profileDir`: the process runs with `node --cpu-prof` and writes its profile there
+ * when stopped. Its stderr (and stdout at warn level: only problems) is passed through with a prefix.
+ */
+export function startAppProcess(
+  name: 'api' | 'projector',
+  env: Record<string, string>,
+  profileDir?: string,
+): BenchProcess {
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(ROOT, 'apps', name, 'src', 'main.ts'),
+    ],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const relay = (chunk: Buffer): void => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) console.log(`    [${name}] ${line}`);
+  };
+  child.stdout?.on('data', relay);
+  child.stderr?.on('data', relay);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Resolves once `url` answers 200, or rejects when the process exits first or `timeoutMs` passes. */
+export async function waitUntilReady(process: BenchProcess, url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (process.child.exitCode !== null)
+      throw new Error(`${process.name} exited with ${process.child.exitCode}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${process.name} was not ready at ${url} within ${timeoutMs} ms`);
+}
