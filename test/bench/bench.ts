@@ -28,7 +28,7 @@ import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
-import { startAppProcess, waitUntilReady } from './processes';
+import { cpuMillis, startAppProcess, waitUntilReady } from './processes';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchScreenLag } from './screen-lag.bench';
@@ -134,8 +134,10 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     };
     const start = performance.now();
     const loadStarted = process.hrtime.bigint();
+    const cpuBefore = [cpuMillis(api), cpuMillis(projector)];
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - start) / 1000;
+    const cpuAfter = [cpuMillis(api), cpuMillis(projector)];
     if (profileDir) {
       // The load's window on the monotonic clock, in µs like a .cpuprofile's timestamps: startup is left out.
       const window = { startUs: Number(loadStarted / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) };
@@ -157,6 +159,13 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
       'api submissions / store appends at the same concurrency',
       `${(sheets.length / seconds / storeRate).toFixed(2)}×`,
     );
+    const perSheet = (index: number): string => {
+      const [before, after] = [cpuBefore[index], cpuAfter[index]];
+      return before === undefined || after === undefined
+        ? 'n/a'
+        : `${fmt((after - before) / sheets.length, 2)} ms`;
+    };
+    report('CPU per submitted sheet: api process / projector process', `${perSheet(0)} / ${perSheet(1)}`);
     report(
       'api submission latency p50 / p99',
       `${fmt(percentile(latencies, 50), 1)} ms / ${fmt(percentile(latencies, 99), 1)} ms`,

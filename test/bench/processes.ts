@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -65,4 +66,20 @@ export async function waitUntilReady(process: BenchProcess, url: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${process.name} was not ready at ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * CPU time (user + system) the process has used so far, in ms, from /proc (Linux); undefined elsewhere. On a shared
+ * machine this is steadier than a rate: it counts the work, not the waiting for a core.
+ */
+export function cpuMillis(process: BenchProcess): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${process.child.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
