@@ -5,8 +5,9 @@
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
  * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
  * BENCH_ONLY=api only the api end to end (api and projector as processes of their own), BENCH_ONLY=live only the
- * live stream and screen. BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write
- * their profiles (api.cpuprofile, projector.cpuprofile) there.
+ * live stream and screen. The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
+ * BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write their profiles
+ * (api.cpuprofile, projector.cpuprofile) and the submissions' time window (submissions-window.json) there.
  */
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
@@ -28,7 +29,7 @@ import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
-import { cpuMillis, startAppProcess, waitUntilReady } from './processes';
+import { buildApps, cpuMillis, startAppProcess, waitUntilReady } from './processes';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchScreenLag } from './screen-lag.bench';
@@ -84,6 +85,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const profileDir = process.env.BENCH_PROFILE;
+  buildApps(['api', 'projector']);
   const api = startAppProcess(
     'api',
     { ...env, PORT: String(port), HOST: '127.0.0.1', PROJECTIONS: 'off' },
