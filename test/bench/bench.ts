@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: figures measured in one run on the embedded default (a fresh embedded PostgreSQL in a temp dir).
- * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16); the live-stream lag:
+ * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16), BENCH_API_INSTANCES (default 1); the live-stream lag:
  * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100); the press-room screen's lag in headless
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
  * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
@@ -39,6 +39,8 @@ const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 /** BENCH_ONLY=store|api|live runs that part alone (the parts of a full run: all three). */
 const ONLY = process.env.BENCH_ONLY;
+/** API processes behind the submitting clients (default 1): instances are stateless and scale out. */
+const API_INSTANCES = Math.max(1, Number(process.env.BENCH_API_INSTANCES ?? 1));
 const part = (name: 'store' | 'api' | 'live'): boolean => ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
 
@@ -49,6 +51,12 @@ function report(name: string, value: string): void {
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function sumOf(values: Array<number | undefined>): number | undefined {
+  return values.some((value) => value === undefined)
+    ? undefined
+    : values.reduce<number>((sum, value) => sum + (value as number), 0);
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,7 +82,6 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
 async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: string): Promise<void> {
   const { config, token } = await benchConfig(databaseUrl);
   const authorization = `Bearer ${token}`;
-  const port = await freePort();
   // As production runs it: the api with PROJECTIONS=off, and the projections in a projector process of their own.
   const env = {
     DATABASE_URL: databaseUrl,
@@ -86,15 +93,20 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
   };
   const profileDir = process.env.BENCH_PROFILE;
   buildApps(['api', 'projector']);
-  const api = startAppProcess(
-    'api',
-    { ...env, PORT: String(port), HOST: '127.0.0.1', PROJECTIONS: 'off' },
-    profileDir,
+  const ports = await Promise.all(Array.from({ length: API_INSTANCES }, freePort));
+  const apis = ports.map((port, index) =>
+    startAppProcess(
+      'api',
+      { ...env, PORT: String(port), HOST: '127.0.0.1', PROJECTIONS: 'off' },
+      profileDir,
+      index === 0 ? 'api' : `api-${index + 1}`,
+    ),
   );
   const projector = startAppProcess('projector', env, profileDir);
-  const base = `http://127.0.0.1:${port}`;
+  const bases = ports.map((port) => `http://127.0.0.1:${port}`);
+  const base = bases[0] as string;
   try {
-    await waitUntilReady(api, `${base}/health`);
+    await Promise.all(apis.map((api, index) => waitUntilReady(api, `${bases[index]}/health`)));
     const definition = generateHanoi2021();
     const defineStart = performance.now();
     const defined = await fetch(`${base}/elections`, {
@@ -113,11 +125,13 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const latencies: number[] = [];
     let next = 0;
     let lastPosition = -1;
-    const client = async () => {
+    // Each client talks to one api instance (client-side balancing, as behind a load balancer).
+    const client = async (_: unknown, clientIndex: number) => {
+      const apiBase = bases[clientIndex % bases.length] as string;
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const started = performance.now();
-        const response = await fetch(`${base}/elections/${definition.electionId}/tallies`, {
+        const response = await fetch(`${apiBase}/elections/${definition.electionId}/tallies`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({
@@ -136,10 +150,11 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     };
     const start = performance.now();
     const loadStarted = process.hrtime.bigint();
-    const cpuBefore = [cpuMillis(api), cpuMillis(projector)];
+    const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
+    const cpuBefore = cpuOf();
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - start) / 1000;
-    const cpuAfter = [cpuMillis(api), cpuMillis(projector)];
+    const cpuAfter = cpuOf();
     if (profileDir) {
       // The load's window on the monotonic clock, in µs like a .cpuprofile's timestamps: startup is left out.
       const window = { startUs: Number(loadStarted / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) };
@@ -147,7 +162,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     }
     latencies.sort((a, b) => a - b);
     report(
-      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, api and projector processes)`,
+      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, ${API_INSTANCES} api process${API_INSTANCES === 1 ? '' : 'es'} and a projector process)`,
       `${fmt(sheets.length / seconds)} sheets/s`,
     );
     // The same number of writers straight on the store, one event to a new stream each, right after.
@@ -167,7 +182,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
         ? 'n/a'
         : `${fmt((after - before) / sheets.length, 2)} ms`;
     };
-    report('CPU per submitted sheet: api process / projector process', `${perSheet(0)} / ${perSheet(1)}`);
+    report('CPU per submitted sheet: api process(es) / projector process', `${perSheet(0)} / ${perSheet(1)}`);
     report(
       'api submission latency p50 / p99',
       `${fmt(percentile(latencies, 50), 1)} ms / ${fmt(percentile(latencies, 99), 1)} ms`,
@@ -203,7 +218,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     await dataSource.destroy();
     await eventStore.close();
   } finally {
-    await Promise.all([api.stop(), projector.stop()]);
+    await Promise.all([...apis.map((api) => api.stop()), projector.stop()]);
   }
 }
 

@@ -33,9 +33,10 @@ export function startAppProcess(
   name: 'api' | 'projector',
   env: Record<string, string>,
   profileDir?: string,
+  label: string = name,
 ): BenchProcess {
   const profile = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`]
     : [];
   const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
     cwd: ROOT,
@@ -43,13 +44,13 @@ export function startAppProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const relay = (chunk: Buffer): void => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) console.log(`    [${name}] ${line}`);
+    for (const line of chunk.toString().split('\n')) if (line.trim()) console.log(`    [${label}] ${line}`);
   };
   child.stdout?.on('data', relay);
   child.stderr?.on('data', relay);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    name,
+    name: label,
     child,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
