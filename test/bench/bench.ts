@@ -152,9 +152,11 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const loadStarted = process.hrtime.bigint();
     const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
     const cpuBefore = cpuOf();
+    const clientsBefore = process.cpuUsage();
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - start) / 1000;
     const cpuAfter = cpuOf();
+    const clientsCpu = process.cpuUsage(clientsBefore);
     if (profileDir) {
       // The load's window on the monotonic clock, in µs like a .cpuprofile's timestamps: startup is left out.
       const window = { startUs: Number(loadStarted / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) };
@@ -182,7 +184,11 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
         ? 'n/a'
         : `${fmt((after - before) / sheets.length, 2)} ms`;
     };
-    report('CPU per submitted sheet: api process(es) / projector process', `${perSheet(0)} / ${perSheet(1)}`);
+    const clientsPerSheet = (clientsCpu.user + clientsCpu.system) / 1000 / sheets.length;
+    report(
+      'CPU per submitted sheet: api process(es) / projector process / the bench’s HTTP clients',
+      `${perSheet(0)} / ${perSheet(1)} / ${fmt(clientsPerSheet, 2)} ms`,
+    );
     report(
       'api submission latency p50 / p99',
       `${fmt(percentile(latencies, 50), 1)} ms / ${fmt(percentile(latencies, 99), 1)} ms`,
