@@ -32,6 +32,7 @@ import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
 import { buildApps, cpuMillis, startAppProcess, waitUntilReady } from './processes';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
+import { benchLiveViewers } from './live-viewers.bench';
 import { benchScreenLag } from './screen-lag.bench';
 import { CHROMIUM_PATH } from '../support/browser';
 
@@ -258,6 +259,7 @@ async function main(): Promise<void> {
     if (part('live')) {
       console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
       await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
+      await benchLiveViewers((viewers) => createDatabase(serverUrl, `bench_viewers_${viewers}`), report);
       if (existsSync(CHROMIUM_PATH)) {
         console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
         await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);

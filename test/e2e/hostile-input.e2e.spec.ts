@@ -216,8 +216,48 @@ function correctionBase(): Json {
   return { ...counts, validBallots: 1218, invalidBallots: 20, reason: 'Biên bản ghi nhầm số phiếu hợp lệ' };
 }
 
+/**
+ * Every kind of change in one amendment; valid except that the If-Match it is sent with is stale ("7"), so a body
+ * that slips through the checks can still not append.
+ */
+function amendmentBase(): Json {
+  return {
+    reason: 'Nghị quyết của Hội đồng bầu cử quốc gia ngày 16/5/2021',
+    changes: [
+      { type: 'withdrawCandidate', contestId: 'hdnd-tp', candidateId: 'tp-02-2' },
+      {
+        type: 'addCandidate',
+        contestId: 'hdnd-tp',
+        unitId: 'tp-02',
+        candidate: { candidateId: 'tp-02-3', name: 'Ngô Thị Lan', birthDate: '1981-01-01' },
+      },
+      {
+        type: 'addPollingArea',
+        pollingArea: {
+          pollingAreaId: 'tay-ho-0003',
+          districtId: 'tay-ho',
+          registeredVoters: 700,
+          name: 'KVBP 3',
+        },
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+      { type: 'removePollingArea', pollingAreaId: 'tay-ho-0002' },
+      {
+        type: 'movePollingArea',
+        pollingAreaId: 'ba-dinh-0002',
+        districtId: 'tay-ho',
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+      { type: 'changeRegisteredVoters', pollingAreaId: 'tay-ho-0001', registeredVoters: 1010 },
+      { type: 'changeSeats', contestId: 'hdnd-tp', unitId: 'tp-02', seats: 2 },
+      { type: 'rename', target: 'unit', contestId: 'na', id: 'na-01', name: 'Đơn vị số 1 (mới)' },
+    ],
+  };
+}
+
 const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST /elections', '/elections', () => smallElection(ELECTION)],
+  ['POST amendments', `/elections/${ELECTION}/amendments`, amendmentBase],
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
@@ -280,6 +320,141 @@ describe('keys every object inherits', () => {
       const sheet = { ...valid, [key]: 'x' };
       const res = await api.call('POST', `/elections/${ELECTION}/tallies`, sheet);
       expect([res.status, res.body.code]).toEqual([400, 'REQUEST.INVALID']);
+      expect(await store.headPosition()).toBe(before);
+    },
+  );
+});
+
+const MAGIC: Record<string, number[]> = {
+  'image/jpeg': [0xff, 0xd8, 0xff],
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d],
+};
+const SCAN_TYPES = [
+  ...Object.keys(MAGIC),
+  'IMAGE/PNG',
+  'image/png; charset=binary',
+  'image/gif',
+  'application/octet-stream',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  '',
+];
+
+describe('hostile uploads to PUT …/scan', () => {
+  it('no 5xx, problem+json for every refusal, and only an accepted upload appends (one event)', async () => {
+    const store = api.app.get(EventStore);
+    const before = await store.headPosition();
+    let accepted = 0;
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...SCAN_TYPES),
+        fc.oneof(fc.constant('none'), fc.constantFrom(...Object.keys(MAGIC))),
+        fc.uint8Array({ maxLength: 4096 }),
+        fc.oneof(
+          { weight: 8, arbitrary: fc.constant('ba-dinh-0001/na') },
+          fc.constantFrom(
+            'tay-ho-0002/na',
+            'ba-dinh-0999/na',
+            'ba-dinh-0001/senate',
+            'BA-DINH/na',
+            '%E2%80%AE/na',
+          ),
+        ),
+        hostileHeaders,
+        async (contentType, prefix, random, where, headers) => {
+          const body = Buffer.concat([
+            Buffer.from(prefix === 'none' ? [] : MAGIC[prefix]),
+            Buffer.from(random),
+          ]);
+          const res = await api.app.inject({
+            method: 'PUT',
+            url: `/elections/${ELECTION}/tallies/${where}/scan`,
+            payload: body,
+            headers: {
+              ...(contentType ? { 'content-type': contentType } : {}),
+              authorization: headers.authorization ?? `Bearer ${adminToken}`,
+              ...(headers.requestId !== null ? { 'x-request-id': headers.requestId } : {}),
+            },
+          });
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          expect(res.statusCode).toBeLessThan(500);
+          if (res.statusCode === 201) {
+            accepted += 1;
+            // Only bytes that are what they claim to be are accepted.
+            expect(MAGIC[contentType.split(';')[0].trim().toLowerCase()]).toEqual(MAGIC[prefix]);
+          } else if (res.statusCode !== 200) {
+            expect(res.statusCode).toBeGreaterThanOrEqual(400);
+            expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+            expect(typeof JSON.parse(res.body).code).toBe('string');
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 400, endOnFailure: true },
+    );
+    expect(await store.headPosition()).toBe(before + accepted);
+    expect([...statuses.keys()].length).toBeGreaterThanOrEqual(4);
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
+
+/** Percent-encoded whole (lone surrogates replaced first): a cut or malformed escape is the router's business. */
+const encodeWhole = (s: string) =>
+  encodeURIComponent((s as unknown as { toWellFormed(): string }).toWellFormed());
+
+describe('hostile reads of the open-data, scan and checkpoint endpoints', () => {
+  const paths = [
+    (e: string, q: string) => `/elections/${e}/results/polling-areas.csv?${q}`,
+    (e: string, q: string) => `/elections/${e}/results/polling-areas.json?${q}`,
+    (e: string, q: string) => `/elections/${e}/results/cdf.json?${q}`,
+    (e: string, q: string) => `/elections/${e}/audit/checkpoint?${q}`,
+    (e: string, q: string) => `/elections/${e}/audit/public-key?${q}`,
+    (e: string, q: string) => `/elections/${e}/tallies/ba-dinh-0001/na/scan?${q}`,
+    (e: string, q: string) => `/elections/${e}/tallies/ba-dinh-0001/na/scans?${q}`,
+  ];
+  const election = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(ELECTION) },
+    // At most 100 characters: a longer path parameter meets Fastify's router limit (414), which is not this spec's
+    // subject (it answers plain JSON there on every route, the existing ones too).
+    hostileString.map(encodeWhole).filter((s) => s.length <= 100),
+  );
+  const query = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom(
+      'minPosition=-2',
+      'minPosition=1e3',
+      'minPosition=99999999999',
+      'digest=XYZ',
+      `digest=${'a'.repeat(64)}`,
+    ),
+    fc
+      .tuple(fc.constantFrom('minPosition', 'digest', 'atPosition', '__proto__'), hostileString)
+      .map(([k, v]) => `${k}=${encodeWhole(v)}`),
+  );
+
+  it.each(paths.map((path, i) => [path(':e', ''), path, i] as const))(
+    '%s: no 5xx, problem+json',
+    async (_n, path) => {
+      const store = api.app.get(EventStore);
+      const before = await store.headPosition();
+      await fc.assert(
+        fc.asyncProperty(election, query, hostileHeaders, async (e, q, headers) => {
+          const res = await api.app.inject({
+            method: 'GET',
+            url: path(e, q),
+            headers: {
+              authorization: headers.authorization ?? `Bearer ${adminToken}`,
+              'if-none-match': headers.ifMatch,
+            },
+          });
+          expect(res.statusCode).toBeLessThan(500);
+          if (res.statusCode >= 400)
+            expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }),
+        { seed: SEED, numRuns: 150, endOnFailure: true },
+      );
       expect(await store.headPosition()).toBe(before);
     },
   );

@@ -11,6 +11,7 @@ import type { ProjectionRunner } from '@tally/read-models';
 import type { DataSource } from 'typeorm';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, smallElection } from '../support/fixtures';
+import { replay, touchedDistricts } from '../support/live-view';
 import { SseClient } from '../support/sse-client';
 
 // The live stream of an api that runs no projections: a separate runner (as apps/projector would) keeps the read
@@ -59,7 +60,8 @@ it('with PROJECTIONS=off the live stream follows the projector: snapshot, then t
   );
   expect(res.status).toBe(201);
   const update = await client.waitFor((m) => m.event === 'update' && Number(m.id) >= res.body.position);
-  const tayHo = update.data.districts.find((d: { districtId: string }) => d.districtId === 'tay-ho');
+  expect(touchedDistricts(update.data)).toEqual(['tay-ho']);
+  const tayHo = replay(client.messages).districts.find((d) => d.districtId === 'tay-ho')!;
   expect(tayHo.contests.find((c: { contestId: string }) => c.contestId === 'na')).toMatchObject({
     pollingAreasReported: 1,
     votersVoted: 900,

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '@tally/platform';
-import { TEST_JWT_SECRET, tokenFor } from './tokens';
+import { TEST_CHECKPOINT_KEY, TEST_JWT_SECRET, tokenFor } from './tokens';
 
 const ROOT = join(__dirname, '../..');
 
@@ -34,7 +34,13 @@ export function spawnApp(app: 'api' | 'projector', env: Record<string, string>) 
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'log', JWT_SECRET: TEST_JWT_SECRET, ...env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'log',
+        JWT_SECRET: TEST_JWT_SECRET,
+        CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -103,3 +103,22 @@ export function uuidFor(text: string): string {
   const hex = createHash('sha256').update(text).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/**
+ * Files for PUT …/scan: a real 1×1 PNG, and JPEG / PDF bytes that start with their magic numbers (what the api checks)
+ * followed by random bytes, so every call gives a file of its own.
+ */
+export const scanFiles = {
+  png: () =>
+    Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    ),
+  jpeg: (size = 4096) =>
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), randomBytesOf(size - 6)]),
+  pdf: (size = 2048) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytesOf(size - 9)]),
+};
+
+function randomBytesOf(size: number): Buffer {
+  return Buffer.from(Array.from({ length: size }, () => Math.floor(Math.random() * 256)));
+}

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { PollingAreaResultsQueries } from '@tally/read-models';
+import { DataSource } from 'typeorm';
 import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth/auth.module';
 import { AuditorModule } from './audit/auditor.module';
@@ -9,7 +11,9 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { LiveModule } from './live/live.module';
 import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
+import { OpenDataController } from './results/open-data.controller';
 import { ResultsController } from './results/results.controller';
+import { ScansModule } from './scans/scans.module';
 import { TalliesModule } from './tallies/tallies.module';
 import { TurnoutModule } from './turnout/turnout.module';
 
@@ -24,12 +28,20 @@ export class AppModule {
         AuthModule,
         ElectionsModule,
         TalliesModule,
+        ScansModule,
         AuditorModule,
         TurnoutModule,
         LiveModule,
       ],
-      controllers: [ResultsController, AuditController, HealthController],
-      providers: [ReadYourWrites],
+      controllers: [ResultsController, OpenDataController, AuditController, HealthController],
+      providers: [
+        ReadYourWrites,
+        {
+          provide: PollingAreaResultsQueries,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new PollingAreaResultsQueries(ds),
+        },
+      ],
     };
   }
 }

@@ -4,9 +4,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { hardenHttp } from './http/hardening';
+import { exposeMetrics } from './metrics/metrics.http';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScanUploads } from './scans/scan-uploads';
 import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
@@ -37,6 +39,12 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // A definition lists every polling area and candidate (a country's is ~17 MB): its own, larger limit.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === '/elections' && [route.method].flat().includes('POST')) {
+      route.bodyLimit = runtime.config.DEFINITION_LIMIT_BYTES;
+    }
+  });
   // The api speaks JSON only: any other body is 415, not a string that fails validation field by field.
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']) {
     if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
@@ -44,7 +52,10 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  registerScanUploads(app, runtime.config.SCAN_LIMIT_BYTES);
   await hardenHttp(app, runtime.config);
+  const metricsServer = await exposeMetrics(app, runtime.config);
+  if (metricsServer) app.getHttpServer().once('close', () => metricsServer.close());
   setupSwagger(app);
   registerScreen(app); // the press-room screen at `/`
   await app.init();

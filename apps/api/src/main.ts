@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, openDatabase } from '@tally/platform';
+import { ConfigError, loadConfig, openDatabase, resolveCheckpointKeys } from '@tally/platform';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const logger = new Logger('main');
   const config = loadConfig();
+  // Fails fast, before any database starts: in production without CHECKPOINT_SIGNING_KEY the api does not run.
+  resolveCheckpointKeys(config);
   const database = await openDatabase(config, (line) => logger.log(line));
   const app = await createApiApp({ config, databaseUrl: database.url });
   await app.listen({ port: config.PORT, host: config.HOST });

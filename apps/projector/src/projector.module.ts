@@ -8,7 +8,8 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { AppConfig, closeStores, storeProviders } from '@tally/platform';
+import type { Server } from 'node:http';
+import { AppConfig, closeStores, Metrics, startMetricsServer, storeProviders } from '@tally/platform';
 import { ProjectionRunner } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 
@@ -24,12 +25,14 @@ const RUNTIME = Symbol('PROJECTOR_RUNTIME');
 @Module({})
 export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');
+  private metricsServer: Server | undefined;
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: ProjectorRuntime,
     private readonly runner: ProjectionRunner,
     private readonly eventStore: EventStore,
     private readonly dataSource: DataSource,
+    private readonly metrics: Metrics,
   ) {}
 
   static forRoot(runtime: ProjectorRuntime): DynamicModule {
@@ -44,10 +47,16 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();
+    const { METRICS_PORT, METRICS_HOST } = this.runtime.config;
+    if (METRICS_PORT) {
+      this.metricsServer = await startMetricsServer(this.metrics, METRICS_PORT, METRICS_HOST);
+      this.logger.log(`Metrics on http://${METRICS_HOST}:${METRICS_PORT}/metrics`);
+    }
     this.logger.log(`Projector started (events in ${this.runtime.config.EVENT_STORE})`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.metricsServer?.close();
     await closeStores(this.runner, this.eventStore, this.dataSource);
   }
 }

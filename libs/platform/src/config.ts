@@ -10,6 +10,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { checkpointKeyProblems } from './checkpoint-keys';
 import { jwtKeyProblems } from './jwt-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -36,15 +37,48 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * A streaming replica of the read-model database: the read-only queries (results, turnout, audit) go there;
+   * `?minPosition=` waits up to READ_REPLICA_WAIT_MS for it to replay that position, else reads the primary.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_READ_URL must be a postgres:// or postgresql:// URL',
+  })
+  DATABASE_READ_URL?: string;
+
+  /** How long `?minPosition=` waits for the replica to replay a position before it reads the primary. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_REPLICA_WAIT_MS = 1000;
+
   /** Where the embedded PostgreSQL keeps its data (git-ignored, kept across restarts). */
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
+  /**
+   * The embedded server's port. Unset: the port of the server already running on EMBEDDED_PG_DIR (read from its
+   * postmaster.pid), or EMBEDDED_PG_DEFAULT_PORT for a new one. Set, a running server on another port is refused.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /**
+   * The port a newly started embedded server takes when EMBEDDED_PG_PORT is unset. Unlike EMBEDDED_PG_PORT it is not a
+   * configured port: it never overrides (or conflicts with) the port of a server already running on EMBEDDED_PG_DIR.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
-  EMBEDDED_PG_PORT = 54329;
+  EMBEDDED_PG_DEFAULT_PORT = 54329;
 
   @IsIn(['postgres', 'kurrentdb'], { message: 'EVENT_STORE must be "postgres" or "kurrentdb"' })
   EVENT_STORE: 'postgres' | 'kurrentdb' = 'postgres';
@@ -70,11 +104,38 @@ export class AppConfig {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /**
+   * GET /metrics on the api's own port needs `Authorization: Bearer <METRICS_TOKEN>`; without a token it is not
+   * served there (404). At least 16 characters.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{16,512}$/, { message: 'METRICS_TOKEN must be 16 to 512 characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** GET /metrics on a port of its own, without a token (api and projector); off when unset. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Where METRICS_PORT listens: loopback by default, so only the machine (or its scraper sidecar) reaches it. */
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
+
   /** Largest accepted request body, in bytes. */
   @Transform(toInt)
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** Largest election definition (POST /elections), in bytes: a national one with every polling area is ~17 MB. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  DEFINITION_LIMIT_BYTES = 64 * 1024 * 1024;
 
   /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
   @IsIn(['development', 'production', 'test'], {
@@ -142,6 +203,95 @@ export class AppConfig {
   @Min(5)
   @Max(5_000)
   LIVE_POLL_MS = 50;
+
+  /**
+   * GET /elections/{e}/live: at most one update per election this often. Every open stream of the process shares
+   * it, and one update covers what came in since the last, so a busy night sends deltas, not a flood.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LIVE_UPDATE_INTERVAL_MS = 600;
+
+  /** GET /elections/{e}/live: a viewer whose socket has not drained for this long is cut (it resumes by itself). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  LIVE_SLOW_CLIENT_MS = 15_000;
+
+  /** GET /elections/{e}/live: bytes of recent updates kept per election, to resume a client without a snapshot. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_073_741_824)
+  LIVE_HISTORY_BYTES = 8_388_608;
+
+  /** GET /elections/{e}/live: an election's shared stream keeps following this long after its last viewer left. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  LIVE_IDLE_MS = 120_000;
+
+  /** Public results: `Cache-Control: public, max-age=<this>` (seconds), so a proxy or CDN can serve the public. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  RESULTS_MAX_AGE_SECONDS = 2;
+
+  /** Where the scanned counting records are kept: `postgres` (a table next to the events) or an S3-compatible bucket. */
+  @IsIn(['postgres', 's3'], { message: 'SCAN_STORE must be "postgres" or "s3"' })
+  SCAN_STORE: 'postgres' | 's3' = 'postgres';
+
+  /** Largest scan accepted by PUT …/scan, in bytes (413 above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  SCAN_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** SCAN_STORE=s3: the server, e.g. http://minio:9000; unset for AWS S3 itself (then S3_REGION says where). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'S3_ENDPOINT must be an http:// or https:// URL' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{2,64}$/, { message: 'S3_REGION must look like us-east-1' })
+  S3_REGION = 'us-east-1';
+
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'S3_BUCKET must be a bucket name: 3-63 lowercase letters, digits, dots and dashes',
+  })
+  S3_BUCKET = 'tally-ledger-scans';
+
+  /** Static credentials; unset = the SDK's default chain (instance role, AWS_* variables, profile). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Bucket in the path (MinIO and most S3-compatible servers) rather than in the host name. */
+  @IsIn(['true', 'false'], { message: 'S3_FORCE_PATH_STYLE must be "true" or "false"' })
+  S3_FORCE_PATH_STYLE: 'true' | 'false' = 'true';
+
+  /**
+   * PEM Ed25519 private key that signs the audit checkpoints. Unset outside production:
+   * `.data/dev-checkpoint-key.pem` is generated once. Production refuses to start without one.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_SIGNING_KEY?: string;
 }
 
 export class ConfigError extends Error {
@@ -168,7 +318,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  const keyProblems = jwtKeyProblems(config);
+  const keyProblems = [...jwtKeyProblems(config), ...checkpointKeyProblems(config), ...s3Problems(config)];
   if (keyProblems.length > 0) throw new ConfigError(keyProblems);
   return config;
+}
+
+function s3Problems(config: AppConfig): string[] {
+  if ((config.S3_ACCESS_KEY_ID === undefined) === (config.S3_SECRET_ACCESS_KEY === undefined)) return [];
+  return [
+    'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither (the SDK default chain)',
+  ];
 }

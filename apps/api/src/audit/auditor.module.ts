@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditCheckpointQueries } from '@tally/read-models';
-import { DataSource } from 'typeorm';
+import { AuditCheckpointQueries, ReadRouter } from '@tally/read-models';
 import { ElectionsModule } from '../elections/elections.module';
 import { ReadYourWrites } from '../results/read-your-writes';
 import { TimeTravel } from '../results/time-travel';
@@ -16,8 +15,8 @@ import { AuditExportController } from './audit-export.controller';
     TimeTravel,
     {
       provide: AuditCheckpointQueries,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new AuditCheckpointQueries(ds),
+      inject: [ReadRouter],
+      useFactory: (router: ReadRouter) => new AuditCheckpointQueries(router),
     },
   ],
   exports: [TimeTravel],

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDateString,
   IsInt,
   IsOptional,
@@ -132,7 +133,7 @@ export class ContestDto {
   @ApiProperty({ type: [ElectoralUnitDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(50_000)
   @ValidateNested({ each: true })
   @Type(() => ElectoralUnitDto)
   electoralUnits!: ElectoralUnitDto[];
@@ -170,6 +171,15 @@ export class DefineElectionDto {
   @IsString({ each: true })
   turnoutReportingTimes?: string[];
 
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'The scanned counting records (GET …/scan) are public; default false: admins and auditors only',
+  })
+  @IsOptional()
+  @IsBoolean()
+  publishScans?: boolean;
+
   @ApiProperty({ type: [DistrictDto] })
   @IsArray()
   @ArrayMinSize(1)
@@ -181,7 +191,7 @@ export class DefineElectionDto {
   @ApiProperty({ type: [PollingAreaDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(20_000)
+  @ArrayMaxSize(200_000)
   @ValidateNested({ each: true })
   @Type(() => PollingAreaDto)
   pollingAreas!: PollingAreaDto[];

@@ -14,7 +14,8 @@ class ProjectionStatusDto {
   @ApiProperty() version!: number;
   @ApiProperty({ description: 'Last applied global position' }) position!: number;
   @ApiProperty({ description: 'Last position in the event store' }) headPosition!: number;
-  @ApiProperty({ description: 'Events not applied yet' }) lag!: number;
+  @ApiProperty({ description: 'Events not applied yet, counted up to 1000 (1000: at least that many)' })
+  lag!: number;
   @ApiProperty({ enum: ['idle', 'standby', 'active', 'failing', 'stopped'] }) state!: string;
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
   @ApiProperty({ nullable: true, type: String }) failingSince!: string | null;

@@ -8,10 +8,13 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { closeStores, storeProviders } from '@tally/platform';
-import { AuditQueries, ProjectionRunner, ResultsQueries } from '@tally/read-models';
+import { closeStores, Metrics, openScanStore, resolveCheckpointKeys, storeProviders } from '@tally/platform';
+import { AuditQueries, ProjectionRunner, ReadRouter, ResultsQueries } from '@tally/read-models';
+import { ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, APP_RUNTIME, AppRuntime } from './runtime';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ReadRoutingInterceptor } from './read-routing.interceptor';
+import { APP_CONFIG, APP_RUNTIME, AppRuntime, CHECKPOINT_KEYS } from './runtime';
 
 /** Owns the connections: the event store, the read-model DataSource and (inline mode) the projection runner. */
 @Global()
@@ -24,28 +27,39 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     private readonly eventStore: EventStore,
     private readonly dataSource: DataSource,
     private readonly runner: ProjectionRunner,
+    private readonly router: ReadRouter,
+    private readonly scanStore: ScanStore,
   ) {}
 
   static forRoot(runtime: AppRuntime): DynamicModule {
+    // Read before Nest starts: in production a missing signing key is a ConfigError that stops the api at once.
+    const checkpointKeys = resolveCheckpointKeys(runtime.config);
     return {
       module: InfrastructureModule,
       providers: [
         { provide: APP_RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
-        ...storeProviders(runtime.config, runtime.databaseUrl),
+        { provide: CHECKPOINT_KEYS, useValue: checkpointKeys },
+        { provide: ScanStore, useFactory: () => openScanStore(runtime.config, runtime.databaseUrl) },
+        ...storeProviders(runtime.config, runtime.databaseUrl, runtime.decorateEventStore),
         {
           provide: ResultsQueries,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => new ResultsQueries(ds),
+          inject: [ReadRouter],
+          useFactory: (r: ReadRouter) => new ResultsQueries(r),
         },
-        { provide: AuditQueries, inject: [DataSource], useFactory: (ds: DataSource) => new AuditQueries(ds) },
+        { provide: AuditQueries, inject: [ReadRouter], useFactory: (r: ReadRouter) => new AuditQueries(r) },
+        { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
       ],
       exports: [
+        Metrics,
         APP_RUNTIME,
         APP_CONFIG,
+        CHECKPOINT_KEYS,
+        ScanStore,
         EventStore,
         DataSource,
         ProjectionRunner,
+        ReadRouter,
         ResultsQueries,
         AuditQueries,
       ],
@@ -62,6 +76,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeStores(this.runner, this.eventStore, this.dataSource);
+    await closeStores(this.runner, this.eventStore, this.dataSource, this.router);
+    await this.scanStore.close();
   }
 }

@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { electionStreamId, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
 import { EventStore, StoredEvent } from '@tally/event-store';
-import { CityResults, ResultsQueries, TurnoutQueries } from '@tally/read-models';
+import { CityResults, ReadRouter, ResultsQueries, TurnoutQueries } from '@tally/read-models';
 import type { ElectionCatalog } from '../elections/election-catalog';
-import type { LiveCorrection, LiveSnapshot, LiveUpdate, TimelinePoint, TurnoutView } from './live.contract';
+import type { LiveSource } from './live-channel';
+import type {
+  LiveCorrection,
+  LiveSnapshot,
+  LiveUpdate,
+  LiveView,
+  TimelinePoint,
+  TurnoutView,
+} from './live.contract';
 
 /** Events read from the store per query while building one update. */
 const PAGE = 2000;
@@ -16,45 +24,81 @@ export class LiveFeed {
     private readonly eventStore: EventStore,
     private readonly results: ResultsQueries,
     private readonly turnout: TurnoutQueries,
+    private readonly router: ReadRouter,
   ) {}
 
   /**
-   * The state at `position` (the read models have reached it). Rows may already reflect a little more (they are full
-   * rows, which later updates replace); corrections and timeline points are cut at `position`, so an update never
-   * repeats one of them.
+   * The rows a viewer sees: districts (their totals per contest; per-candidate votes of a district are in
+   * GET …/results/districts/{d}), the city with every unit and candidate, and turnout. `known` is the turnout
+   * already read: it is read again only when `turnoutChanged`. Null while the election is not projected.
    */
+  async view(electionId: string, known?: TurnoutView, turnoutChanged = true): Promise<LiveView | null> {
+    // The primary: the rows must reflect the position the checkpoints (read there) announced.
+    const [districts, city, turnout] = await this.router.onPrimary(() =>
+      Promise.all([
+        this.results.districtResults(electionId),
+        this.results.cityResults(electionId),
+        turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
+      ]),
+    );
+    if (!districts || !city || !turnout) return null;
+    // The ratios (turnout of a total, share of a candidate) follow from the counts: the viewer derives them
+    // (withRatios in delta.js), so the many updates a night brings do not carry them.
+    return {
+      districts: districts.districts.map((d) => ({
+        districtId: d.districtId,
+        name: d.name,
+        contests: d.contests.map(({ candidates: _candidates, turnout: _turnout, ...totals }) => totals),
+      })),
+      city: {
+        ...city,
+        contests: city.contests.map(({ turnout: _turnout, units, ...contest }) => ({
+          ...contest,
+          units: units.map(({ turnout: _unitTurnout, candidates, ...unit }) => ({
+            ...unit,
+            candidates: candidates.map(({ share: _share, ...candidate }) => candidate),
+          })),
+        })),
+      },
+      turnout,
+    };
+  }
+
+  /** The snapshot of `view` at `position`: corrections and timeline points are cut there, never repeated later. */
   async snapshot(
     catalog: ElectionCatalog,
     electionId: string,
     position: number,
-  ): Promise<LiveSnapshot | null> {
+    view: LiveView,
+  ): Promise<LiveSnapshot> {
     const { definition } = await catalog.get(electionId);
-    const [districts, city, turnout, timeline, corrections, correctionsByDistrict] = await Promise.all([
-      this.results.districtResults(electionId),
-      this.results.cityResults(electionId),
-      this.turnout.turnout(electionId),
-      this.turnout.timeline(electionId),
-      this.latestCorrections(electionId, position),
-      this.turnout.correctionsByDistrict(electionId, position),
-    ]);
-    if (!districts || !city || !turnout) return null;
+    const [timeline, corrections, correctionsByDistrict] = await this.router.onPrimary(() =>
+      Promise.all([
+        this.turnout.timeline(electionId),
+        this.latestCorrections(electionId, position),
+        this.turnout.correctionsByDistrict(electionId, position),
+      ]),
+    );
     return {
       electionId,
       name: definition.name,
       pollingDate: definition.pollingDate,
       position,
       at: new Date().toISOString(),
-      districts: districts.districts,
-      city,
-      turnout,
+      ...view,
       corrections,
       correctionsByDistrict,
       timeline: timeline.filter((p) => p.position <= position),
     };
   }
 
-  /** The events of the election in (after, upTo], in order. */
-  async eventsBetween(electionId: string, after: number, upTo: number): Promise<StoredEvent[]> {
+  /** The events of the election in (after, upTo], in order (the first `limit` of them). */
+  async eventsBetween(
+    electionId: string,
+    after: number,
+    upTo: number,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<StoredEvent[]> {
     const prefixes = [
       electionStreamId(electionId),
       `${TALLY_STREAM_PREFIX}${electionId}.`,
@@ -63,12 +107,17 @@ export class LiveFeed {
     const events: StoredEvent[] = [];
     let cursor = after;
     while (cursor < upTo) {
-      const page = await this.eventStore.readAll({ after: cursor, maxCount: PAGE, streamPrefixes: prefixes });
+      const page = await this.eventStore.readAll({
+        after: cursor,
+        to: upTo,
+        maxCount: PAGE,
+        streamPrefixes: prefixes,
+      });
       for (const e of page) {
-        if (e.position > upTo) return events;
         // 'election-hn' is also a prefix of 'election-hn-2021': keep the exact stream only.
         if (e.streamId.startsWith('election-') && e.streamId !== prefixes[0]) continue;
         events.push(e);
+        if (events.length >= limit) return events;
       }
       if (page.length < PAGE) break;
       cursor = page[page.length - 1].position;
@@ -76,61 +125,51 @@ export class LiveFeed {
     return events;
   }
 
-  /**
-   * One update covering `events` (non-empty, all of this election, positions in (from, …]). `known` is the turnout the
-   * stream already has: turnout is read again only when the events changed it (or nothing is known yet).
-   */
-  async update(
-    electionId: string,
-    from: number,
-    events: StoredEvent[],
-    known?: TurnoutView,
-  ): Promise<{ update: LiveUpdate; turnout: TurnoutView } | null> {
-    const touched = new Set<string>();
-    let turnoutChanged = false;
-    for (const e of events) {
-      if (e.streamId.startsWith(TALLY_STREAM_PREFIX) && typeof e.data.districtId === 'string')
-        touched.add(e.data.districtId);
-      if (e.type === 'TurnoutReported') turnoutChanged = true;
-    }
-    const [districts, city, turnout] = await Promise.all([
-      touched.size > 0 ? this.results.districtResults(electionId) : Promise.resolve(null),
-      this.results.cityResults(electionId),
-      turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
-    ]);
-    if (!city || !turnout) return null;
-    const position = events[events.length - 1].position;
-    const at = new Date().toISOString();
-    const update: LiveUpdate = {
-      electionId,
-      position,
-      fromPosition: from,
-      at,
-      districts: (districts?.districts ?? []).filter((d) => touched.has(d.districtId)),
-      city,
-      ...(turnoutChanged ? { turnout } : {}),
+  /** What the events (non-empty, of this election, in order) bring besides the rows. */
+  summarize(events: StoredEvent[], next: LiveView, at: string): Pick<LiveUpdate, 'corrections' | 'timeline'> {
+    return {
       corrections: events
         .filter((e) => e.type === 'TallyCorrected')
         .map(toCorrection)
         .reverse(),
-      timeline: [timelinePoint(at, position, city, turnout)],
+      timeline: [timelinePoint(at, events[events.length - 1].position, next.city, next.turnout)],
     };
-    return { update, turnout };
+  }
+
+  /** The source one election's live channel reads. */
+  sourceFor(catalog: ElectionCatalog, electionId: string): LiveSource {
+    return {
+      eventsBetween: (after, upTo) => this.eventsBetween(electionId, after, upTo),
+      anyEventBetween: async (after, upTo) =>
+        after < upTo && (await this.eventsBetween(electionId, after, upTo, 1)).length > 0,
+      view: (known, events) =>
+        this.view(
+          electionId,
+          known?.turnout,
+          // An amendment changes the turnout rows too (registered voters, polling areas, district names).
+          !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended'),
+        ),
+      snapshot: (position, view) => this.snapshot(catalog, electionId, position, view),
+      summarize: (events, next, at) => this.summarize(events, next, at),
+    };
   }
 
   private async latestCorrections(electionId: string, upTo: number): Promise<LiveCorrection[]> {
     const positions = await this.turnout.latestCorrectionPositions(electionId, upTo, MAX_CORRECTIONS);
-    const events = await Promise.all(
-      positions.map(async (p) => (await this.eventStore.readAll({ after: p - 1, maxCount: 1 }))[0]),
-    );
-    return events.filter((e) => e?.type === 'TallyCorrected').map(toCorrection);
+    // Positions are opaque (a KurrentDB position minus one is no position): read each event where it is.
+    const events = await Promise.all(positions.map((p) => this.eventStore.readAt(p)));
+    return events.filter((e): e is StoredEvent => e?.type === 'TallyCorrected').map(toCorrection);
   }
 }
 
 export function timelinePoint(
   at: string,
   position: number,
-  city: CityResults,
+  city: {
+    contests: Array<
+      Pick<CityResults['contests'][number], 'contestId' | 'pollingAreasReported' | 'pollingAreasExpected'>
+    >;
+  },
   turnout: TurnoutView,
 ): TimelinePoint {
   return {

@@ -1,8 +1,6 @@
-import { Controller, Get, Headers, Inject, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { EventStore } from '@tally/event-store';
-import { AppConfig } from '@tally/platform';
-import { ProjectionRunner } from '@tally/read-models';
+import { EventStore, START } from '@tally/event-store';
 import { IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ElectionCatalog } from '../elections/election-catalog';
@@ -10,10 +8,8 @@ import { Public } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { HttpProblem } from '../http/problem';
 import { ElectionIdParam } from '../http/route-params';
-import { APP_CONFIG } from '../infrastructure/runtime';
-import { LiveFeed } from './live-feed';
+import { LiveChannels } from './live-channels';
 import { LiveHub } from './live-hub';
-import type { LiveEventName, LiveSnapshot, TurnoutView } from './live.contract';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
 
@@ -30,15 +26,11 @@ export class LiveQuery {
 @Public()
 @Controller('elections')
 export class LiveController {
-  private readonly logger = new Logger('live');
-
   constructor(
     private readonly catalog: ElectionCatalog,
-    private readonly feed: LiveFeed,
+    private readonly channels: LiveChannels,
     private readonly hub: LiveHub,
     private readonly eventStore: EventStore,
-    private readonly runner: ProjectionRunner,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get(':electionId/live')
@@ -63,36 +55,26 @@ export class LiveController {
     await this.catalog.get(electionId);
     const resume = this.resumePosition(fromHeader, fromQuery);
     const head = await this.eventStore.headPosition();
-    let cursor: number;
-    let snapshot: string | null = null;
-    let state: LiveSnapshot | null = null;
-    if (resume !== undefined) {
-      if (resume > head) {
-        throw new HttpProblem(
-          400,
-          'REQUEST.POSITION_BEYOND_LOG',
-          'The request is malformed',
-          `Last-Event-ID ${resume} is beyond the last position of the log (${head}); reconnect without it`,
-        );
-      }
-      cursor = resume;
-    } else {
-      // A new client sees at least everything written before it connected.
-      await this.runner.waitForPosition(head, this.config.READ_WAIT_TIMEOUT_MS);
-      cursor = await this.runner.projectedPosition();
-      state = await this.feed.snapshot(this.catalog, electionId, cursor);
-      if (!state) {
-        throw new HttpProblem(
-          503,
-          'RESULTS.NOT_CAUGHT_UP',
-          'The read models are behind',
-          `Election ${electionId} is not projected yet; retry shortly`,
-          {},
-          { 'retry-after': '1' },
-        );
-      }
-      snapshot = message('snapshot', state.position, state);
+    if (resume !== undefined && resume > head) {
+      throw new HttpProblem(
+        400,
+        'REQUEST.POSITION_BEYOND_LOG',
+        'The request is malformed',
+        `Last-Event-ID ${resume} is beyond the last position of the log (${head}); reconnect without it`,
+      );
     }
+    // Every id this stream sends is an event's position (or START). KurrentDB cannot read after any other number
+    // (positions are byte offsets: it is no record boundary), and postgres would resume somewhere else silently.
+    if (resume !== undefined && resume !== START && !(await this.eventStore.readAt(resume))) {
+      throw new HttpProblem(
+        400,
+        'REQUEST.UNKNOWN_POSITION',
+        'The request is malformed',
+        `Last-Event-ID ${resume} is not the position of an event of this log; reconnect without it`,
+        { errors: [{ field: 'Last-Event-ID', message: 'must be the id of a message of this stream' }] },
+      );
+    }
+    const channel = await this.channels.channel(electionId);
 
     reply.hijack();
     const raw = reply.raw;
@@ -103,67 +85,26 @@ export class LiveController {
       'x-accel-buffering': 'no',
       'x-request-id': String(request.id),
     });
-    // Before anything can produce an update: the snapshot is always the first message (writes keep their order).
-    raw.write(`retry: 2000\n\n${snapshot ?? ''}`);
+    raw.write('retry: 2000\n\n');
     let open = true;
-    let target = cursor;
-    let busy = false;
-    let turnout: TurnoutView | undefined = state?.turnout;
-
-    const write = async (chunk: string): Promise<void> => {
-      if (!open) return;
-      if (raw.write(chunk)) return;
-      // A slow client: wait until its buffer drains (or it leaves) before building the next update.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          raw.off('drain', done);
-          raw.off('close', done);
-          resolve();
-        };
-        raw.on('drain', done);
-        raw.on('close', done);
-      });
+    const end = () => {
+      if (open) raw.end();
     };
-    const pump = async (): Promise<void> => {
-      if (busy || !open) return;
-      busy = true;
-      try {
-        while (open && target > cursor) {
-          const upTo = target;
-          const events = await this.feed.eventsBetween(electionId, cursor, upTo);
-          if (events.length > 0) {
-            const built = await this.feed.update(electionId, cursor, events, turnout);
-            // The rows are gone (a projection rebuilding): keep the cursor; retried when the read models move on.
-            if (!built) break;
-            turnout = built.turnout;
-            await write(message('update', built.update.position, built.update));
-          }
-          cursor = upTo;
-        }
-      } catch (error) {
-        // The client reconnects with its Last-Event-ID and misses nothing.
-        this.logger.error(`live stream of ${electionId} failed: ${(error as Error).stack ?? String(error)}`);
-        close();
-        raw.end();
-      } finally {
-        busy = false;
-      }
-    };
-    const heartbeat = setInterval(() => void write(': heartbeat\n\n'), this.config.LIVE_HEARTBEAT_MS);
-    const stopListening = this.hub.listen((position) => {
-      target = Math.max(target, position);
-      void pump();
-    });
-    const untrack = this.hub.track(() => {
-      close();
-      raw.end();
-    });
+    const detach = channel.attach(
+      {
+        write: (chunk) => !open || raw.write(chunk),
+        onDrain: (listener) => raw.on('drain', listener),
+        end,
+      },
+      resume !== undefined ? { resume } : { atLeast: head },
+    );
+    const untrack = this.hub.track(end);
     const close = () => {
       if (!open) return;
       open = false;
-      clearInterval(heartbeat);
-      stopListening();
+      detach();
       untrack();
+      this.channels.released(electionId);
     };
     raw.on('close', close);
     request.raw.on('close', close);
@@ -185,8 +126,4 @@ export class LiveController {
     }
     return Number(given.trim());
   }
-}
-
-function message(event: LiveEventName, id: number, data: unknown): string {
-  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -4,14 +4,17 @@ import { ResultsQueries } from '@tally/read-models';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { Public } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
+import { CacheByPosition } from '../http/cache-by-position.interceptor';
 import { DistrictParams, ElectionIdParam } from '../http/route-params';
 import { CityResultsDto, DistrictResultsDto, SingleDistrictResultDto } from './results.dto';
 import { ReadYourWrites } from './read-your-writes';
+import { onlyContest } from './only-contest';
 import { projected } from './projected';
 import { ResultsQuery, TimeTravel } from './time-travel';
 
 @ApiTags('results')
 @Public()
+@CacheByPosition()
 @Controller('elections/:electionId/results')
 export class ResultsController {
   constructor(
@@ -31,9 +34,10 @@ export class ResultsController {
   })
   @ApiProblems(400, 404, 503)
   async districts(@Param() { electionId }: ElectionIdParam, @Query() query: ResultsQuery) {
-    if (this.timeTravel.requested(query)) return this.timeTravel.districts(electionId, query);
-    await this.readYourWrites.waitFor(query.minPosition);
-    return projected(this.catalog, electionId, await this.queries.districtResults(electionId));
+    const result = this.timeTravel.requested(query)
+      ? await this.timeTravel.districts(electionId, query)
+      : await this.live(query, () => this.queries.districtResults(electionId), electionId);
+    return onlyContest(this.catalog, electionId, result, query.contest);
   }
 
   @Get('districts/:districtId')
@@ -44,10 +48,15 @@ export class ResultsController {
   })
   @ApiProblems(400, 404, 503)
   async district(@Param() { electionId, districtId }: DistrictParams, @Query() query: ResultsQuery) {
-    if (this.timeTravel.requested(query)) return this.timeTravel.district(electionId, districtId, query);
-    await this.readYourWrites.waitFor(query.minPosition);
-    const result = await this.queries.districtResult(electionId, districtId);
-    return projected(this.catalog, electionId, result, `District ${districtId} of election ${electionId}`);
+    const result = this.timeTravel.requested(query)
+      ? await this.timeTravel.district(electionId, districtId, query)
+      : await this.live(
+          query,
+          () => this.queries.districtResult(electionId, districtId),
+          electionId,
+          `District ${districtId} of election ${electionId}`,
+        );
+    return onlyContest(this.catalog, electionId, result, query.contest);
   }
 
   @Get('city')
@@ -58,8 +67,19 @@ export class ResultsController {
   @ApiOkResponse({ type: CityResultsDto, description: 'City results with the `position` they reflect' })
   @ApiProblems(400, 404, 503)
   async city(@Param() { electionId }: ElectionIdParam, @Query() query: ResultsQuery) {
-    if (this.timeTravel.requested(query)) return this.timeTravel.city(electionId, query);
+    const result = this.timeTravel.requested(query)
+      ? await this.timeTravel.city(electionId, query)
+      : await this.live(query, () => this.queries.cityResults(electionId), electionId);
+    return onlyContest(this.catalog, electionId, result, query.contest);
+  }
+
+  private async live<T>(
+    query: ResultsQuery,
+    read: () => Promise<T | null>,
+    electionId: string,
+    what?: string,
+  ) {
     await this.readYourWrites.waitFor(query.minPosition);
-    return projected(this.catalog, electionId, await this.queries.cityResults(electionId));
+    return projected(this.catalog, electionId, await read(), what);
   }
 }

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
-import { cityOf, districtOf, districtsOf, FoldedElection, ResultsTimeTravel } from '@tally/read-models';
+import {
+  cityOf,
+  districtOf,
+  districtsOf,
+  FoldedElection,
+  ResultsTimeTravel,
+  TimeIndexQueries,
+} from '@tally/read-models';
+import { DataSource } from 'typeorm';
 import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { HttpProblem, RequestValidationProblem } from '../http/problem';
@@ -19,6 +27,11 @@ export class ResultsQuery extends MinPositionQuery {
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: '$property must carry a time zone (Z or ±hh:mm)' })
   asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Only this contest (e.g. `na`): a national answer is far smaller' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: '$property must be a contest id' })
+  contest?: string;
 
   @ApiPropertyOptional({ description: 'Time travel: the results right after this global position' })
   @IsOptional()
@@ -41,8 +54,9 @@ export class TimeTravel {
   constructor(
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
+    dataSource: DataSource,
   ) {
-    this.travel = new ResultsTimeTravel(eventStore);
+    this.travel = new ResultsTimeTravel(eventStore, undefined, undefined, new TimeIndexQueries(dataSource));
   }
 
   requested(query: ResultsQuery): boolean {

@@ -52,8 +52,7 @@ function update(fromPosition: number, position: number, overrides: Partial<LiveU
     fromPosition,
     position,
     at: '2021-05-23T13:00:00.000Z',
-    districts: [],
-    city: city(position),
+    city: { position },
     corrections: [],
     timeline: [{ at: '2021-05-23T13:00:00.000Z', position, turnout: 0.2, reporting: { na: 0.5 } }],
     ...overrides,
@@ -66,7 +65,10 @@ describe('press-room screen state', () => {
     screen.applySnapshot(state, snapshot(10));
     const applied = screen.applyUpdate(
       state,
-      update(10, 12, { districts: [district('tay-ho', 'Tây Hồ')], corrections: [correction(12, 'tay-ho')] }),
+      update(10, 12, {
+        districts: { 'tay-ho': { name: 'Tây Hồ' } },
+        corrections: [correction(12, 'tay-ho')],
+      }),
     );
     expect(applied).toBe(true);
     expect(state.position).toBe(12);
@@ -81,11 +83,11 @@ describe('press-room screen state', () => {
     const state = screen.createState();
     screen.applySnapshot(state, snapshot(10));
     const first = update(10, 12, {
-      districts: [district('tay-ho', 'Tây Hồ')],
+      districts: { 'tay-ho': { name: 'Tây Hồ' } },
       corrections: [correction(12)],
     });
     screen.applyUpdate(state, first);
-    const stale = update(8, 10, { districts: [district('tay-ho', 'old')], corrections: [correction(9)] });
+    const stale = update(8, 10, { districts: { 'tay-ho': { name: 'old' } }, corrections: [correction(9)] });
     expect(screen.applyUpdate(state, first)).toBe(false);
     expect(screen.applyUpdate(state, stale)).toBe(false);
     expect(state.position).toBe(12);
@@ -93,6 +95,19 @@ describe('press-room screen state', () => {
     expect(state.corrections.map((c) => c.position)).toEqual([12]);
     expect(Object.fromEntries(state.correctionCounts)).toEqual({ 'ba-dinh': 1 });
     expect(state.timeline.map((p) => p.position)).toEqual([10, 12]);
+  });
+
+  it('an update that starts before its position cannot apply: the page asks for a snapshot', () => {
+    const state = screen.createState() as ScreenState & { outOfStep: boolean };
+    screen.applySnapshot(state, snapshot(10));
+    expect(screen.applyUpdate(state, update(8, 14, { districts: { 'tay-ho': { name: 'x' } } }))).toBe(false);
+    expect([state.position, state.outOfStep, state.districts.get('tay-ho')!.name]).toEqual([
+      10,
+      true,
+      'tay-ho',
+    ]);
+    screen.applySnapshot(state, snapshot(14));
+    expect(state.outOfStep).toBe(false);
   });
 
   it('ignores updates until it has a snapshot', () => {

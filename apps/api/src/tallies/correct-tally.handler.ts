@@ -1,3 +1,4 @@
+import { Metrics } from '@tally/platform';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   assertMayPerformIn,
@@ -28,6 +29,7 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
   constructor(
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute({ correction }: CorrectTallyCommand): Promise<TallyWriteResult> {
@@ -42,11 +44,13 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
     for (let attempt = 1; ; attempt++) {
       const stream = await loadStream<TallyEvent>(this.eventStore, streamId);
       const events = decideTally({ type: 'CorrectTally', ...correction }, foldTally(stream.events), index);
-      if (events.length === 0)
+      if (events.length === 0) {
+        this.metrics.replayed('tally');
         return replayOf(
           id,
           stream.stored.find((event) => event.eventId === eventId),
         );
+      }
       try {
         const appended = await this.eventStore.append(
           streamId,

@@ -1,3 +1,4 @@
+import { Metrics } from '@tally/platform';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   assertMayPerformIn,
@@ -24,6 +25,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
   constructor(
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute({ submission }: SubmitTallyCommand): Promise<TallyWriteResult> {
@@ -43,6 +45,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           : await loadStream<TallyEvent>(this.eventStore, streamId);
       const events = decideTally({ type: 'SubmitTally', ...submission }, foldTally(stream.events), index);
       if (events.length === 0) {
+        this.metrics.replayed('tally');
         const original = stream.stored[0];
         const anomalies = stream.events[0].type === 'TallySubmitted' ? stream.events[0].data.anomalies : [];
         return {

@@ -1,3 +1,4 @@
+import { Metrics } from '@tally/platform';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   assertMayPerformIn,
@@ -22,6 +23,7 @@ export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutComman
   constructor(
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute({ report }: ReportTurnoutCommand): Promise<TurnoutWriteResult> {
@@ -35,6 +37,7 @@ export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutComman
       const stream = await loadStream<TurnoutEvent>(this.eventStore, streamId);
       const events = decideTurnout({ type: 'ReportTurnout', ...report }, foldTurnout(stream.events), index);
       if (events.length === 0) {
+        this.metrics.replayed('turnout');
         const original = stream.stored.find((e) => e.data.reportId === reportId)!;
         return {
           reportId,

@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { Allow, Public } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
+import { CacheByPosition } from '../http/cache-by-position.interceptor';
 import { Ctx } from '../http/request-context';
 import { ElectionIdParam } from '../http/route-params';
 import { projected } from '../results/projected';
@@ -59,6 +60,7 @@ export class TurnoutController {
 
   @Get()
   @Public()
+  @CacheByPosition()
   @ApiOperation({
     summary: 'Turnout per district and city: at each reporting time and the latest',
     description:

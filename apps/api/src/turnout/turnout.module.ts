@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TurnoutQueries } from '@tally/read-models';
-import { DataSource } from 'typeorm';
+import { TurnoutQueries, ReadRouter } from '@tally/read-models';
 import { ElectionsModule } from '../elections/elections.module';
 import { ReadYourWrites } from '../results/read-your-writes';
 import { ReportTurnoutHandler } from './report-turnout.handler';
@@ -12,7 +11,11 @@ import { ElectionListController, TurnoutController } from './turnout.controller'
   providers: [
     ReportTurnoutHandler,
     ReadYourWrites,
-    { provide: TurnoutQueries, inject: [DataSource], useFactory: (ds: DataSource) => new TurnoutQueries(ds) },
+    {
+      provide: TurnoutQueries,
+      inject: [ReadRouter],
+      useFactory: (router: ReadRouter) => new TurnoutQueries(router),
+    },
   ],
   exports: [TurnoutQueries],
 })

@@ -66,14 +66,20 @@ export class SyntheticNames {
 
   constructor(private readonly random: SeededRandom) {}
 
+  /** A name, possibly given before: a country's ~70,000 candidates share names, as real people do. */
+  any(): string {
+    const female = this.random.next() < 0.4;
+    return [
+      this.random.pick(FAMILY),
+      this.random.pick(female ? MIDDLE_FEMALE : MIDDLE_MALE),
+      this.random.pick(female ? GIVEN_FEMALE : GIVEN_MALE),
+    ].join(' ');
+  }
+
+  /** A name not given before by this generator. */
   next(): string {
     for (;;) {
-      const female = this.random.next() < 0.4;
-      const name = [
-        this.random.pick(FAMILY),
-        this.random.pick(female ? MIDDLE_FEMALE : MIDDLE_MALE),
-        this.random.pick(female ? GIVEN_FEMALE : GIVEN_MALE),
-      ].join(' ');
+      const name = this.any();
       if (!this.used.has(name)) {
         this.used.add(name);
         return name;

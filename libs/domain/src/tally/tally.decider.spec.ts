@@ -288,8 +288,10 @@ describe('foldTally', () => {
       counts: correctedCounts(),
       anomalies: [],
       revision: 1,
+      countsRevision: 1,
       corrections: 1,
       correctionsById: {},
+      scans: [],
       lastChangedAt: '2021-05-24T09:00:00.000Z',
     });
   });

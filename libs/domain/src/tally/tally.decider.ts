@@ -1,11 +1,12 @@
 import { ElectionIndex } from '../election/election-index';
 import { assertNever } from '../shared/assert-never';
 import { DomainError, RuleViolation } from '../shared/domain-error';
-import { CorrectTally, SubmitTally, TallyCommand } from './tally.commands';
+import { AttachTallyScan, CorrectTally, SubmitTally, TallyCommand } from './tally.commands';
 import { countsEqual, diffCounts, normalizeCounts } from './tally-counts';
-import { TallyEvent } from './tally.events';
+import { TallyCorrected, TallyEvent, TallyScanAttached, TallySubmitted } from './tally.events';
 import { checkTally, SheetExpectations, sheetExpectations } from './tally-rules';
-import { Anomaly, TallyCounts, TallyPlacement } from './tally.types';
+import { decideAttachTallyScan } from './tally-scan.decider';
+import { Anomaly, TallyCounts, TallyPlacement, TallyScan } from './tally.types';
 
 export const TallyErrorCode = {
   SUBMISSION_ID_REUSED: 'TALLY.SUBMISSION_ID_REUSED',
@@ -31,9 +32,13 @@ export interface RecordedTally {
   anomalies: Anomaly[];
   /** Stream revision of the latest event (0 after the submission): the sheet's ETag. */
   revision: number;
+  /** Stream revision of the event that set the current counts (a scan moves `revision`, not this). */
+  countsRevision: number;
   corrections: number;
   /** Corrections made with a client retry key, by that key, so a retry is recognised after the sheet moved on. */
   correctionsById: Record<string, { counts: TallyCounts; reason: string; revision: number }>;
+  /** Every scan attached, oldest first; the last one is the current. */
+  scans: TallyScan[];
   lastChangedAt: string;
 }
 
@@ -54,8 +59,10 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         counts,
         anomalies,
         revision: state.status === 'recorded' ? state.revision + 1 : 0,
+        countsRevision: state.status === 'recorded' ? state.revision + 1 : 0,
         corrections: 0,
         correctionsById: {},
+        scans: [],
         lastChangedAt: submittedAt,
       };
     }
@@ -72,8 +79,10 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
           counts,
           anomalies,
           revision: 1,
+          countsRevision: 1,
           corrections: 1,
           correctionsById: {},
+          scans: [],
           lastChangedAt: correctedAt,
         };
       }
@@ -82,6 +91,7 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         counts,
         anomalies,
         revision: state.revision + 1,
+        countsRevision: state.revision + 1,
         corrections: state.corrections + 1,
         correctionsById: event.data.correctionId
           ? {
@@ -90,6 +100,17 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
             }
           : state.correctionsById,
         lastChangedAt: correctedAt,
+      };
+    }
+    case 'TallyScanAttached': {
+      // Never produced by decide before a sheet exists; folding a stored fact must not fail, so it is ignored.
+      if (state.status === 'empty') return state;
+      const { digest, size, contentType, countsRevision, attachedAt } = event.data;
+      const revision = state.revision + 1;
+      return {
+        ...state,
+        revision,
+        scans: [...state.scans, { digest, size, contentType, revision, countsRevision, attachedAt }],
       };
     }
     default:
@@ -106,6 +127,26 @@ export function foldTally(events: readonly TallyEvent[]): TallyState {
  * submission that is already stored: the handler then answers with the original result.
  */
 export function decideTally(
+  command: SubmitTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallySubmitted[];
+export function decideTally(
+  command: CorrectTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallyCorrected[];
+export function decideTally(
+  command: AttachTallyScan,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallyScanAttached[];
+export function decideTally(
+  command: TallyCommand,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+): TallyEvent[];
+export function decideTally(
   command: TallyCommand,
   state: TallyState,
   index: ElectionIndex | undefined,
@@ -115,6 +156,8 @@ export function decideTally(
       return decideSubmitTally(command, state, index);
     case 'CorrectTally':
       return decideCorrectTally(command, state, index);
+    case 'AttachTallyScan':
+      return decideAttachTallyScan(command, state, index);
     default:
       return assertNever(command);
   }
@@ -124,7 +167,7 @@ export function decideSubmitTally(
   command: SubmitTally,
   state: TallyState,
   index: ElectionIndex | undefined,
-): TallyEvent[] {
+): TallySubmitted[] {
   const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
   if (state.status === 'recorded') {
     if (state.submissionId === command.submissionId) {
@@ -169,7 +212,7 @@ export function decideCorrectTally(
   command: CorrectTally,
   state: TallyState,
   index: ElectionIndex | undefined,
-): TallyEvent[] {
+): TallyCorrected[] {
   const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
   if (state.status === 'empty') {
     throw new DomainError(

@@ -5,6 +5,7 @@ import {
   type EventSubscription,
   type EventToAppend,
   type ExpectedRevision,
+  type PositionAtOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   START,
@@ -63,6 +64,7 @@ const APPEND_ATTEMPTS = 3;
  */
 export class PostgresEventStore extends EventStore {
   readonly name = 'postgres' as const;
+  readonly gaplessPositions = true;
   readonly pool: Pool;
   private readonly endPoolOnClose: boolean;
   private readonly notifier: AppendNotifier;
@@ -147,13 +149,29 @@ export class PostgresEventStore extends EventStore {
     return page.events;
   }
 
-  async positionAt(instant: Date): Promise<number> {
-    // recorded_at is taken under the head lock (clock_timestamp), so it never decreases along positions.
-    const { rows } = await this.pool.query<{ position: string | null }>(
-      'SELECT max(position) AS position FROM es_events WHERE recorded_at <= $1',
-      [instant],
+  async readAt(position: number): Promise<StoredEvent | undefined> {
+    if (!Number.isSafeInteger(position) || position < 0) return undefined;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE position = $1`,
+      [position],
     );
-    return rows[0]?.position == null ? START : toSafeNumber(rows[0].position);
+    return rows[0] && toStoredEvent(rows[0]);
+  }
+
+  async positionAt(instant: Date, options: PositionAtOptions = {}): Promise<number> {
+    const after = options.after ?? START;
+    // recorded_at is taken under the head lock (clock_timestamp), so it never decreases along positions: the answer
+    // is the last event before the first one recorded later, found by walking forward from `after` on the primary
+    // key (no index on recorded_at needed, and the walk stops at the instant instead of running to the head).
+    const { rows } = await this.pool.query<{ position: string | null }>(
+      `SELECT max(position) AS position FROM es_events
+        WHERE position > $2
+          AND position < coalesce(
+            (SELECT position FROM es_events WHERE position > $2 AND recorded_at > $1 ORDER BY position LIMIT 1),
+            9223372036854775807)`,
+      [instant, after],
+    );
+    return rows[0]?.position == null ? after : toSafeNumber(rows[0].position);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {

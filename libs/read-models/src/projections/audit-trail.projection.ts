@@ -5,6 +5,15 @@ import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '
 import { auditSummary } from './audit-summary';
 import { asDefinition } from './fact-shapes';
 
+const KNOWN_TYPES = [
+  'ElectionDefined',
+  'ElectionAmended',
+  'TallySubmitted',
+  'TallyCorrected',
+  'TallyScanAttached',
+  'TurnoutReported',
+];
+
 /**
  * Every event of the election, tally and turnout streams, one row each, keyed by global position (so replaying a row is a
  * no-op). Unlike the results, an event type this code does not know is still listed, with a generic summary:
@@ -45,7 +54,7 @@ export class AuditTrailProjection implements Projection {
       );
       return [];
     }
-    if (!['ElectionDefined', 'TallySubmitted', 'TallyCorrected', 'TurnoutReported'].includes(event.type)) {
+    if (!KNOWN_TYPES.includes(event.type)) {
       this.logger.warn(
         `[projection ${this.name}] unknown event type ${event.type} at position ${event.position}`,
       );

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { turnoutStreamId } from '@tally/domain';
 import type { StoredEvent } from '@tally/event-store';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
@@ -31,30 +29,7 @@ function turnoutFact(
   asOf: string,
   votersVoted: number,
 ) {
-  return {
-    streamId: turnoutStreamId(E, pollingAreaId),
-    event: {
-      eventId: randomUUID(),
-      type: 'TurnoutReported',
-      data: {
-        electionId: E,
-        pollingAreaId,
-        districtId,
-        reportId: randomUUID(),
-        asOf,
-        votersVoted,
-        registeredVoters,
-        reportedAt: '2021-05-23T13:00:00.000Z',
-      },
-      metadata: {
-        actor: { id: 'anonymous' },
-        correlationId: 'c',
-        causationId: 'c',
-        requestId: 'r',
-        schemaVersion: 1,
-      },
-    },
-  };
+  return facts.turnoutReported(E, { pollingAreaId, districtId, registeredVoters }, asOf, votersVoted);
 }
 
 describe('TurnoutProjection', () => {
@@ -90,7 +65,7 @@ describe('TurnoutProjection', () => {
     warnings.length = 0;
     await ds.query(
       `TRUNCATE rm_elections, rm_tally_sheets, rm_district_results, rm_unit_results, rm_audit_entries,
-                rm_turnout_elections, rm_turnout_districts, rm_turnout_areas, rm_live_timeline`,
+                rm_turnout_elections, rm_turnout_districts, rm_turnout_areas`,
     );
   });
   afterAll(async () => {
@@ -140,12 +115,6 @@ describe('TurnoutProjection', () => {
       pollingAreasComplete: 1,
     });
     expect(view!.city.byReportingTime.map((t) => t.votersVoted)).toEqual([700, 1200, 2000]);
-    const timeline = await new TurnoutQueries(ds).timeline(E);
-    expect(timeline[timeline.length - 1]).toMatchObject({
-      position: 6,
-      turnout: 0.6667,
-      reporting: { na: 0.3333, hdnd: 0 },
-    });
     expect(warnings).toEqual([]);
   });
 
@@ -158,7 +127,7 @@ describe('TurnoutProjection', () => {
     expect(await dumpTurnout()).toEqual(once);
     expect(await dumpReadModels(ds)).toEqual(resultsOnce);
 
-    await ds.query('TRUNCATE rm_turnout_elections, rm_turnout_districts, rm_turnout_areas, rm_live_timeline');
+    await ds.query('TRUNCATE rm_turnout_elections, rm_turnout_districts, rm_turnout_areas');
     for (const event of events) await ds.transaction((m) => turnout.apply([event], m));
     expect(await dumpTurnout()).toEqual(once);
   });

@@ -5,26 +5,29 @@ import {
   ElectionIndex,
   ELECTION_STREAM_PREFIX,
   reportAsOf,
-  TALLY_STREAM_PREFIX,
   TURNOUT_STREAM_PREFIX,
   turnoutSchedule,
 } from '@tally/domain';
-import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
-import { ratio } from '../queries/read-snapshot';
-import { asDefinition } from './fact-shapes';
-
-/** Timeline points are kept per bucket of this many ms of recording time (the last state of the bucket wins). */
-export const TIMELINE_BUCKET_MS = 10_000;
+import { consoleLogger, Projection, ProjectionLogger } from '../projection';
+import { amendedElectionId, asAmendment, asDefinition } from './fact-shapes';
+import { asTurnoutFact, electionIdOf, electionTotals, isText, latestReport } from './turnout-facts';
 
 interface ElectionRow {
   electionId: string;
   reportingTimes: string[];
   registeredVoters: number;
   pollingAreasExpected: number;
-  contestsExpected: Record<string, number>;
-  contestsReported: Record<string, number>;
-  votersVoted: number;
-  lastPosition: number;
+  /** Revision of the election stream's last definition event applied (ElectionDefined 0, each amendment +1). */
+  definitionRevision: number;
+}
+
+interface DistrictRow {
+  electionId: string;
+  districtId: string;
+  name: string;
+  ordinal: number;
+  registeredVoters: number;
+  pollingAreasExpected: number;
 }
 
 interface AreaReport {
@@ -45,56 +48,58 @@ interface AreaRow {
   lastPosition: number;
 }
 
-interface TimelineRow {
-  electionId: string;
-  bucket: string;
-  position: number;
-  at: string;
-  turnout: number;
-  reporting: Record<string, number>;
-}
-
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-
 /**
- * Turnout through the polling day: per polling area its reports and its figure at each reporting time (the report
- * with the latest asOf at or before that time); per election the running sums the live timeline needs (latest
- * turnout, sheets reported per contest), and one timeline point per bucket of recording time. Districts and city
- * figures are summed at query time from the polling-area rows of one snapshot.
+ * Turnout through the polling day (GET /elections/{e}/turnout): per election its reporting times and size, per
+ * district its name and size, per polling area its reports and its figure at each reporting time (the report with the
+ * latest asOf at or before that time). Districts and city figures are summed at query time from the polling-area rows
+ * of one snapshot. The live timeline is a read model of its own (live-timeline.projection.ts).
  *
- * Idempotent: every election row remembers the last position applied to it, and events at or below it are skipped.
+ * Idempotent: an election is defined once and remembers the revision of its last amendment applied, and every
+ * polling-area row remembers the last position applied to it.
  */
 export class TurnoutProjection implements Projection {
   static readonly NAME = 'turnout';
   readonly name: string = TurnoutProjection.NAME;
-  readonly version: number = 1;
-  readonly tables = ['rm_turnout_elections', 'rm_turnout_districts', 'rm_turnout_areas', 'rm_live_timeline'];
+  /** 2: the live timeline and its running sums moved to the live-timeline projection. */
+  readonly version: number = 2;
+  readonly tables = ['rm_turnout_elections', 'rm_turnout_districts', 'rm_turnout_areas'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
 
   async apply(events: StoredEvent[], manager: EntityManager): Promise<void> {
-    const relevant = events.filter((e) => isProjectedStream(e.streamId));
-    if (relevant.length === 0) return;
+    const definitions = events.filter(
+      (e) =>
+        e.streamId.startsWith(ELECTION_STREAM_PREFIX) &&
+        (e.type === 'ElectionDefined' || e.type === 'ElectionAmended'),
+    );
+    const reports = events.filter((e) => e.streamId.startsWith(TURNOUT_STREAM_PREFIX));
+    if (definitions.length + reports.length === 0) return;
     const electionIds = new Set<string>();
+    const amended = new Set<string>();
     const areaKeys: Array<[string, string]> = [];
-    for (const e of relevant) {
+    for (const e of [...definitions, ...reports]) {
       const electionId = electionIdOf(e);
-      if (electionId) electionIds.add(electionId);
-      if (e.type === 'TurnoutReported' && electionId && isText(e.data.pollingAreaId)) {
-        areaKeys.push([electionId, e.data.pollingAreaId]);
-      }
+      if (!electionId) continue;
+      electionIds.add(electionId);
+      if (e.type === 'ElectionAmended') amended.add(electionId);
+      if (isText(e.data.pollingAreaId)) areaKeys.push([electionId, e.data.pollingAreaId]);
     }
     if (electionIds.size === 0) return;
     const elections = await loadElections(manager, [...electionIds]);
+    const districts = await loadDistricts(manager, [...amended]);
     const areas = await loadAreas(manager, areaKeys);
     const dirtyElections = new Set<string>();
+    const dirtyDistricts = new Set<string>();
     const dirtyAreas = new Set<string>();
-    const newDistricts: object[] = [];
-    const lastEvent = new Map<string, StoredEvent>();
 
-    for (const event of relevant) {
+    for (const event of events) {
       if (event.streamId.startsWith(ELECTION_STREAM_PREFIX)) {
+        if (event.type === 'ElectionAmended') {
+          if (this.applyAmendment(event, elections, districts, dirtyDistricts)) {
+            dirtyElections.add(electionIdOf(event)!);
+          }
+          continue;
+        }
         if (event.type !== 'ElectionDefined') continue;
         const definition = asDefinition(event.data.definition);
         if (!definition) {
@@ -103,139 +108,134 @@ export class TurnoutProjection implements Projection {
         }
         if (elections.has(definition.electionId)) continue;
         const index = ElectionIndex.of(definition);
-        const contestsExpected: Record<string, number> = {};
-        for (const c of definition.contests) {
-          contestsExpected[c.contestId] = index
-            .districtsOfContest(c.contestId)
-            .reduce((sum, d) => sum + index.pollingAreasExpectedCount(d, c.contestId), 0);
-        }
-        const registered = (areaIds: readonly string[]) =>
-          areaIds.reduce((sum, a) => sum + (index.pollingArea(a)?.registeredVoters ?? 0), 0);
         definition.districts.forEach((d, ordinal) => {
           const areaIds = index.pollingAreasOfDistrict(d.districtId);
-          newDistricts.push({
-            election_id: definition.electionId,
-            district_id: d.districtId,
+          const key = `${definition.electionId}|${d.districtId}`;
+          districts.set(key, {
+            electionId: definition.electionId,
+            districtId: d.districtId,
             name: d.name,
             ordinal,
-            registered_voters: registered(areaIds),
-            polling_areas_expected: areaIds.length,
+            registeredVoters: areaIds.reduce((s, a) => s + (index.pollingArea(a)?.registeredVoters ?? 0), 0),
+            pollingAreasExpected: areaIds.length,
           });
+          dirtyDistricts.add(key);
         });
         elections.set(definition.electionId, {
           electionId: definition.electionId,
           reportingTimes: turnoutSchedule(definition).reportingTimes,
-          registeredVoters: definition.districts.reduce(
-            (sum, d) => sum + registered(index.pollingAreasOfDistrict(d.districtId)),
-            0,
-          ),
-          pollingAreasExpected: definition.districts.reduce(
-            (sum, d) => sum + index.pollingAreasOfDistrict(d.districtId).length,
-            0,
-          ),
-          contestsExpected,
-          contestsReported: Object.fromEntries(Object.keys(contestsExpected).map((c) => [c, 0])),
-          votersVoted: 0,
-          lastPosition: event.position,
+          ...electionTotals(definition),
+          definitionRevision: event.revision,
         });
         dirtyElections.add(definition.electionId);
-        lastEvent.set(definition.electionId, event);
-        continue;
-      }
-
-      const electionId = electionIdOf(event);
-      const election = electionId ? elections.get(electionId) : undefined;
-      if (!election) {
-        if (event.type === 'TurnoutReported') this.skip(event, 'unknown election');
-        continue;
-      }
-      if (event.position <= election.lastPosition) continue;
-
-      if (event.streamId.startsWith(TALLY_STREAM_PREFIX)) {
-        // A polling area's sheet counts as reported once: its first event (TallySubmitted at revision 0).
-        if (event.type === 'TallySubmitted' && event.revision === 0 && isText(event.data.contestId)) {
-          const c = event.data.contestId;
-          if (c in election.contestsReported) election.contestsReported[c] += 1;
-        }
       } else if (event.streamId.startsWith(TURNOUT_STREAM_PREFIX)) {
-        if (event.type !== 'TurnoutReported') {
-          this.skip(event, 'unknown turnout event type');
-        } else if (!this.applyReport(event, election, areas)) {
-          continue;
-        } else {
-          dirtyAreas.add(`${election.electionId}|${event.data.pollingAreaId as string}`);
-        }
+        const key = this.applyReport(event, elections, areas);
+        if (key) dirtyAreas.add(key);
       }
-      election.lastPosition = event.position;
-      dirtyElections.add(election.electionId);
-      lastEvent.set(election.electionId, event);
     }
-
-    const timeline: TimelineRow[] = [...lastEvent].map(([electionId, event]) => {
-      const e = elections.get(electionId)!;
-      const at = new Date(event.recordedAt);
-      const time = Number.isNaN(at.getTime()) ? 0 : at.getTime();
-      return {
-        electionId,
-        bucket: new Date(time - (time % TIMELINE_BUCKET_MS)).toISOString(),
-        position: event.position,
-        at: new Date(time).toISOString(),
-        turnout: ratio(e.votersVoted, e.registeredVoters),
-        reporting: Object.fromEntries(
-          Object.entries(e.contestsExpected).map(([c, expected]) => [
-            c,
-            ratio(e.contestsReported[c] ?? 0, expected),
-          ]),
-        ),
-      };
-    });
 
     await flush(manager, {
       elections: [...dirtyElections].map((id) => elections.get(id)!),
-      districts: newDistricts,
+      districts: [...dirtyDistricts].map((k) => districts.get(k)!),
       areas: [...dirtyAreas].map((k) => areas.get(k)!),
-      timeline,
     });
   }
 
-  /** False when the report cannot be applied (malformed, or figures that would break exact sums). */
-  private applyReport(event: StoredEvent, election: ElectionRow, areas: Map<string, AreaRow>): boolean {
-    const { pollingAreaId, districtId, reportId, asOf, votersVoted, registeredVoters } = event.data;
-    const asOfOk = isText(asOf) && !Number.isNaN(Date.parse(asOf));
-    if (
-      ![pollingAreaId, districtId, reportId].every(isText) ||
-      !asOfOk ||
-      !isCount(votersVoted) ||
-      !isCount(registeredVoters)
-    ) {
-      this.skip(event, 'malformed turnout report');
+  /**
+   * Follows the amended definition without a copy of it: each polling area the amendment touched leaves its old
+   * district (voters and count) and joins its new one (ElectionAmended.pollingAreaChanges), renamed districts take
+   * their new name. A polling area's own row keeps the figures of its reports (an area that reported turnout cannot
+   * be moved or have its voters changed). True when the election's rows changed.
+   */
+  private applyAmendment(
+    event: StoredEvent,
+    elections: Map<string, ElectionRow>,
+    districts: Map<string, DistrictRow>,
+    dirtyDistricts: Set<string>,
+  ): boolean {
+    const electionId = amendedElectionId(event);
+    const amendment = asAmendment(event.data);
+    if (!electionId || !amendment) {
+      this.skip(event, 'malformed amendment');
       return false;
     }
-    const key = `${election.electionId}|${pollingAreaId as string}`;
+    const election = elections.get(electionId);
+    if (!election) {
+      this.skip(event, 'unknown election');
+      return false;
+    }
+    if (event.revision <= election.definitionRevision) return false;
+    election.definitionRevision = event.revision;
+    const district = (districtId: string) => {
+      const key = `${electionId}|${districtId}`;
+      const row = districts.get(key);
+      if (row) dirtyDistricts.add(key);
+      return row;
+    };
+    for (const { before, after } of amendment.pollingAreaChanges) {
+      for (const [placement, sign] of [
+        [before, -1],
+        [after, +1],
+      ] as const) {
+        if (!placement) continue;
+        election.registeredVoters += sign * placement.registeredVoters;
+        election.pollingAreasExpected += sign;
+        const row = district(placement.districtId);
+        if (row) {
+          row.registeredVoters += sign * placement.registeredVoters;
+          row.pollingAreasExpected += sign;
+        }
+      }
+    }
+    for (const change of amendment.changes) {
+      if (change.type !== 'rename' || change.target !== 'district' || !isText(change.id)) continue;
+      const row = district(change.id);
+      if (row && isText(change.name)) row.name = change.name;
+    }
+    return true;
+  }
+
+  /** The key of the polling-area row the report changed; null when it was skipped or already applied. */
+  private applyReport(
+    event: StoredEvent,
+    elections: Map<string, ElectionRow>,
+    areas: Map<string, AreaRow>,
+  ): string | null {
+    if (event.type !== 'TurnoutReported') {
+      this.skip(event, 'unknown turnout event type');
+      return null;
+    }
+    const electionId = electionIdOf(event);
+    const election = electionId ? elections.get(electionId) : undefined;
+    if (!election) {
+      this.skip(event, 'unknown election');
+      return null;
+    }
+    const report = asTurnoutFact(event);
+    if (!report) {
+      this.skip(event, 'malformed turnout report');
+      return null;
+    }
+    const key = `${election.electionId}|${report.pollingAreaId}`;
     const previous = areas.get(key);
+    if (previous && event.position <= previous.lastPosition) return null;
     const reports = [
       ...(previous?.reports ?? []),
-      { reportId: reportId as string, asOf: new Date(asOf).toISOString(), votersVoted },
+      { reportId: report.reportId, asOf: report.asOf, votersVoted: report.votersVoted },
     ];
-    const latest = reports.reduce((a, b) => (b.asOf >= a.asOf ? b : a));
-    const delta = latest.votersVoted - (previous?.latestVotersVoted ?? 0);
-    if (!Number.isSafeInteger(election.votersVoted + delta)) {
-      this.skip(event, 'totals would exceed Number.MAX_SAFE_INTEGER');
-      return false;
-    }
-    election.votersVoted += delta;
+    const latest = latestReport(reports)!;
     areas.set(key, {
       electionId: election.electionId,
-      pollingAreaId: pollingAreaId as string,
-      districtId: districtId as string,
-      registeredVoters,
+      pollingAreaId: report.pollingAreaId,
+      districtId: report.districtId,
+      registeredVoters: report.registeredVoters,
       reports,
       latestVotersVoted: latest.votersVoted,
       latestAsOf: latest.asOf,
       atTimes: election.reportingTimes.map((t) => reportAsOf(reports, t)?.votersVoted ?? null),
       lastPosition: event.position,
     });
-    return true;
+    return key;
   }
 
   private skip(event: StoredEvent, why: string): void {
@@ -243,16 +243,6 @@ export class TurnoutProjection implements Projection {
       `[projection ${this.name}] skipped ${event.type} at position ${event.position} (${event.streamId}@${event.revision}): ${why}`,
     );
   }
-}
-
-/** From the data when it says, else from the stream id (election-<e>, tally-<e>.…, turnout-<e>.…). */
-function electionIdOf(event: StoredEvent): string | null {
-  const fromData = event.data.electionId ?? asDefinition(event.data.definition)?.electionId;
-  if (isText(fromData)) return fromData;
-  for (const prefix of [ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX]) {
-    if (event.streamId.startsWith(prefix)) return event.streamId.slice(prefix.length).split('.')[0] || null;
-  }
-  return null;
 }
 
 async function loadElections(manager: EntityManager, ids: string[]): Promise<Map<string, ElectionRow>> {
@@ -268,10 +258,28 @@ async function loadElections(manager: EntityManager, ids: string[]): Promise<Map
         reportingTimes: r.reporting_times as string[],
         registeredVoters: Number(r.registered_voters),
         pollingAreasExpected: Number(r.polling_areas_expected),
-        contestsExpected: r.contests_expected as Record<string, number>,
-        contestsReported: r.contests_reported as Record<string, number>,
-        votersVoted: Number(r.voters_voted),
-        lastPosition: Number(r.last_position),
+        definitionRevision: Number(r.definition_revision),
+      },
+    ]),
+  );
+}
+
+async function loadDistricts(manager: EntityManager, ids: string[]): Promise<Map<string, DistrictRow>> {
+  if (ids.length === 0) return new Map();
+  const rows: Array<Record<string, unknown>> = await manager.query(
+    'SELECT * FROM rm_turnout_districts WHERE election_id = ANY($1::text[])',
+    [ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.election_id as string}|${r.district_id as string}`,
+      {
+        electionId: r.election_id as string,
+        districtId: r.district_id as string,
+        name: r.name as string,
+        ordinal: Number(r.ordinal),
+        registeredVoters: Number(r.registered_voters),
+        pollingAreasExpected: Number(r.polling_areas_expected),
       },
     ]),
   );
@@ -307,7 +315,7 @@ async function loadAreas(
 
 async function flush(
   manager: EntityManager,
-  rows: { elections: ElectionRow[]; districts: object[]; areas: AreaRow[]; timeline: TimelineRow[] },
+  rows: { elections: ElectionRow[]; districts: DistrictRow[]; areas: AreaRow[] },
 ): Promise<void> {
   await upsert(
     manager,
@@ -318,20 +326,14 @@ async function flush(
       reporting_times: 'jsonb',
       registered_voters: 'bigint',
       polling_areas_expected: 'integer',
-      contests_expected: 'jsonb',
-      contests_reported: 'jsonb',
-      voters_voted: 'bigint',
-      last_position: 'bigint',
+      definition_revision: 'integer',
     },
     rows.elections.map((e) => ({
       election_id: e.electionId,
       reporting_times: e.reportingTimes,
       registered_voters: e.registeredVoters,
       polling_areas_expected: e.pollingAreasExpected,
-      contests_expected: e.contestsExpected,
-      contests_reported: e.contestsReported,
-      voters_voted: e.votersVoted,
-      last_position: e.lastPosition,
+      definition_revision: e.definitionRevision,
     })),
   );
   await upsert(
@@ -346,7 +348,14 @@ async function flush(
       registered_voters: 'bigint',
       polling_areas_expected: 'integer',
     },
-    rows.districts,
+    rows.districts.map((d) => ({
+      election_id: d.electionId,
+      district_id: d.districtId,
+      name: d.name,
+      ordinal: d.ordinal,
+      registered_voters: d.registeredVoters,
+      polling_areas_expected: d.pollingAreasExpected,
+    })),
   );
   await upsert(
     manager,
@@ -373,27 +382,6 @@ async function flush(
       latest_as_of: a.latestAsOf,
       at_times: a.atTimes,
       last_position: a.lastPosition,
-    })),
-  );
-  await upsert(
-    manager,
-    'rm_live_timeline',
-    ['election_id', 'bucket'],
-    {
-      election_id: 'text',
-      bucket: 'timestamptz',
-      position: 'bigint',
-      at: 'timestamptz',
-      turnout: 'double precision',
-      reporting: 'jsonb',
-    },
-    rows.timeline.map((t) => ({
-      election_id: t.electionId,
-      bucket: t.bucket,
-      position: t.position,
-      at: t.at,
-      turnout: t.turnout,
-      reporting: t.reporting,
     })),
   );
 }

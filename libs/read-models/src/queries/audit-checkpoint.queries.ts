@@ -1,5 +1,5 @@
-import type { DataSource } from 'typeorm';
 import { readSnapshot } from './read-snapshot';
+import type { ReadDatabase } from './read-router';
 
 /** The published digest of an election (GET /elections/{e}/audit/checkpoint). */
 export interface AuditCheckpoint {
@@ -15,7 +15,7 @@ export interface AuditCheckpoint {
 }
 
 export class AuditCheckpointQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: ReadDatabase) {}
 
   /** Null when no event of the election has been projected. */
   async checkpoint(electionId: string): Promise<AuditCheckpoint | null> {

@@ -1,13 +1,13 @@
-import type { DataSource } from 'typeorm';
 import { START } from '@tally/event-store';
 import { AuditTrailProjection } from '../projections/audit-trail.projection';
 import type { AuditItem, AuditListOptions, AuditPage } from './audit.shapes';
 import { checkpointPosition, readSnapshot } from './read-snapshot';
+import type { ReadDatabase } from './read-router';
 
 export const MAX_AUDIT_PAGE = 1000;
 
 export class AuditQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: ReadDatabase) {}
 
   /** Null when no event of the election has been projected (unknown election). */
   async list(electionId: string, options: AuditListOptions): Promise<AuditPage | null> {

@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { ReadDatabase } from './read-router';
 import { START } from '@tally/event-store';
 
 /**
@@ -6,7 +7,7 @@ import { START } from '@tally/event-store';
  * snapshot, so the `position` a response carries is exactly the one its numbers reflect.
  */
 export async function readSnapshot<T>(
-  dataSource: DataSource,
+  dataSource: ReadDatabase,
   read: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();

@@ -1,6 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { TurnoutProjection } from '../projections/turnout.projection';
 import { checkpointPosition, ratio, readSnapshot } from './read-snapshot';
+import type { ReadDatabase } from './read-router';
 import type {
   ElectionListItem,
   TimelinePoint,
@@ -16,7 +17,7 @@ export const MAX_TIMELINE_POINTS = 240;
 
 /** Turnout per district and city, the live timeline and the list of elections. */
 export class TurnoutQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: ReadDatabase) {}
 
   /** Null when the election is unknown to the turnout read model. */
   async turnout(electionId: string): Promise<TurnoutView | null> {

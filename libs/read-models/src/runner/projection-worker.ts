@@ -12,6 +12,13 @@ export interface WorkerOptions {
   /** Below this many events behind the head, catching up is not worth a progress log. */
   progressBacklog: number;
   logger: ProjectionLogger;
+  observer?: ProjectionObserver;
+}
+
+/** Told of every batch a projection applied and every failure (metrics hook in here). */
+export interface ProjectionObserver {
+  batchApplied(projection: string, events: number, seconds: number, last: StoredEvent): void;
+  failed(projection: string): void;
 }
 
 /** `failing`: this process leads the projection (or tries to) but the last attempt failed; it keeps retrying. */
@@ -99,6 +106,7 @@ export class ProjectionWorker {
       } catch (thrown) {
         const error = thrown instanceof BatchError ? thrown.original : thrown;
         this.recordFailure(error, thrown instanceof BatchError);
+        this.options.observer?.failed(this.projection.name);
         this.options.logger.error(
           `${this.tag} failed, retrying: ${(error as Error)?.stack ?? String(error)}`,
         );
@@ -161,8 +169,7 @@ export class ProjectionWorker {
       await this.stop.sleep(this.options.standbyRetryMs);
       return;
     }
-    const head = await this.eventStore.headPosition();
-    const progress = new Progress(this.options, this.tag, head - from);
+    const progress = new Progress(this.options, this.tag);
     const subscription = this.eventStore.subscribeToAll({
       after: from,
       streamPrefixes: PROJECTED_STREAM_PREFIXES,
@@ -187,10 +194,20 @@ export class ProjectionWorker {
         // An empty batch means the subscription ended (store closed, or closed under us): resubscribe after a pause.
         if (batch.length === 0) throw new Error('the subscription ended');
         let applied: number;
+        const started = performance.now();
         try {
           applied = await this.applyBatch(batch);
         } catch (error) {
           throw new BatchError(error);
+        }
+        if (applied > 0) {
+          const seconds = (performance.now() - started) / 1000;
+          this.options.observer?.batchApplied(
+            this.projection.name,
+            applied,
+            seconds,
+            batch[batch.length - 1],
+          );
         }
         this.clearFailure(true);
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
@@ -252,21 +269,32 @@ class Progress {
   private readonly startedAt = Date.now();
   private lastLogAt = Date.now();
   private applied = 0;
-  private catchingUp: boolean;
+  /** Undecided until the backlog shows its size: positions are opaque, so it is counted as it is applied. */
+  private catchingUp: boolean | undefined;
 
   constructor(
     private readonly options: WorkerOptions,
     private readonly tag: string,
-    backlog: number,
-  ) {
-    this.catchingUp = backlog >= options.progressBacklog;
-    if (this.catchingUp) options.logger.log(`${tag} catching up on a backlog of about ${backlog} positions`);
-  }
+  ) {}
 
   record(applied: number, position: number, fullBatch: boolean): void {
-    if (!this.catchingUp) return;
+    if (this.catchingUp === false) return;
     this.applied += applied;
     const now = Date.now();
+    if (this.catchingUp === undefined) {
+      // Full batches up to progressBacklog events: a backlog worth logging; a short batch before that: caught up.
+      if (!fullBatch) {
+        this.catchingUp = false;
+        return;
+      }
+      if (this.applied < this.options.progressBacklog) return;
+      this.catchingUp = true;
+      this.lastLogAt = now;
+      this.options.logger.log(
+        `${this.tag} catching up on a backlog: ${this.applied} events applied, at position ${position}`,
+      );
+      return;
+    }
     const rate = Math.round(this.applied / Math.max((now - this.startedAt) / 1000, 0.001));
     if (!fullBatch) {
       this.catchingUp = false;

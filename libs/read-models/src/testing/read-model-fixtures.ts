@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ElectionDefinition, electionStreamId, TallyCounts, tallyStreamId } from '@tally/domain';
+import {
+  amendDefinition,
+  AmendmentChange,
+  ElectionDefinition,
+  ElectionIndex,
+  electionStreamId,
+  pollingAreaChanges,
+  TallyCounts,
+  tallyStreamId,
+  turnoutStreamId,
+} from '@tally/domain';
 import type { EventToAppend, StoredEvent } from '@tally/event-store';
 import type { DataSource } from 'typeorm';
 
@@ -166,6 +176,38 @@ export const facts = {
       },
     };
   },
+  /**
+   * ElectionAmended as the decider stores it for these changes to `before`, with the definition it leads to. Throws
+   * when the changes break a rule (a spec meant to store a valid amendment).
+   */
+  electionAmended(
+    before: ElectionDefinition,
+    changes: AmendmentChange[],
+    reason = 'Hội đồng bầu cử quốc gia điều chỉnh',
+  ): { streamId: string; event: EventToAppend; definition: ElectionDefinition } {
+    const amended = amendDefinition(before, changes);
+    if (amended.violations.length > 0)
+      throw new Error(`invalid amendment: ${JSON.stringify(amended.violations)}`);
+    return {
+      streamId: electionStreamId(before.electionId),
+      definition: amended.definition,
+      event: {
+        eventId: randomUUID(),
+        type: 'ElectionAmended',
+        data: {
+          electionId: before.electionId,
+          reason,
+          changes,
+          pollingAreaChanges: pollingAreaChanges(
+            ElectionIndex.of(before),
+            ElectionIndex.of(amended.definition),
+          ),
+          amendedAt: '2021-05-16T00:00:00.000Z',
+        } as never,
+        metadata: metadata({ id: 'city-admin', role: 'admin' }),
+      },
+    };
+  },
   tallySubmitted(
     electionId: string,
     place: SheetPlace,
@@ -215,6 +257,29 @@ export const facts = {
       },
     };
   },
+  turnoutReported(
+    electionId: string,
+    area: { pollingAreaId: string; districtId: string; registeredVoters: number },
+    asOf: string,
+    votersVoted: number,
+  ): { streamId: string; event: EventToAppend } {
+    return {
+      streamId: turnoutStreamId(electionId, area.pollingAreaId),
+      event: {
+        eventId: randomUUID(),
+        type: 'TurnoutReported',
+        data: {
+          electionId,
+          ...area,
+          reportId: randomUUID(),
+          asOf,
+          votersVoted,
+          reportedAt: '2021-05-23T13:00:00.000Z',
+        },
+        metadata: metadata(),
+      },
+    };
+  },
 };
 
 /** An in-memory log that stamps positions and revisions like a store would. */
@@ -222,7 +287,8 @@ export class MemoryLog {
   readonly events: StoredEvent[] = [];
   private readonly revisions = new Map<string, number>();
 
-  add(fact: { streamId: string; event: EventToAppend }): StoredEvent {
+  /** Recorded one second after the previous event unless `recordedAt` says otherwise. */
+  add(fact: { streamId: string; event: EventToAppend }, recordedAt?: Date): StoredEvent {
     const revision = (this.revisions.get(fact.streamId) ?? -1) + 1;
     this.revisions.set(fact.streamId, revision);
     const stored: StoredEvent = {
@@ -230,7 +296,7 @@ export class MemoryLog {
       streamId: fact.streamId,
       revision,
       position: this.events.length,
-      recordedAt: new Date(Date.UTC(2021, 4, 23, 20, 0, this.events.length)),
+      recordedAt: recordedAt ?? new Date(Date.UTC(2021, 4, 23, 20, 0, this.events.length)),
     };
     this.events.push(stored);
     return stored;

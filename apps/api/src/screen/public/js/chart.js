@@ -81,11 +81,14 @@ export function renderChart(svg, legend, state, { t, fmt, shortName }) {
     const coords = [];
     points.forEach((p, i) => {
       const v = line.value(p);
-      if (typeof v === 'number' && Number.isFinite(v)) coords.push([x(times[i]), y(Math.max(0, Math.min(1, v)))]);
+      if (typeof v === 'number' && Number.isFinite(v))
+        coords.push([x(times[i]), y(Math.max(0, Math.min(1, v)))]);
     });
     if (!coords.length) return;
     const group = s('g', { className: `series series-${index}`, 'data-series': line.key });
-    group.append(s('polyline', { points: coords.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ') }));
+    group.append(
+      s('polyline', { points: coords.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ') }),
+    );
     const [lx, ly] = coords[coords.length - 1];
     group.append(s('circle', { cx: lx.toFixed(1), cy: ly.toFixed(1), r: 5 }));
     svg.append(group);

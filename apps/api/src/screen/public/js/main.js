@@ -38,7 +38,8 @@ function applyLabels() {
   const { t } = ctx;
   document.documentElement.lang = lang;
   document.title = state.name ? `${t.title} — ${state.name}` : t.pageTitle;
-  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t[element.dataset.i18n];
+  for (const element of document.querySelectorAll('[data-i18n]'))
+    element.textContent = t[element.dataset.i18n];
   const toggle = document.getElementById('lang-toggle');
   toggle.textContent = t.switchToShort;
   toggle.title = t.switchTo;
@@ -46,6 +47,7 @@ function applyLabels() {
   document.getElementById('election-picker').setAttribute('aria-label', t.chooseElection);
   setConnection(connection);
   showNotice(notice);
+  renderCheckpoint();
 }
 
 function setConnection(next) {
@@ -93,14 +95,60 @@ function connect(electionId) {
     source.addEventListener('update', (event) => {
       if (applyUpdate(state, JSON.parse(event.data))) scheduleRender();
       else stats.updatesIgnored += 1;
+      // A delta that does not follow the page's state: start again from a snapshot (a new stream has no Last-Event-ID).
+      if (state.outOfStep) {
+        source.close();
+        open();
+      }
     });
   };
   open();
 }
 
+/**
+ * The latest signed checkpoint (GET /elections/{e}/audit/checkpoint, public): its digest is shown in full so a
+ * journalist can write it down and check a later export against it (verify-export --checkpoint --public-key).
+ */
+let checkpoint;
+async function showCheckpoint(electionId) {
+  try {
+    const response = await fetch(`/elections/${encodeURIComponent(electionId)}/audit/checkpoint`, {
+      headers: { accept: 'application/json' },
+    });
+    if (response.ok) {
+      checkpoint = await response.json();
+      renderCheckpoint();
+    }
+  } catch {
+    // offline: the indicator already says so
+  }
+}
+
+function renderCheckpoint() {
+  if (!checkpoint) return;
+  const footer = document.querySelector('[data-testid="checkpoint"]');
+  footer.hidden = false;
+  document.getElementById('checkpoint-digest').textContent = checkpoint.digest;
+  document.getElementById('checkpoint-at').textContent = ctx.t.checkpointAt(
+    ctx.fmt.int(checkpoint.eventCount),
+    ctx.fmt.int(checkpoint.position),
+  );
+}
+
+/** Asked again every few seconds, but only once the page has shown something newer than the digest. */
+function followCheckpoint(electionId) {
+  void showCheckpoint(electionId);
+  setInterval(() => {
+    if (stats.position > (checkpoint?.position ?? -1)) void showCheckpoint(electionId);
+  }, CHECKPOINT_REFRESH_MS);
+}
+const CHECKPOINT_REFRESH_MS = 5_000;
+
 async function checkElection(electionId) {
   try {
-    const response = await fetch(`/elections/${encodeURIComponent(electionId)}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`/elections/${encodeURIComponent(electionId)}`, {
+      headers: { accept: 'application/json' },
+    });
     if (response.status === 404) showNotice((t) => t.electionNotFound(electionId));
   } catch {
     // offline: the indicator already says so
@@ -164,6 +212,7 @@ async function pickElection() {
   fillPicker(elections, electionId);
   showNotice((t) => t.waiting);
   connect(electionId);
+  followCheckpoint(electionId);
 }
 
 listenToToggle();

@@ -13,7 +13,12 @@ export function render(state, ctx) {
   renderTiles(document.getElementById('district-tiles'), state, view);
   renderUnits(document.getElementById('units'), contests, view);
   renderCorrections(document.getElementById('corrections'), state, view);
-  renderChart(document.getElementById('timeline-chart'), document.getElementById('timeline-legend'), state, view);
+  renderChart(
+    document.getElementById('timeline-chart'),
+    document.getElementById('timeline-legend'),
+    state,
+    view,
+  );
   document.body.dataset.position = String(state.position);
 }
 
@@ -29,7 +34,8 @@ function renderCityCards(container, state, view) {
   const { t, fmt } = view;
   const cards = [];
   if (state.turnout) cards.push({ kind: 'turnout', key: 'turnout' });
-  for (const contest of state.city?.contests ?? []) cards.push({ kind: 'contest', key: `c/${contest.contestId}`, contest });
+  for (const contest of state.city?.contests ?? [])
+    cards.push({ kind: 'contest', key: `c/${contest.contestId}`, contest });
   reconcile(
     container,
     cards,
@@ -146,7 +152,8 @@ function renderTiles(container, state, view) {
     [...state.districts.values()],
     (d) => d.districtId,
     (d) => createTile(d),
-    (tile, d) => updateTile(tile, d, turnoutOf.get(d.districtId), state.correctionCounts.get(d.districtId) ?? 0, view),
+    (tile, d) =>
+      updateTile(tile, d, turnoutOf.get(d.districtId), state.correctionCounts.get(d.districtId) ?? 0, view),
   );
 }
 
@@ -172,7 +179,10 @@ function updateTile(tile, district, turnout, corrections, { t, fmt, tinyName }) 
   const r = tile._refs;
   setText(r.name, district.name);
   r.name.title = district.name;
-  setText(r.turnout, turnout && turnout.latest.pollingAreasReported > 0 ? fmt.pct(turnout.latest.turnout) : '—');
+  setText(
+    r.turnout,
+    turnout && turnout.latest.pollingAreasReported > 0 ? fmt.pct(turnout.latest.turnout) : '—',
+  );
   r.turnout.title = t.turnout;
   r.corrections.hidden = corrections === 0;
   setText(r.corrections, fmt.int(corrections));
@@ -185,7 +195,10 @@ function updateTile(tile, district, turnout, corrections, { t, fmt, tinyName }) 
     (c) => c.contestId,
     (c) => {
       const label = h('span', { className: 'contest-label' });
-      const count = h('span', { className: 'count', testid: `district-reported-${district.districtId}-${c.contestId}` });
+      const count = h('span', {
+        className: 'count',
+        testid: `district-reported-${district.districtId}-${c.contestId}`,
+      });
       const fill = h('span', { className: 'fill' });
       const li = h('li', {}, label, count, h('div', { className: 'bar' }, fill));
       li._refs = { label, count, fill };
@@ -196,7 +209,10 @@ function updateTile(tile, district, turnout, corrections, { t, fmt, tinyName }) 
       setText(li._refs.count, `${fmt.int(c.pollingAreasReported)}/${fmt.int(c.pollingAreasExpected)}`);
       li._refs.count.title = t.areasReported;
       setShare(li._refs.fill, share(c.pollingAreasReported, c.pollingAreasExpected));
-      li.classList.toggle('done', c.pollingAreasExpected > 0 && c.pollingAreasReported === c.pollingAreasExpected);
+      li.classList.toggle(
+        'done',
+        c.pollingAreasExpected > 0 && c.pollingAreasReported === c.pollingAreasExpected,
+      );
     },
   );
 }
@@ -211,7 +227,12 @@ function renderUnits(container, contests, view) {
     (c) => {
       const title = h('h3', { className: 'contest-title' });
       const grid = h('div', { className: 'unit-grid' });
-      const section = h('section', { className: 'contest-units', testid: `units-${c.contestId}` }, title, grid);
+      const section = h(
+        'section',
+        { className: 'contest-units', testid: `units-${c.contestId}` },
+        title,
+        grid,
+      );
       section._refs = { title, grid };
       return section;
     },
@@ -349,7 +370,9 @@ function updateCorrection(li, c, state, { t, fmt, shortName, candidateNames }) {
   };
   setText(
     r.changes,
-    (c.changes ?? []).map((x) => `${fieldName(x.field)}: ${fmt.int(x.before)} → ${fmt.int(x.after)}`).join(' · '),
+    (c.changes ?? [])
+      .map((x) => `${fieldName(x.field)}: ${fmt.int(x.before)} → ${fmt.int(x.after)}`)
+      .join(' · '),
   );
   setText(r.actor, `${t.by} ${c.actor?.id ?? '?'}${c.actor?.role ? ` (${c.actor.role})` : ''}`);
 }

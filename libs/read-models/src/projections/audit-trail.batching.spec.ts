@@ -1,0 +1,4 @@
+import { describeBatchingIndependence } from '../testing/batching-property';
+import { AuditTrailProjection } from './audit-trail.projection';
+
+describeBatchingIndependence((logger) => new AuditTrailProjection(logger));

@@ -1,0 +1,4 @@
+import { describeBatchingIndependence } from '../testing/batching-property';
+import { LiveTimelineProjection } from './live-timeline.projection';
+
+describeBatchingIndependence((logger) => new LiveTimelineProjection(logger));

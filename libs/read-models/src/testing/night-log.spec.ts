@@ -1,0 +1,78 @@
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
+import { createReadModelDataSource, runReadModelMigrations } from '../data-source';
+import type { ProjectionLogger } from '../projection';
+import { LiveTimelineProjection, TIMELINE_BUCKET_MS } from '../projections/live-timeline.projection';
+import { ResultsProjection } from '../projections/results.projection';
+import { TurnoutProjection } from '../projections/turnout.projection';
+import { electionNightLog } from './night-log';
+
+/** The batching property is only as good as its log: it must be one the projections mostly accept. */
+describe('electionNightLog', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('night_log');
+    ds = createReadModelDataSource(db.url, { poolSize: 2 });
+    await runReadModelMigrations(ds);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('is reproducible from its seed and spans many 10 s buckets in order', () => {
+    const log = electionNightLog({ seed: 7, events: 2_500 });
+    expect(electionNightLog({ seed: 7, events: 2_500 })).toEqual(log);
+    expect(log.map((e) => e.position)).toEqual(log.map((_, i) => i));
+    const times = log.map((e) => e.recordedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(new Set(times.map((t) => Math.floor(t / TIMELINE_BUCKET_MS))).size).toBeGreaterThan(100);
+  });
+
+  it('holds sheets, corrections and reports the projections apply; only the odd facts are skipped', async () => {
+    const log = electionNightLog({ seed: 11, events: 2_500 });
+    const warnings: string[] = [];
+    const logger: ProjectionLogger = {
+      log: () => undefined,
+      warn: (m) => warnings.push(m),
+      error: (m) => warnings.push(m),
+    };
+    await ds.transaction(async (m) => {
+      for (const p of [
+        new ResultsProjection(logger),
+        new TurnoutProjection(logger),
+        new LiveTimelineProjection(logger),
+      ])
+        await p.apply(log, m);
+    });
+    const sheets = new Set(log.filter((e) => e.type === 'TallySubmitted').map((e) => e.streamId));
+    const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM rm_tally_sheets');
+    expect(n).toBe(sheets.size);
+    const corrections = log.filter((e) => e.type === 'TallyCorrected').length;
+    const [{ c }] = await ds.query('SELECT sum(corrections)::int AS c FROM rm_tally_sheets');
+    expect(c).toBe(corrections);
+    const reports = log.filter((e) => e.type === 'TurnoutReported' && (e.data.votersVoted as number) >= 0);
+    const [{ r }] = await ds.query('SELECT sum(jsonb_array_length(reports))::int AS r FROM rm_turnout_areas');
+    expect(r).toBe(reports.filter((e) => e.data.electionId !== 'night-x').length);
+    expect(corrections).toBeGreaterThan(300);
+    // Scans change no count (the results skip them silently: no warning below names them).
+    expect(log.filter((e) => e.type === 'TallyScanAttached').length).toBeGreaterThan(50);
+    // Amendments of every election's definition, of several kinds, and the sheets after them fit the amended one.
+    const amendments = log.filter((e) => e.type === 'ElectionAmended');
+    const kinds = new Set(
+      amendments.flatMap((e) => (e.data.changes as Array<{ type: string }>).map((c) => c.type)),
+    );
+    expect(amendments.length).toBeGreaterThan(10);
+    expect(kinds.size).toBeGreaterThanOrEqual(5);
+    expect(new Set(amendments.map((e) => e.streamId)).size).toBe(3);
+    expect(reports.length).toBeGreaterThan(500);
+    const reasons = new Set(warnings.map((w) => w.replace(/^.*: /, '')));
+    expect([...reasons].sort()).toEqual([
+      'malformed turnout report',
+      'unknown election',
+      'unknown tally event type',
+    ]);
+  });
+});

@@ -1,0 +1,379 @@
+import {
+  amendDefinition,
+  AmendmentChange,
+  ElectionDefinition,
+  ElectionIndex,
+  electionStreamId,
+  pollingAreaChanges,
+  TallyCounts,
+  tallyStreamId,
+  turnoutSchedule,
+  turnoutStreamId,
+} from '@tally/domain';
+import type { StoredEvent } from '@tally/event-store';
+import { counts, generatedElection, smallElection } from './read-model-fixtures';
+
+export interface NightLogOptions {
+  /** Same seed, same log (event ids included). */
+  seed: number;
+  /** How many events to write. */
+  events: number;
+}
+
+/** A seeded PRNG (mulberry32): reproducible logs from a fast-check seed without generating every event with it. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Sheet {
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  districtId: string;
+  unitId: string;
+  counts: TallyCounts;
+}
+
+/**
+ * A random election night as a store would hold it: positions from 0, revisions per stream, recording times that
+ * never decrease (gaps from 0 ms to half a minute, so a few thousand events span hundreds of 10 s buckets).
+ *
+ * Three elections (one defined mid-night), sheets submitted and corrected, scans attached, turnout reports (late ones
+ * with an earlier asOf, ties), amendments of the definitions (every kind of change, none contradicting what is on
+ * record, and the sheets after them follow the amended definition), and the odd fact a projection must skip or absorb
+ * without failing: malformed reports, unknown types, an unknown election, a second definition, an amendment that
+ * withdraws a candidate with votes (the race of docs/architecture.md), and events of streams the projections do not
+ * read.
+ */
+export function electionNightLog(options: NightLogOptions): StoredEvent[] {
+  const random = seededRandom(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const uuid = () =>
+    'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () => Math.floor(random() * 16).toString(16));
+
+  const log: StoredEvent[] = [];
+  const revisions = new Map<string, number>();
+  let clock = Date.UTC(2021, 4, 23, 0, 0, 0) + int(0, 9_999);
+  const add = (streamId: string, type: string, data: Record<string, unknown>, actor = 'anonymous') => {
+    const roll = random();
+    clock += roll < 0.7 ? int(0, 400) : roll < 0.95 ? int(0, 5_000) : int(0, 30_000);
+    const revision = (revisions.get(streamId) ?? -1) + 1;
+    revisions.set(streamId, revision);
+    log.push({
+      eventId: uuid(),
+      type,
+      data,
+      metadata: {
+        actor: { id: actor },
+        correlationId: uuid(),
+        causationId: uuid(),
+        requestId: uuid(),
+        schemaVersion: 1,
+      },
+      streamId,
+      revision,
+      position: log.length,
+      recordedAt: new Date(clock),
+    });
+  };
+
+  const elections = new Map<string, { definition: ElectionDefinition; index: ElectionIndex }>();
+  const define = (definition: ElectionDefinition) => {
+    elections.set(definition.electionId, { definition, index: ElectionIndex.of(definition) });
+    add(electionStreamId(definition.electionId), 'ElectionDefined', {
+      definition,
+      definedAt: '2021-05-01T00:00:00.000Z',
+    });
+  };
+  const sheets = new Map<string, Sheet & { unitId: string }>();
+  const turnoutReported = new Set<string>();
+  const lateElection = generatedElection('night-c', 2, 8);
+
+  define(generatedElection('night-a', 3, 20));
+  define(smallElection('night-b'));
+
+  const randomCounts = (registered: number, candidateIds: string[]): TallyCounts => {
+    const voted = int(Math.floor(registered / 2), registered);
+    const invalid = int(0, Math.min(20, voted));
+    const valid = voted - invalid;
+    return counts(
+      registered,
+      voted,
+      valid,
+      invalid,
+      Object.fromEntries(candidateIds.map((c) => [c, int(0, valid)])),
+    );
+  };
+
+  const reportTurnout = () => {
+    const { definition, index } = elections.get(pick([...elections.keys()]))!;
+    const area = pick(definition.pollingAreas);
+    const times = turnoutSchedule(definition).reportingTimes;
+    // Mostly near a reporting time; a tie with an earlier report's asOf now and then.
+    const asOf = new Date(Date.parse(pick(times)) - int(0, 4) * 15 * 60_000).toISOString();
+    turnoutReported.add(`${definition.electionId}|${area.pollingAreaId}`);
+    add(turnoutStreamId(definition.electionId, area.pollingAreaId), 'TurnoutReported', {
+      electionId: definition.electionId,
+      pollingAreaId: area.pollingAreaId,
+      districtId: index.districtOf(area.pollingAreaId)!,
+      reportId: uuid(),
+      asOf,
+      votersVoted: int(0, area.registeredVoters),
+      registeredVoters: area.registeredVoters,
+      reportedAt: new Date(clock).toISOString(),
+    });
+  };
+
+  const submitOrCorrect = (correct: boolean) => {
+    const { definition, index } = elections.get(pick([...elections.keys()]))!;
+    const area = pick(definition.pollingAreas);
+    const contests = index.contestsOf(area.pollingAreaId);
+    if (contests.length === 0) return;
+    const contestId = pick(contests);
+    const placement = index.placementOf(contestId, area.pollingAreaId)!;
+    const key = `${definition.electionId}|${area.pollingAreaId}|${contestId}`;
+    const candidates = index.candidatesOf(contestId, placement.unit.unitId).map((c) => c.candidateId);
+    const current = sheets.get(key);
+    const next = randomCounts(area.registeredVoters, candidates);
+    const place = {
+      electionId: definition.electionId,
+      pollingAreaId: area.pollingAreaId,
+      contestId,
+      districtId: placement.districtId,
+      unitId: placement.unit.unitId,
+    };
+    const streamId = tallyStreamId(definition.electionId, area.pollingAreaId, contestId);
+    if (!current) {
+      if (correct) return;
+      add(streamId, 'TallySubmitted', {
+        ...place,
+        submissionId: uuid(),
+        counts: next,
+        anomalies: [],
+        submittedAt: new Date(clock).toISOString(),
+      });
+    } else {
+      if (!correct) return;
+      add(
+        streamId,
+        'TallyCorrected',
+        {
+          ...place,
+          counts: next,
+          previousCounts: current.counts,
+          changedFields: ['votersVoted'],
+          reason: 'recount',
+          anomalies: [],
+          correctedAt: new Date(clock).toISOString(),
+        },
+        'admin-1',
+      );
+    }
+    sheets.set(key, { ...place, counts: next });
+  };
+
+  /** A scan of a recorded sheet (the counts revision it documents is the sheet's latest counts event). */
+  const attachScan = () => {
+    if (sheets.size === 0) return;
+    const sheet = pick([...sheets.values()]);
+    const streamId = tallyStreamId(sheet.electionId, sheet.pollingAreaId, sheet.contestId);
+    add(streamId, 'TallyScanAttached', {
+      electionId: sheet.electionId,
+      pollingAreaId: sheet.pollingAreaId,
+      contestId: sheet.contestId,
+      districtId: sheet.districtId,
+      unitId: sheet.unitId,
+      digest: Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join(''),
+      size: int(1, 10_000_000),
+      contentType: pick(['image/jpeg', 'image/png', 'application/pdf']),
+      countsRevision: revisions.get(streamId) ?? 0,
+      attachedAt: new Date(clock).toISOString(),
+    });
+  };
+
+  /** One to three changes that the decider would accept given what is on record; none when no try applies. */
+  const amendElection = (race: boolean) => {
+    const electionId = pick([...elections.keys()]);
+    const { definition, index } = elections.get(electionId)!;
+    const reported = (areaId: string) =>
+      turnoutReported.has(`${electionId}|${areaId}`) ||
+      index.contestsOf(areaId).some((c) => sheets.has(`${electionId}|${areaId}|${c}`));
+    const unitsWithSheets = new Set(
+      [...sheets.values()]
+        .filter((x) => x.electionId === electionId)
+        .map((x) => `${x.contestId}|${x.unitId}`),
+    );
+    const units = definition.contests.flatMap((c) =>
+      c.electoralUnits.map((u) => ({ contestId: c.contestId, unit: u })),
+    );
+    const free = units.filter((u) => unitsWithSheets.has(`${u.contestId}|${u.unit.unitId}`) === race);
+    const quiet = definition.pollingAreas.filter((a) => !reported(a.pollingAreaId));
+    const serial = log.length;
+    const proposals: Array<() => AmendmentChange | undefined> = [
+      () => ({ type: 'rename', target: 'election', name: `${definition.name.split(' (')[0]} (${serial})` }),
+      () => ({
+        type: 'rename',
+        target: 'district',
+        id: pick(definition.districts).districtId,
+        name: `District ${serial}`,
+      }),
+      () => {
+        const area = quiet.length > 0 ? pick(quiet) : undefined;
+        return (
+          area && {
+            type: 'changeRegisteredVoters',
+            pollingAreaId: area.pollingAreaId,
+            registeredVoters: int(300, 1500),
+          }
+        );
+      },
+      () => ({
+        type: 'addPollingArea',
+        pollingArea: {
+          pollingAreaId: `new-${serial}`,
+          districtId: pick(definition.districts).districtId,
+          registeredVoters: int(300, 1500),
+        },
+      }),
+      () => {
+        const area = quiet.length > 0 ? pick(quiet) : undefined;
+        return area && { type: 'removePollingArea', pollingAreaId: area.pollingAreaId };
+      },
+      () => {
+        const area = quiet.length > 0 ? pick(quiet) : undefined;
+        return (
+          area && {
+            type: 'movePollingArea',
+            pollingAreaId: area.pollingAreaId,
+            districtId: pick(definition.districts).districtId,
+          }
+        );
+      },
+      () => {
+        const u = free.length > 0 ? pick(free) : undefined;
+        return (
+          u && {
+            type: 'withdrawCandidate',
+            contestId: u.contestId,
+            candidateId: pick(u.unit.candidates).candidateId,
+          }
+        );
+      },
+      () => {
+        const u = free.length > 0 ? pick(free) : undefined;
+        return (
+          u && {
+            type: 'addCandidate',
+            contestId: u.contestId,
+            unitId: u.unit.unitId,
+            candidate: {
+              candidateId: `${u.unit.unitId}-n${serial}`,
+              name: `Candidate ${serial}`,
+              birthDate: '1975-05-05',
+            },
+          }
+        );
+      },
+      () => {
+        const u = free.length > 0 ? pick(free) : undefined;
+        return (
+          u && {
+            type: 'changeSeats',
+            contestId: u.contestId,
+            unitId: u.unit.unitId,
+            seats: int(1, u.unit.candidates.length),
+          }
+        );
+      },
+    ];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const changes = race
+        ? [proposals[6]()].filter((c) => c !== undefined)
+        : Array.from({ length: int(1, 3) }, () => pick(proposals)()).filter((c) => c !== undefined);
+      if (changes.length === 0) continue;
+      const amended = amendDefinition(definition, changes);
+      if (amended.violations.length > 0 || JSON.stringify(amended.definition) === JSON.stringify(definition))
+        continue;
+      const after = ElectionIndex.of(amended.definition);
+      const areaChanges = pollingAreaChanges(index, after);
+      // On record: a reported area keeps its place (the decider's rule); only the race may contradict a sheet.
+      if (areaChanges.some((c) => reported(c.pollingAreaId))) continue;
+      elections.set(electionId, { definition: amended.definition, index: after });
+      add(
+        electionStreamId(electionId),
+        'ElectionAmended',
+        {
+          electionId,
+          reason: 'Hội đồng bầu cử điều chỉnh danh sách',
+          changes,
+          pollingAreaChanges: areaChanges,
+          amendedAt: new Date(clock).toISOString(),
+        },
+        'city-admin',
+      );
+      return;
+    }
+  };
+
+  const oddFact = () => {
+    const roll = random();
+    const b = elections.get('night-b')!.definition;
+    if (roll < 0.25) {
+      const area = pick(b.pollingAreas);
+      add(turnoutStreamId('night-b', area.pollingAreaId), 'TurnoutReported', {
+        electionId: 'night-b',
+        pollingAreaId: area.pollingAreaId,
+        districtId: area.districtId,
+        reportId: uuid(),
+        asOf: random() < 0.5 ? 'noon' : '2021-05-23T05:30:00.000Z',
+        votersVoted: -3,
+        registeredVoters: area.registeredVoters,
+        reportedAt: new Date(clock).toISOString(),
+      });
+    } else if (roll < 0.45) {
+      add(turnoutStreamId('night-x', 'x-0001'), 'TurnoutReported', {
+        electionId: 'night-x',
+        pollingAreaId: 'x-0001',
+        districtId: 'x',
+        reportId: uuid(),
+        asOf: '2021-05-23T05:30:00.000Z',
+        votersVoted: 10,
+        registeredVoters: 100,
+        reportedAt: new Date(clock).toISOString(),
+      });
+    } else if (roll < 0.6) {
+      add(tallyStreamId('night-b', 'ba-dinh-0001', 'na'), 'TallyAnnotated', { note: 'unknown to this code' });
+    } else if (roll < 0.65) {
+      amendElection(true);
+    } else if (roll < 0.7 && (revisions.get(electionStreamId('night-b')) ?? 0) < 1) {
+      // A second definition of an election already defined.
+      add(electionStreamId('night-b'), 'ElectionDefined', {
+        definition: { ...b, name: 'Test election (second definition)' },
+        definedAt: new Date(clock).toISOString(),
+      });
+    } else {
+      // Streams the projections never read (the subscription filters them out).
+      add(`reservation-${uuid()}`, 'EventIdReserved', { owner: 'someone' });
+    }
+  };
+
+  while (log.length < options.events) {
+    if (!elections.has(lateElection.electionId) && log.length >= options.events / 2) define(lateElection);
+    const roll = random();
+    if (roll < 0.4) reportTurnout();
+    else if (roll < 0.7) submitOrCorrect(false);
+    else if (roll < 0.88) submitOrCorrect(true);
+    else if (roll < 0.92) attachScan();
+    else if (roll < 0.93) amendElection(false);
+    else oddFact();
+  }
+  return log.slice(0, options.events);
+}
