@@ -19,7 +19,7 @@ import {
   startEmbeddedPostgres,
 } from '@tally/platform';
 import { Client } from 'pg';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,6 +91,10 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     READ_WAIT_TIMEOUT_MS: '60000',
     JWT_SECRET: config.JWT_SECRET ?? '',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // Production refuses to start without the key that signs the audit checkpoints: a throw-away one.
+    CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
   };
   const profileDir = process.env.BENCH_PROFILE;
   buildApps(['api', 'projector']);
