@@ -38,6 +38,8 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
     // Most sheets are first submissions, so the first attempt does not read the stream: it decides on an empty one
     // and appends expecting no_stream, which the store refuses if the stream exists after all. Then (and after a
     // concurrent first submission) decide again on the stored state: a replay, a retry or a 409.
+    // The store counts a replayed append itself (Metrics.instrument): a replay is counted once either way.
+    let storeReplayed = false;
     for (let attempt = 1; ; attempt++) {
       const stream =
         attempt === 1
@@ -45,7 +47,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           : await loadStream<TallyEvent>(this.eventStore, streamId);
       const events = decideTally({ type: 'SubmitTally', ...submission }, foldTally(stream.events), index);
       if (events.length === 0) {
-        this.metrics.replayed('tally');
+        if (!storeReplayed) this.metrics.replayed('tally');
         const original = stream.stored[0];
         const anomalies = stream.events[0].type === 'TallySubmitted' ? stream.events[0].data.anomalies : [];
         return {
@@ -66,7 +68,10 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           stream.expected,
         );
         // The store knew these ids (a racing retry): its data may differ from ours, so decide again on what is stored.
-        if (appended.alreadyStored) continue;
+        if (appended.alreadyStored) {
+          storeReplayed = true;
+          continue;
+        }
         const [event] = events;
         return {
           tallyId: id,
