@@ -98,6 +98,11 @@ export class PostgresEventStore extends EventStore {
       : undefined;
   }
 
+  /** `observer` hears the number of appends of every group-commit batch (nothing without group commit). */
+  observeBatches(observer: (appends: number) => void): void {
+    if (this.groupCommit) this.groupCommit.onBatch = observer;
+  }
+
   /** Durable when it resolves: with group commit too, a result is only given out after its batch committed. */
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (this.groupCommit) return this.groupCommit.append(streamId, events, expected);

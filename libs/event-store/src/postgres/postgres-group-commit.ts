@@ -46,6 +46,8 @@ export class GroupCommitQueue {
   private readonly maxEvents: number;
   /** Batches run and appends they carried (whatever their outcome), for benches and specs. */
   readonly stats = { batches: 0, appends: 0 };
+  /** Told how many appends each batch carries (the metrics). */
+  onBatch: ((appends: number) => void) | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -86,6 +88,7 @@ export class GroupCommitQueue {
       client = await this.pool.connect();
       // Taken only now: appends that arrived while this batch waited for a connection join it.
       batch = this.take();
+      this.onBatch?.(batch.length);
       try {
         const outcomes = await appendBatch(client, batch);
         batch.forEach((request, index) => answer(request, outcomes[index]));
