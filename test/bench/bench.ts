@@ -5,7 +5,7 @@
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
  * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
  * BENCH_ONLY=api only the api end to end (api and projector as processes of their own), BENCH_ONLY=live only the
- * live stream and screen. The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
+ * live stream and screen, BENCH_ONLY=national only the national night (BENCH_NATION_SHEETS caps its sheets). The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
  * BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write their profiles
  * (api.cpuprofile, projector.cpuprofile) and the submissions' time window (submissions-window.json) there.
  */
@@ -33,16 +33,17 @@ import { buildApps, cpuMillis, startAppProcess, waitUntilReady } from './process
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchLiveViewers } from './live-viewers.bench';
+import { benchNational } from './national.bench';
 import { benchScreenLag } from './screen-lag.bench';
 import { CHROMIUM_PATH } from '../support/browser';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
-/** BENCH_ONLY=store|api|live runs that part alone (the parts of a full run: all three). */
+/** BENCH_ONLY=store|api|live|national runs that part alone (a full run has all four). */
 const ONLY = process.env.BENCH_ONLY;
 /** API processes behind the submitting clients (default 1): instances are stateless and scale out. */
 const API_INSTANCES = Math.max(1, Number(process.env.BENCH_API_INSTANCES ?? 1));
-const part = (name: 'store' | 'api' | 'live'): boolean => ONLY === undefined || ONLY === '' || ONLY === name;
+const part = (name: 'store' | 'api' | 'live' | 'national'): boolean => ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
 
 function report(name: string, value: string): void {
@@ -270,6 +271,10 @@ async function main(): Promise<void> {
       } else {
         console.log(`\npress-room screen: skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
       }
+    }
+    if (part('national')) {
+      console.log('\nnational night (vietnam-2021 over HTTP, api and projector as processes):');
+      await benchNational(await createDatabase(serverUrl, 'bench_national'), report);
     }
   } finally {
     await server.stop();
