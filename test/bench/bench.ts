@@ -43,7 +43,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const ONLY = process.env.BENCH_ONLY;
 /** API processes behind the submitting clients (default 1): instances are stateless and scale out. */
 const API_INSTANCES = Math.max(1, Number(process.env.BENCH_API_INSTANCES ?? 1));
-const part = (name: 'store' | 'api' | 'live' | 'national'): boolean => ONLY === undefined || ONLY === '' || ONLY === name;
+const part = (name: 'store' | 'api' | 'live' | 'national'): boolean =>
+  ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
 
 function report(name: string, value: string): void {
