@@ -265,6 +265,8 @@ describe('HTTP conventions', () => {
       '413',
       '415',
       '422',
+      '429',
+      '500',
     ]);
     // The amendment: a 2xx schema, If-Match, and every kind of change as a schema of its own.
     const amend = res.body.paths['/elections/{electionId}/amendments'].post;

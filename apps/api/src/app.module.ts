@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { PollingAreaResultsQueries } from '@tally/read-models';
-import { DataSource } from 'typeorm';
+import { PollingAreaResultsQueries, ReadRouter } from '@tally/read-models';
 import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth/auth.module';
 import { AuditorModule } from './audit/auditor.module';
@@ -38,8 +37,8 @@ export class AppModule {
         ReadYourWrites,
         {
           provide: PollingAreaResultsQueries,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => new PollingAreaResultsQueries(ds),
+          inject: [ReadRouter],
+          useFactory: (router: ReadRouter) => new PollingAreaResultsQueries(router),
         },
       ],
     };

@@ -24,7 +24,10 @@ export function storeProviders(
       inject: [Metrics],
       useFactory: async (metrics: Metrics) => {
         const opened = await openEventStore(config, databaseUrl);
-        if (opened instanceof PostgresEventStore) watchPool(metrics, 'event-store', opened.pool);
+        if (opened instanceof PostgresEventStore) {
+          watchPool(metrics, 'event-store', opened.pool);
+          opened.observeBatches((appends) => metrics.groupCommitBatch.observe(appends));
+        }
         return metrics.instrument(decorate(opened));
       },
     },

@@ -14,9 +14,13 @@ import { MinPositionQuery } from '../results/results.query-params';
 
 export class AuditCheckpointDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position of the last event of the election the digest covers' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Global position of the last event of the election the digest covers',
+  })
   position!: number;
-  @ApiProperty({ description: 'Events of the election the digest covers' }) eventCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Events of the election the digest covers' })
+  eventCount!: number;
   @ApiProperty({
     description: 'digest_n = SHA-256(digest_{n-1} + hash_n) over the election events in global order (hex)',
   })

@@ -42,7 +42,7 @@ export class PollingAreaDto {
   @Matches(ID_REGEX, { message: ID_MESSAGE })
   districtId!: string;
 
-  @ApiProperty({ example: 1250 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_COUNT, example: 1250 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
@@ -84,7 +84,7 @@ export class ElectoralUnitDto {
   @IsSafeText()
   name!: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, example: 3 })
   @IsInt()
   @Min(1)
   @Max(100)

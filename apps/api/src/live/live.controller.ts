@@ -1,5 +1,12 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { EventStore, START } from '@tally/event-store';
 import { IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +17,7 @@ import { HttpProblem } from '../http/problem';
 import { ElectionIdParam } from '../http/route-params';
 import { LiveChannels } from './live-channels';
 import { LIVE_FAREWELL, LiveHub } from './live-hub';
+import { LIVE_MESSAGE_SCHEMA, LiveSnapshotMessageDto, LiveUpdateMessageDto } from './live.dto';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
 
@@ -43,7 +51,11 @@ export class LiveController {
       '`: heartbeat` is sent every LIVE_HEARTBEAT_MS (15 s). Messages: see apps/api/src/live/live.contract.ts.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this global position' })
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiExtraModels(LiveSnapshotMessageDto, LiveUpdateMessageDto)
+  @ApiOkResponse({
+    description: 'The stream; its schema is the one of each message (id, event, data as JSON text)',
+    content: { 'text/event-stream': { schema: LIVE_MESSAGE_SCHEMA } },
+  })
   @ApiProblems(400, 404, 503)
   async live(
     @Param() { electionId }: ElectionIdParam,

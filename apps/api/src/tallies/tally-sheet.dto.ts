@@ -27,13 +27,14 @@ export class TallySheetDto {
   @ApiProperty() districtId!: string;
   @ApiProperty() unitId!: string;
   @ApiProperty({ enum: ['submitted', 'corrected'] }) status!: string;
-  @ApiProperty({ description: 'Also the ETag' }) revision!: number;
-  @ApiProperty({ description: 'Global position of the latest event of the sheet' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Also the ETag' }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position of the latest event of the sheet' })
+  position!: number;
   @ApiProperty() submissionId!: string;
   @ApiProperty({ type: TallyCountsDto, description: 'The current counts (after corrections)' })
   counts!: TallyCountsDto;
   @ApiProperty({ type: [AnomalyDto] }) anomalies!: AnomalyDto[];
-  @ApiProperty() corrections!: number;
+  @ApiProperty({ type: 'integer' }) corrections!: number;
   @ApiProperty() submittedAt!: string;
   @ApiProperty() lastChangedAt!: string;
   @ApiProperty({
@@ -45,8 +46,8 @@ export class TallySheetDto {
 }
 
 class TallyHistoryEntryDto {
-  @ApiProperty() revision!: number;
-  @ApiProperty() position!: number;
+  @ApiProperty({ type: 'integer' }) revision!: number;
+  @ApiProperty({ type: 'integer' }) position!: number;
   @ApiProperty({ enum: ['TallySubmitted', 'TallyCorrected', 'TallyScanAttached'] }) type!: string;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { id: 'anonymous' } })
@@ -73,7 +74,7 @@ class TallyHistoryEntryDto {
 /** OpenAPI shape of GET …/history. */
 export class TallyHistoryDto {
   @ApiProperty() tallyId!: string;
-  @ApiProperty({ description: 'The current revision' }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'The current revision' }) revision!: number;
   @ApiProperty({ type: [TallyHistoryEntryDto], description: 'Oldest first; nothing is ever removed' })
   events!: TallyHistoryEntryDto[];
 }

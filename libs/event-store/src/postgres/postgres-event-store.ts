@@ -12,9 +12,10 @@ import {
   type StoredEvent,
   type SubscribeOptions,
 } from '../event-store.port';
+import { validateEventsToAppend } from '../append-rules';
 import { BufferedSubscription } from '../subscription';
 import { AppendNotifier, type AppendNotifierOptions } from './postgres-append-notifier';
-import { appendInTransaction } from './postgres-append';
+import { appendBatch, appendInTransaction, isUniqueViolation } from './postgres-append';
 import { type GroupCommitOptions, GroupCommitQueue } from './postgres-group-commit';
 import {
   EVENT_COLUMNS,
@@ -55,7 +56,6 @@ interface Page {
   scannedTo: number;
 }
 
-const UNIQUE_VIOLATION = '23505';
 const APPEND_ATTEMPTS = 3;
 
 /**
@@ -98,27 +98,27 @@ export class PostgresEventStore extends EventStore {
       : undefined;
   }
 
+  /** `observer` hears the number of appends of every group-commit batch (nothing without group commit). */
+  observeBatches(observer: (appends: number) => void): void {
+    if (this.groupCommit) this.groupCommit.onBatch = observer;
+  }
+
   /** Durable when it resolves: with group commit too, a result is only given out after its batch committed. */
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (this.groupCommit) return this.groupCommit.append(streamId, events, expected);
+    validateEventsToAppend(streamId, events);
+    // A batch of one, outside a transaction: es_append's call is the whole transaction, one round trip.
     for (let attempt = 1; ; attempt += 1) {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const result = await appendInTransaction(client, streamId, events, expected);
-        await client.query('COMMIT');
-        return result;
+        const [outcome] = await appendBatch(this.pool, [{ streamId, events, expected }]);
+        if (!outcome) throw new Error('es_append answered no outcome');
+        if (!outcome.ok) throw outcome.error;
+        return outcome.result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
         // The log head lock makes the checks exact, so a unique violation can only come from a writer that
         // bypassed it (e.g. a manual insert); a retry re-runs the checks and reports the precise error.
-        if (isPgError(error) && error.code === UNIQUE_VIOLATION && attempt < APPEND_ATTEMPTS) continue;
+        if (isUniqueViolation(error) && attempt < APPEND_ATTEMPTS) continue;
         throw error;
-      } finally {
-        client.release(broken);
       }
     }
   }
@@ -298,8 +298,4 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function isPgError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }

@@ -1,4 +1,5 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
+import type { ReadDatabase } from './read-router';
 import { ElectionDefinition, ElectionIndex, TallyCounts } from '@tally/domain';
 import {
   PollingAreaResultRow,
@@ -48,7 +49,7 @@ export class PollingAreaResultsQueries {
   /** Parsed definitions by election, kept while rm_elections.position says the definition is the same. */
   private readonly definitions = new Map<string, { position: number; index: ElectionIndex }>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: ReadDatabase) {}
 
   /** Null when the read models do not know the election. */
   async open(electionId: string): Promise<OpenDataCursor | null> {
