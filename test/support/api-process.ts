@@ -88,7 +88,9 @@ export async function startProjectorProcess(
   env: Record<string, string>,
   timeoutMs = 90_000,
 ): Promise<Omit<ApiProcess, 'url'>> {
-  const app = spawnApp('projector', env);
+  // Readiness is read from its "Projector started" line (info): a quieter LOG_LEVEL would hide it.
+  const quiet = env.LOG_LEVEL === 'warn' || env.LOG_LEVEL === 'error';
+  const app = spawnApp('projector', quiet ? { ...env, LOG_LEVEL: 'log' } : env);
   await waitUntil('projector', app, async () => app.output().includes('Projector started'), timeoutMs);
   return app;
 }

@@ -125,6 +125,12 @@ export class AppConfig {
   @IsString()
   METRICS_HOST = '127.0.0.1';
 
+  /** `json` (one object per line) or `pretty`; unset: pretty in development on a terminal, JSON otherwise. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be "json" or "pretty"' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Largest accepted request body, in bytes. */
   @Transform(toInt)
   @IsInt()
@@ -136,6 +142,16 @@ export class AppConfig {
   @IsInt()
   @Min(1024)
   DEFINITION_LIMIT_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * SIGTERM: how long the api may take to drain (finish the requests in flight, end the live streams, stop the
+   * projections, close the stores) before it exits anyway, with code 1.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 9000;
 
   /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
   @IsIn(['development', 'production', 'test'], {

@@ -5,6 +5,7 @@ export * from './postmaster-pid';
 export * from './stores';
 export * from './store-providers';
 export * from './jwt-keys';
+export * from './logging';
 export * from './checkpoint-keys';
 export * from './metrics';
 export * from './metrics-server';

@@ -1,4 +1,4 @@
-import { Provider } from '@nestjs/common';
+import { Logger, Provider } from '@nestjs/common';
 import { EventStore, PostgresEventStore } from '@tally/event-store';
 import { createReadModelDataSource, ProjectionRunner, ReadRouter } from '@tally/read-models';
 import type { Pool } from 'pg';
@@ -46,6 +46,8 @@ export function storeProviders(
       useFactory: (dataSource: DataSource, eventStore: EventStore, metrics: Metrics) => {
         const runner = createProjectionRunner(dataSource, eventStore, {
           observer: metrics.projectionObserver,
+          // Nest's Logger: the lines come out in the process's format (JSON or pretty) as context 'projections'.
+          logger: new Logger('projections'),
         });
         metrics.watchProjections(runner);
         return runner;

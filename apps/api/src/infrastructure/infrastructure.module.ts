@@ -78,5 +78,6 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     await closeStores(this.runner, this.eventStore, this.dataSource, this.router);
     await this.scanStore.close();
+    this.logger.log('Projections stopped, stores closed');
   }
 }

@@ -16,7 +16,7 @@ import { ApiProblems } from '../http/api-problem.decorator';
 import { HttpProblem } from '../http/problem';
 import { ElectionIdParam } from '../http/route-params';
 import { LiveChannels } from './live-channels';
-import { LiveHub } from './live-hub';
+import { LIVE_FAREWELL, LiveHub } from './live-hub';
 import { LIVE_MESSAGE_SCHEMA, LiveSnapshotMessageDto, LiveUpdateMessageDto } from './live.dto';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
@@ -110,7 +110,12 @@ export class LiveController {
       },
       resume !== undefined ? { resume } : { atLeast: head },
     );
-    const untrack = this.hub.track(end);
+    const untrack = this.hub.track(() => {
+      if (!open) return;
+      raw.end(LIVE_FAREWELL);
+      // The response was sent keep-alive: end the connection too, or the server waits for it to time out.
+      request.raw.socket?.end();
+    });
     const close = () => {
       if (!open) return;
       open = false;

@@ -210,6 +210,14 @@ export class ProjectionWorker {
           );
         }
         this.clearFailure(true);
+        this.options.logger.debug?.('projection batch', {
+          projection: this.projection.name,
+          version: this.projection.version,
+          events: applied,
+          delivered: batch.length,
+          position: batch[batch.length - 1].position,
+          batchMs: Math.round((performance.now() - started) * 100) / 100,
+        });
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
       }
       if (lockLost) throw new Error('lost the advisory lock connection');
