@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@tally/event-store$': '<rootDir>/libs/event-store/src',
   '^@tally/read-models$': '<rootDir>/libs/read-models/src',
   '^@tally/platform$': '<rootDir>/libs/platform/src',
+  '^@tally/scan-store$': '<rootDir>/libs/scan-store/src',
 };
 
 module.exports = {

@@ -77,7 +77,7 @@ describe('docs', () => {
     ];
     const codes = new Set<string>();
     const pattern =
-      /['"`]((?:REQUEST|AUTH|ELECTION|TALLY|TURNOUT|RESULTS|ROUTE|ANOMALY|STREAM|UNIT|AUDIT|SCAN)\.[A-Z][A-Z_]+)['"`]/g;
+      /['"`]((?:REQUEST|AUTH|ELECTION|TALLY|TURNOUT|RESULTS|ROUTE|ANOMALY|STREAM|UNIT|AUDIT|SCAN|SERVICE)\.[A-Z][A-Z_]+)['"`]/g;
     for (const file of sources) {
       for (const [, code] of readFileSync(file, 'utf8').matchAll(pattern)) codes.add(code);
     }

@@ -1,8 +1,13 @@
 /**
  * `npm run bench`: figures measured in one run on the embedded default (a fresh embedded PostgreSQL in a temp dir).
- * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16); the live-stream lag:
+ * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16), BENCH_API_INSTANCES (default 1); the live-stream lag:
  * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100); the press-room screen's lag in headless
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
+ * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
+ * BENCH_ONLY=api only the api end to end (api and projector as processes of their own), BENCH_ONLY=live only the
+ * live stream and screen, BENCH_ONLY=national only the national night (BENCH_NATION_SHEETS caps its sheets). The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
+ * BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write their profiles
+ * (api.cpuprofile, projector.cpuprofile) and the submissions' time window (submissions-window.json) there.
  */
 import 'reflect-metadata';
 import { EventStore } from '@tally/event-store';
@@ -14,25 +19,32 @@ import {
   startEmbeddedPostgres,
 } from '@tally/platform';
 import { Client } from 'pg';
-import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApiApp } from '../../apps/api/src/bootstrap';
 import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
-import { benchEventStore } from './event-store.bench';
+import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
+import { buildApps, cpuMillis, startAppProcess, waitUntilReady } from './processes';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchLiveViewers } from './live-viewers.bench';
+import { benchNational } from './national.bench';
 import { benchScreenLag } from './screen-lag.bench';
 import { CHROMIUM_PATH } from '../support/browser';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+/** BENCH_ONLY=store|api|live|national runs that part alone (a full run has all four). */
+const ONLY = process.env.BENCH_ONLY;
+/** API processes behind the submitting clients (default 1): instances are stateless and scale out. */
+const API_INSTANCES = Math.max(1, Number(process.env.BENCH_API_INSTANCES ?? 1));
+const part = (name: 'store' | 'api' | 'live' | 'national'): boolean =>
+  ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
 
 function report(name: string, value: string): void {
@@ -42,6 +54,12 @@ function report(name: string, value: string): void {
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function sumOf(values: Array<number | undefined>): number | undefined {
+  return values.some((value) => value === undefined)
+    ? undefined
+    : values.reduce<number>((sum, value) => sum + (value as number), 0);
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -64,14 +82,38 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
-async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<void> {
+async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: string): Promise<void> {
   const { config, token } = await benchConfig(databaseUrl);
   const authorization = `Bearer ${token}`;
-  const app = await createApiApp({ config, databaseUrl });
-  const port = await freePort();
-  await app.listen({ port, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${port}`;
+  // As production runs it: the api with PROJECTIONS=off, and the projections in a projector process of their own.
+  const env = {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    READ_WAIT_TIMEOUT_MS: '60000',
+    JWT_SECRET: config.JWT_SECRET ?? '',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    // Production refuses to start without the key that signs the audit checkpoints: a throw-away one.
+    CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  };
+  const profileDir = process.env.BENCH_PROFILE;
+  buildApps(['api', 'projector']);
+  const ports = await Promise.all(Array.from({ length: API_INSTANCES }, freePort));
+  const apis = ports.map((port, index) =>
+    startAppProcess(
+      'api',
+      { ...env, PORT: String(port), HOST: '127.0.0.1', PROJECTIONS: 'off' },
+      profileDir,
+      index === 0 ? 'api' : `api-${index + 1}`,
+    ),
+  );
+  const projector = startAppProcess('projector', env, profileDir);
+  const bases = ports.map((port) => `http://127.0.0.1:${port}`);
+  const base = bases[0] as string;
   try {
+    await Promise.all(apis.map((api, index) => waitUntilReady(api, `${bases[index]}/health`)));
     const definition = generateHanoi2021();
     const defineStart = performance.now();
     const defined = await fetch(`${base}/elections`, {
@@ -90,11 +132,13 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
     const latencies: number[] = [];
     let next = 0;
     let lastPosition = -1;
-    const client = async () => {
+    // Each client talks to one api instance (client-side balancing, as behind a load balancer).
+    const client = async (_: unknown, clientIndex: number) => {
+      const apiBase = bases[clientIndex % bases.length] as string;
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const started = performance.now();
-        const response = await fetch(`${base}/elections/${definition.electionId}/tallies`, {
+        const response = await fetch(`${apiBase}/elections/${definition.electionId}/tallies`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({
@@ -112,12 +156,45 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
       }
     };
     const start = performance.now();
+    const loadStarted = process.hrtime.bigint();
+    const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
+    const cpuBefore = cpuOf();
+    const clientsBefore = process.cpuUsage();
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - start) / 1000;
+    const cpuAfter = cpuOf();
+    const clientsCpu = process.cpuUsage(clientsBefore);
+    if (profileDir) {
+      // The load's window on the monotonic clock, in µs like a .cpuprofile's timestamps: startup is left out.
+      const window = { startUs: Number(loadStarted / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) };
+      writeFileSync(join(profileDir, 'submissions-window.json'), JSON.stringify(window));
+    }
     latencies.sort((a, b) => a - b);
     report(
-      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, projections inline)`,
+      `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, ${API_INSTANCES} api process${API_INSTANCES === 1 ? '' : 'es'} and a projector process)`,
       `${fmt(sheets.length / seconds)} sheets/s`,
+    );
+    // The same number of writers straight on the store, one event to a new stream each, right after.
+    const storeRate = await storeAppendsPerSecond(
+      storeUrl,
+      CLIENTS,
+      Math.max(1_000, Math.min(SHEETS, 4_000)),
+    );
+    report(`event store alone at ${CLIENTS} writers, same server`, `${fmt(storeRate)} appends/s`);
+    report(
+      'api submissions / store appends at the same concurrency',
+      `${(sheets.length / seconds / storeRate).toFixed(2)}×`,
+    );
+    const perSheet = (index: number): string => {
+      const [before, after] = [cpuBefore[index], cpuAfter[index]];
+      return before === undefined || after === undefined
+        ? 'n/a'
+        : `${fmt((after - before) / sheets.length, 2)} ms`;
+    };
+    const clientsPerSheet = (clientsCpu.user + clientsCpu.system) / 1000 / sheets.length;
+    report(
+      'CPU per submitted sheet: api process(es) / projector process / the bench’s HTTP clients',
+      `${perSheet(0)} / ${perSheet(1)} / ${fmt(clientsPerSheet, 2)} ms`,
     );
     report(
       'api submission latency p50 / p99',
@@ -154,7 +231,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string): Promise<voi
     await dataSource.destroy();
     await eventStore.close();
   } finally {
-    await app.close();
+    await Promise.all([...apis.map((api) => api.stop()), projector.stop()]);
   }
 }
 
@@ -166,25 +243,39 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
   try {
     const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
-    console.log('event store (postgres adapter, direct):');
-    const storeFigures = await benchEventStore(await createDatabase(serverUrl, 'bench_event_store'), (line) =>
-      console.log(`  ${line}`),
-    );
-    for (const [name, value] of Object.entries(storeFigures))
-      figures.push([`event store: ${name}`, fmt(value)]);
-    console.log('\napi end to end (HTTP on loopback, Fastify, postgres event store, embedded PostgreSQL):');
-    await benchApi(
-      await createDatabase(serverUrl, 'bench_api'),
-      await createDatabase(serverUrl, 'bench_replay'),
-    );
-    console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
-    await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
-    await benchLiveViewers((viewers) => createDatabase(serverUrl, `bench_viewers_${viewers}`), report);
-    if (existsSync(CHROMIUM_PATH)) {
-      console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
-      await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);
-    } else {
-      console.log(`\npress-room screen: skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
+    if (part('store')) {
+      console.log(
+        'event store (one event to a new stream per append; raw INSERTs, this store, Emmett side by side):',
+      );
+      const storeFigures = await benchEventStore(
+        await createDatabase(serverUrl, 'bench_event_store'),
+        (line) => console.log(`  ${line}`),
+      );
+      for (const [name, value] of Object.entries(storeFigures))
+        figures.push([`event store: ${name}`, fmt(value, Number.isInteger(value) ? 0 : 2)]);
+    }
+    if (part('api')) {
+      console.log('\napi end to end (HTTP on loopback, api and projector processes, embedded PostgreSQL):');
+      await benchApi(
+        await createDatabase(serverUrl, 'bench_api'),
+        await createDatabase(serverUrl, 'bench_replay'),
+        await createDatabase(serverUrl, 'bench_api_store'),
+      );
+    }
+    if (part('live')) {
+      console.log('\nlive stream (GET /elections/{e}/live while the simulator pushes sheets):');
+      await benchLiveLag(await createDatabase(serverUrl, 'bench_live'), report);
+      await benchLiveViewers((viewers) => createDatabase(serverUrl, `bench_viewers_${viewers}`), report);
+      if (existsSync(CHROMIUM_PATH)) {
+        console.log('\npress-room screen (headless Chromium at / while the simulator pushes sheets):');
+        await benchScreenLag(await createDatabase(serverUrl, 'bench_screen'), report);
+      } else {
+        console.log(`\npress-room screen: skipped, ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
+      }
+    }
+    if (part('national')) {
+      console.log('\nnational night (vietnam-2021 over HTTP, api and projector as processes):');
+      await benchNational(await createDatabase(serverUrl, 'bench_national'), report);
     }
   } finally {
     await server.stop();

@@ -1,3 +1,6 @@
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { Pool, types } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
@@ -7,77 +10,128 @@ import {
 } from '../../libs/event-store/src';
 
 /**
- * Appends per scenario (writers -> appends), run with group commit on (the default) and off. Enough for a stable
- * rate, small enough to keep `npm run bench` short: without group commit every append is one WAL flush, about
- * 10 ms on a slow disk, so the 1,400 appends of that mode take about 15 s there; with it the concurrent ones share
- * flushes and take a few seconds.
+ * Appends per writer count. Each append is one event to a stream of its own, as one tally sheet is. Enough for a
+ * stable rate at every writer count, small enough to keep `npm run bench` short (a few seconds per subject).
  */
 const SCENARIOS: ReadonlyArray<readonly [writers: number, appends: number]> = [
-  [1, 200],
-  [8, 400],
-  [32, 800],
+  [1, 600],
+  [8, 2_000],
+  [32, 4_000],
 ];
 const READ_PAGE = 1_000;
-/** Untimed appends per mode first (32 writers), so neither mode pays for opening its connections. */
-const WARM_UP_APPENDS = 64;
+/** Untimed appends per subject first (32 writers), so none pays for opening its connections. */
+const WARM_UP_APPENDS = 200;
+const POOL_SIZE = 40;
+
+interface Subject {
+  label: string;
+  key: string;
+  append(sheet: number): Promise<void>;
+}
 
 /**
- * Throughput of the postgres event store itself (no HTTP, no domain): each append is one event to a stream of its
- * own, as one tally sheet is. Writes under a fresh stream prefix in the given database and leaves the events there.
+ * Appends/s, side by side on the same server in one run, of:
+ * - raw: one autocommit INSERT of the same row into a table shaped like es_events (same columns, keys and
+ *   indexes), with no lock and no checks: the price of committing one row, the floor for any store;
+ * - store: this PostgresEventStore (group commit, es_append);
+ * - emmett: Emmett's PostgreSQL event store (@event-driven-io/emmett-postgresql), appendToStream with
+ *   STREAM_DOES_NOT_EXIST, on a pool of the same size. Its global order can skip events under contention (it
+ *   orders by a sequence and a transaction id), ours is gapless and commit-ordered: faster alone is not the same
+ *   guarantee.
+ * Then readAll and subscription catch-up of this store over what it wrote. Writes into the given database (fresh
+ * tables and stream prefixes) and leaves the rows there.
  */
 export async function benchEventStore(
   databaseUrl: string,
   log: (line: string) => void,
 ): Promise<Record<string, number>> {
-  const store = new PostgresEventStore(databaseUrl, { poolSize: 40 });
-  const unbatched = new PostgresEventStore(databaseUrl, { poolSize: 40, groupCommit: false });
   const prefix = `bench-${randomUUID().slice(0, 8)}-`;
+  const store = new PostgresEventStore(databaseUrl, { poolSize: POOL_SIZE });
+  const rawPool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
+  const emmettPool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
+  // A client that is still closing when the server stops reports it on the pool; unhandled, it would crash the run.
+  for (const pool of [rawPool, emmettPool]) pool.on('error', () => undefined);
+  // Emmett's driver sets node-postgres' json parsers process-wide (to plain JSON.parse); put ours back after.
+  const jsonParsers = [types.getTypeParser(114), types.getTypeParser(3802)] as const;
+  const emmett = getPostgreSQLEventStore(databaseUrl, { connectionOptions: { pool: emmettPool } });
   const results: Record<string, number> = {};
-  const record = (key: string, value: number, unit: string, detail: string): void => {
+  const record = (key: string, value: number, text: string): void => {
     results[key] = Math.round(value);
-    log(`event store (postgres): ${detail}: ${Math.round(value).toLocaleString('en-US')} ${unit}`);
+    log(text);
   };
   try {
     await migratePostgresEventStore(store.pool);
+    await emmett.schema.migrate();
+    await rawPool.query(RAW_TABLE_SQL);
     const before = await store.headPosition();
+
+    const subjects: Subject[] = [
+      {
+        label: 'raw INSERTs',
+        key: 'Raw',
+        append: async (sheet) => {
+          const event = sheetEvent(sheet);
+          await rawPool.query({
+            name: 'bench_raw_insert',
+            text: RAW_INSERT_SQL,
+            values: [event.eventId, `${prefix}raw-${sheet}`, event.type, event.data, event.metadata],
+          });
+        },
+      },
+      {
+        label: 'this store',
+        key: 'Store',
+        append: async (sheet) => {
+          await store.append(`${prefix}sheet-${sheet}`, [sheetEvent(sheet)], 'no_stream');
+        },
+      },
+      {
+        label: 'Emmett 0.42',
+        key: 'Emmett',
+        append: async (sheet) => {
+          const { type, data, metadata } = sheetEvent(sheet);
+          await emmett.appendToStream(`tally-${prefix}emmett-${sheet}`, [{ type, data, metadata }], {
+            expectedStreamVersion: STREAM_DOES_NOT_EXIST,
+          });
+        },
+      },
+    ];
     let sheet = 0;
-    let total = 0;
-    const appendOne = (subject: PostgresEventStore) => async (): Promise<void> => {
-      sheet += 1;
-      total += 1;
-      await subject.append(`${prefix}sheet-${sheet}`, [sheetEvent(sheet)], 'no_stream');
-    };
-    const modes = [
-      { label: 'group commit', subject: store, key: '' },
-      { label: 'no group commit', subject: unbatched, key: 'NoGroupCommit' },
-    ] as const;
-    for (const { subject } of modes) await concurrently(32, WARM_UP_APPENDS, appendOne(subject));
+    const next = (subject: Subject) => () => subject.append((sheet += 1));
+    for (const subject of subjects) await concurrently(32, WARM_UP_APPENDS, next(subject));
+    const storeAppendsBefore = store.groupCommitStats?.appends ?? 0;
 
     for (const [writers, appends] of SCENARIOS) {
-      // Halves in the order on, off, off, on: a fresh server speeds up as it recycles WAL segments and warms its
-      // caches, and this keeps that drift from favouring whichever mode runs second.
-      const seconds = [0, 0];
+      // Halves in the order A B C C B A: the server speeds up as it warms (WAL segments, caches) and the machine
+      // is shared, so neither drift favours whichever subject runs later.
+      const seconds = subjects.map(() => 0);
       const statsBefore = store.groupCommitStats;
-      for (const mode of [0, 1, 1, 0] as const) {
-        seconds[mode] += await timed(() =>
-          concurrently(writers, appends / 2, appendOne(modes[mode].subject)),
-        );
+      for (const index of [0, 1, 2, 2, 1, 0]) {
+        seconds[index] += await timed(() => concurrently(writers, appends / 2, next(subjects[index]!)));
       }
       const statsAfter = store.groupCommitStats;
       const perBatch =
         statsBefore && statsAfter
           ? (statsAfter.appends - statsBefore.appends) / (statsAfter.batches - statsBefore.batches)
           : 1;
-      modes.forEach(({ label, key }, mode) => {
-        const batching = key === '' ? `, ${perBatch.toFixed(1)} appends/transaction` : '';
+      const rates = seconds.map((s) => appends / s);
+      const [raw, ours, theirs] = rates as [number, number, number];
+      const writerLabel = `${writers} writer${writers === 1 ? '' : 's'}`;
+      subjects.forEach(({ label, key }, index) => {
+        const detail = key === 'Store' ? `, ${perBatch.toFixed(1)} appends per batch` : '';
         record(
-          `appendsPerSecond${writers}Writer${writers === 1 ? '' : 's'}${key}`,
-          appends / (seconds[mode] as number),
-          'appends/s',
-          `${label}, ${writers} writer${writers === 1 ? '' : 's'} (${appends} appends${batching})`,
+          `appendsPerSecond${writers}${key}`,
+          rates[index] as number,
+          `${label}, ${writerLabel} (${appends} appends${detail}): ${fmt(rates[index] as number)} appends/s`,
         );
       });
+      results[`ratioStoreToEmmett${writers}`] = Math.round((ours / theirs) * 100) / 100;
+      results[`ratioStoreToRaw${writers}`] = Math.round((ours / raw) * 100) / 100;
+      log(
+        `${writerLabel}: store / Emmett ${(ours / theirs).toFixed(2)}×, store / raw ${(ours / raw).toFixed(2)}×`,
+      );
     }
+    const total = (store.groupCommitStats?.appends ?? 0) - storeAppendsBefore + WARM_UP_APPENDS;
 
     let read = 0;
     const readSeconds = await timed(async () => {
@@ -93,8 +147,7 @@ export async function benchEventStore(
     record(
       'readAllEventsPerSecond',
       read / readSeconds,
-      'events/s',
-      `readAll of ${read} events in pages of ${READ_PAGE}`,
+      `this store, readAll of ${read} events in pages of ${READ_PAGE}: ${fmt(read / readSeconds)} events/s`,
     );
 
     let caughtUp = 0;
@@ -110,14 +163,51 @@ export async function benchEventStore(
     record(
       'subscriptionCatchUpEventsPerSecond',
       caughtUp / catchUpSeconds,
-      'events/s',
-      `subscription catch-up of ${caughtUp} events`,
+      `this store, subscription catch-up of ${caughtUp} events: ${fmt(caughtUp / catchUpSeconds)} events/s`,
     );
     return results;
   } finally {
-    await Promise.all([store.close(), unbatched.close()]);
+    await Promise.all([store.close(), rawPool.end(), emmett.close().then(() => emmettPool.end())]);
+    types.setTypeParser(114, jsonParsers[0]);
+    types.setTypeParser(3802, jsonParsers[1]);
   }
 }
+
+/** Appends/s of this store at `writers` concurrent writers, one event to a new stream each (after a warm-up). */
+export async function storeAppendsPerSecond(
+  databaseUrl: string,
+  writers: number,
+  appends: number,
+): Promise<number> {
+  const store = new PostgresEventStore(databaseUrl, { poolSize: POOL_SIZE });
+  const prefix = `bench-${randomUUID().slice(0, 8)}-`;
+  try {
+    await migratePostgresEventStore(store.pool);
+    let sheet = 0;
+    const appendOne = (): Promise<unknown> =>
+      store.append(`${prefix}sheet-${(sheet += 1)}`, [sheetEvent(sheet)], 'no_stream');
+    await concurrently(writers, WARM_UP_APPENDS, appendOne);
+    return appends / (await timed(() => concurrently(writers, appends, appendOne)));
+  } finally {
+    await store.close();
+  }
+}
+
+const RAW_TABLE_SQL = `
+  CREATE TABLE IF NOT EXISTS bench_raw_events (
+    position    bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id    uuid        NOT NULL UNIQUE,
+    stream_id   text        NOT NULL,
+    revision    bigint      NOT NULL,
+    type        text        NOT NULL,
+    data        jsonb       NOT NULL,
+    metadata    jsonb       NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (stream_id, revision)
+  )`;
+const RAW_INSERT_SQL = `
+  INSERT INTO bench_raw_events (event_id, stream_id, revision, type, data, metadata)
+  VALUES ($1, $2, 0, $3, $4, $5)`;
 
 function sheetEvent(sheet: number): EventToAppend {
   return {
@@ -138,7 +228,9 @@ function sheetEvent(sheet: number): EventToAppend {
   };
 }
 
-async function concurrently(writers: number, total: number, work: () => Promise<void>): Promise<void> {
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function concurrently(writers: number, total: number, work: () => Promise<unknown>): Promise<void> {
   let remaining = total;
   await Promise.all(
     Array.from({ length: writers }, async () => {

@@ -156,6 +156,17 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
     ).resolves.toBe('yes');
   });
 
+  it('shows the latest signed checkpoint digest in full, so it can be written down', async () => {
+    const head = (await api.call('GET', `/elections/${e}/results/city`)).body.position;
+    const checkpoint = (await api.call('GET', `/elections/${e}/audit/checkpoint?minPosition=${head}`)).body;
+    await page.waitForFunction(
+      (digest) => document.querySelector('[data-testid="checkpoint-digest"]')?.textContent === digest,
+      checkpoint.digest,
+      { timeout: 15_000 },
+    );
+    await expect(page.getByTestId('checkpoint').isVisible()).resolves.toBe(true);
+  });
+
   it('shows a correction in the feed with its reason, and counts it on the district tile', async () => {
     const path = `/elections/${e}/tallies/ba-dinh-0001/na`;
     const current = await api.call('GET', path);

@@ -1,7 +1,7 @@
 import { EventStore } from '@tally/event-store';
 import { randomUUID } from 'node:crypto';
 import { bearer, startTestApi, TestApi } from '../support/api';
-import { naSheet, smallElection } from '../support/fixtures';
+import { naSheet, scanFiles, smallElection } from '../support/fixtures';
 import { hostileTokens } from '../support/tokens';
 
 /**
@@ -23,7 +23,7 @@ type Caller = (typeof CALLERS)[number];
 
 interface Endpoint {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: (e: string, position: number) => string;
   body?: (e: string) => unknown;
   headers?: Record<string, string>;
@@ -57,6 +57,12 @@ const correction = (sheet: ReturnType<typeof naSheet>) => {
   };
 };
 
+/** A change the definition accepts after these sheets: the unit of the sheets is not touched. */
+const amendment = () => ({
+  reason: 'Nghị quyết của Hội đồng bầu cử quốc gia',
+  changes: [{ type: 'rename', target: 'district', id: 'tay-ho', name: 'Quận Tây Hồ' }],
+});
+
 // prettier-ignore
 const ENDPOINTS: [Endpoint, ...number[]][] = [
   //                                                                              no    exp  forged aud  sub   sub   admin city  auditor
@@ -71,6 +77,11 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
   [{ name: 'GET /elections/{e}', method: 'GET', url: (e) => `/elections/${e}` }, 401,  401, 401,  401,  200,  200,  200,  200,  200],
   [{ name: 'POST /elections', method: 'POST', url: () => '/elections',
      body: (e) => smallElection(`${e}-new`) },                                   401,  401, 401,  401,  403,  403,  403,  201,  403],
+  [{ name: 'GET /elections/{e} as it stood', method: 'GET',
+     url: (e, p) => `/elections/${e}?atPosition=${p}` },                         401,  401, 401,  401,  200,  200,  200,  200,  200],
+  // Each 201 moves the definition to the next revision: the city admin's amendment carries the If-Match it has then.
+  [{ name: 'POST amendments', method: 'POST', headers: { 'if-match': '"0"' },
+     url: (e) => `/elections/${e}/amendments`, body: () => amendment() },         401,  401, 401,  401,  403,  403,  403,  201,  403],
   [{ name: 'POST tallies (ba-dinh-0002)', method: 'POST', url: (e) => `/elections/${e}/tallies`,
      body: () => naSheet({ pollingAreaId: 'ba-dinh-0002', registeredVoters: 900, votersVoted: 880,
        ballotsIssued: 880, ballotsReceived: 880, validBallots: 870, invalidBallots: 10,
@@ -85,15 +96,17 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
      url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na` },                    401,  401, 401,  401,  200,  403,  200,  200,  200],
   [{ name: 'GET history ba-dinh-0001/na', method: 'GET',
      url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/history` },            401,  401, 401,  401,  200,  403,  200,  200,  200],
-  [{ name: 'POST corrections ba-dinh-0001/na', method: 'POST', headers: { 'if-match': '"0"' },
+  [{ name: 'POST corrections ba-dinh-0001/na', method: 'POST', headers: { 'if-match': '"1"' },
      url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/corrections`,
      body: () => correction(naSheet()) },                                        401,  401, 401,  401,  403,  403,  201,  201,  403],
-  [{ name: 'POST corrections tay-ho-0001/na', method: 'POST', headers: { 'if-match': '"0"' },
+  [{ name: 'POST corrections tay-ho-0001/na', method: 'POST', headers: { 'if-match': '"1"' },
      url: (e) => `/elections/${e}/tallies/tay-ho-0001/na/corrections`,
      body: () => correction(tayHoSheet()) },                                     401,  401, 401,  401,  403,  403,  403,  201,  403],
   [{ name: 'GET audit', method: 'GET', url: (e) => `/elections/${e}/audit` },    401,  401, 401,  401,  403,  403,  200,  200,  200],
   [{ name: 'GET audit/checkpoint', method: 'GET',
-     url: (e, p) => `/elections/${e}/audit/checkpoint?minPosition=${p}` },        401,  401, 401,  401,  403,  403,  200,  200,  200],
+     url: (e, p) => `/elections/${e}/audit/checkpoint?minPosition=${p}` },        200,  401, 401,  401,  200,  200,  200,  200,  200],
+  [{ name: 'GET audit/public-key', method: 'GET',
+     url: (e) => `/elections/${e}/audit/public-key` },                           200,  401, 401,  401,  200,  200,  200,  200,  200],
   [{ name: 'GET audit/export', method: 'GET',
      url: (e) => `/elections/${e}/audit/export` },                               401,  401, 401,  401,  403,  403,  200,  200,  200],
   [{ name: 'GET results/city as of a position', method: 'GET',
@@ -105,6 +118,23 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
      body: () => turnout('ba-dinh-0002') },                                      401,  401, 401,  401,  201,  403,  201,  201,  403],
   [{ name: 'POST turnout (tay-ho-0002)', method: 'POST', url: (e) => `/elections/${e}/turnout`,
      body: () => turnout('tay-ho-0002') },                                       401,  401, 401,  401,  403,  201,  403,  201,  403],
+  [{ name: 'GET results/polling-areas.csv', method: 'GET',
+     url: (e, p) => `/elections/${e}/results/polling-areas.csv?minPosition=${p}` }, 200, 401, 401,  401,  200,  200,  200,  200,  200],
+  [{ name: 'GET results/polling-areas.json', method: 'GET',
+     url: (e, p) => `/elections/${e}/results/polling-areas.json?minPosition=${p}` }, 200, 401, 401, 401,  200,  200,  200,  200,  200],
+  [{ name: 'GET results/cdf.json', method: 'GET',
+     url: (e, p) => `/elections/${e}/results/cdf.json?minPosition=${p}` },       200,  401, 401,  401,  200,  200,  200,  200,  200],
+  // The scans are not published in this election (no publishScans): admins and auditors only.
+  [{ name: 'GET scan ba-dinh-0001/na', method: 'GET',
+     url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/scan` },               401,  401, 401,  401,  403,  403,  200,  200,  200],
+  [{ name: 'GET scans ba-dinh-0001/na', method: 'GET',
+     url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/scans` },              401,  401, 401,  401,  403,  403,  200,  200,  200],
+  [{ name: 'PUT scan ba-dinh-0001/na', method: 'PUT', headers: { 'content-type': 'image/jpeg' },
+     url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/scan`,
+     body: () => scanFiles.jpeg() },                                             401,  401, 401,  401,  201,  403,  201,  201,  403],
+  [{ name: 'PUT scan tay-ho-0001/na', method: 'PUT', headers: { 'content-type': 'image/jpeg' },
+     url: (e) => `/elections/${e}/tallies/tay-ho-0001/na/scan`,
+     body: () => scanFiles.jpeg() },                                             401,  401, 401,  401,  403,  201,  403,  201,  403],
   // GET /elections/{e}/live is public like the results; its stream never ends, so test/e2e/live.e2e.spec.ts covers it.
 ];
 
@@ -135,8 +165,22 @@ describe('who may call which endpoint', () => {
     const electionId = `acl-${column}-${Date.now().toString(36)}`;
     expect((await api.call('POST', '/elections', smallElection(electionId))).status).toBe(201);
     expect((await api.call('POST', `/elections/${electionId}/tallies`, naSheet())).status).toBe(201);
-    const setup = await api.call('POST', `/elections/${electionId}/tallies`, tayHoSheet());
-    expect(setup.status).toBe(201);
+    const tayHo = await api.call('POST', `/elections/${electionId}/tallies`, tayHoSheet());
+    expect(tayHo.status).toBe(201);
+    // Both sheets have a scan (revision 1 now), so the scan reads have something to answer with.
+    let setup = tayHo;
+    for (const pollingAreaId of ['ba-dinh-0001', 'tay-ho-0001']) {
+      const attached = await api.call(
+        'PUT',
+        `/elections/${electionId}/tallies/${pollingAreaId}/na/scan`,
+        scanFiles.png(),
+        {
+          'content-type': 'image/png',
+        },
+      );
+      expect(attached.status).toBe(201);
+      setup = attached;
+    }
     const store = api.app.get(EventStore);
 
     const expected: string[] = [];

@@ -80,6 +80,8 @@ describe('hash chain and verify', () => {
       eventCount: 4,
       digest: report.digests[0].digest,
       at: expect.any(String),
+      signedPayload: expect.stringContaining(`digest: ${report.digests[0].digest}\n`),
+      signature: expect.stringMatching(/^[A-Za-z0-9+/]{86}==$/),
     });
     expect(report.checkpoints.map((c) => c.electionId)).toEqual([electionId]);
   });

@@ -2,6 +2,7 @@ import { EventStore } from '@tally/event-store';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { startTestApi, TestApi } from '../support/api';
+import { rawRequest } from '../support/raw-http';
 import { naSheet, smallElection } from '../support/fixtures';
 
 /**
@@ -216,8 +217,48 @@ function correctionBase(): Json {
   return { ...counts, validBallots: 1218, invalidBallots: 20, reason: 'Biên bản ghi nhầm số phiếu hợp lệ' };
 }
 
+/**
+ * Every kind of change in one amendment; valid except that the If-Match it is sent with is stale ("7"), so a body
+ * that slips through the checks can still not append.
+ */
+function amendmentBase(): Json {
+  return {
+    reason: 'Nghị quyết của Hội đồng bầu cử quốc gia ngày 16/5/2021',
+    changes: [
+      { type: 'withdrawCandidate', contestId: 'hdnd-tp', candidateId: 'tp-02-2' },
+      {
+        type: 'addCandidate',
+        contestId: 'hdnd-tp',
+        unitId: 'tp-02',
+        candidate: { candidateId: 'tp-02-3', name: 'Ngô Thị Lan', birthDate: '1981-01-01' },
+      },
+      {
+        type: 'addPollingArea',
+        pollingArea: {
+          pollingAreaId: 'tay-ho-0003',
+          districtId: 'tay-ho',
+          registeredVoters: 700,
+          name: 'KVBP 3',
+        },
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+      { type: 'removePollingArea', pollingAreaId: 'tay-ho-0002' },
+      {
+        type: 'movePollingArea',
+        pollingAreaId: 'ba-dinh-0002',
+        districtId: 'tay-ho',
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+      { type: 'changeRegisteredVoters', pollingAreaId: 'tay-ho-0001', registeredVoters: 1010 },
+      { type: 'changeSeats', contestId: 'hdnd-tp', unitId: 'tp-02', seats: 2 },
+      { type: 'rename', target: 'unit', contestId: 'na', id: 'na-01', name: 'Đơn vị số 1 (mới)' },
+    ],
+  };
+}
+
 const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST /elections', '/elections', () => smallElection(ELECTION)],
+  ['POST amendments', `/elections/${ELECTION}/amendments`, amendmentBase],
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
@@ -283,4 +324,347 @@ describe('keys every object inherits', () => {
       expect(await store.headPosition()).toBe(before);
     },
   );
+});
+
+const MAGIC: Record<string, number[]> = {
+  'image/jpeg': [0xff, 0xd8, 0xff],
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d],
+};
+const SCAN_TYPES = [
+  ...Object.keys(MAGIC),
+  'IMAGE/PNG',
+  'image/png; charset=binary',
+  'image/gif',
+  'application/octet-stream',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  '',
+];
+
+describe('hostile uploads to PUT …/scan', () => {
+  it('no 5xx, problem+json for every refusal, and only an accepted upload appends (one event)', async () => {
+    const store = api.app.get(EventStore);
+    const before = await store.headPosition();
+    let accepted = 0;
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...SCAN_TYPES),
+        fc.oneof(fc.constant('none'), fc.constantFrom(...Object.keys(MAGIC))),
+        fc.uint8Array({ maxLength: 4096 }),
+        fc.oneof(
+          { weight: 8, arbitrary: fc.constant('ba-dinh-0001/na') },
+          fc.constantFrom(
+            'tay-ho-0002/na',
+            'ba-dinh-0999/na',
+            'ba-dinh-0001/senate',
+            'BA-DINH/na',
+            '%E2%80%AE/na',
+          ),
+        ),
+        hostileHeaders,
+        async (contentType, prefix, random, where, headers) => {
+          const body = Buffer.concat([
+            Buffer.from(prefix === 'none' ? [] : MAGIC[prefix]),
+            Buffer.from(random),
+          ]);
+          const res = await api.app.inject({
+            method: 'PUT',
+            url: `/elections/${ELECTION}/tallies/${where}/scan`,
+            payload: body,
+            headers: {
+              ...(contentType ? { 'content-type': contentType } : {}),
+              authorization: headers.authorization ?? `Bearer ${adminToken}`,
+              ...(headers.requestId !== null ? { 'x-request-id': headers.requestId } : {}),
+            },
+          });
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          expect(res.statusCode).toBeLessThan(500);
+          if (res.statusCode === 201) {
+            accepted += 1;
+            // Only bytes that are what they claim to be are accepted.
+            expect(MAGIC[contentType.split(';')[0].trim().toLowerCase()]).toEqual(MAGIC[prefix]);
+          } else if (res.statusCode !== 200) {
+            expect(res.statusCode).toBeGreaterThanOrEqual(400);
+            expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+            expect(typeof JSON.parse(res.body).code).toBe('string');
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 400, endOnFailure: true },
+    );
+    expect(await store.headPosition()).toBe(before + accepted);
+    expect([...statuses.keys()].length).toBeGreaterThanOrEqual(4);
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
+
+/** Percent-encoded whole (lone surrogates replaced first): a cut or malformed escape is the router's business. */
+const encodeWhole = (s: string) =>
+  encodeURIComponent((s as unknown as { toWellFormed(): string }).toWellFormed());
+
+describe('hostile reads of the open-data, scan and checkpoint endpoints', () => {
+  const paths = [
+    (e: string, q: string) => `/elections/${e}/results/polling-areas.csv?${q}`,
+    (e: string, q: string) => `/elections/${e}/results/polling-areas.json?${q}`,
+    (e: string, q: string) => `/elections/${e}/results/cdf.json?${q}`,
+    (e: string, q: string) => `/elections/${e}/audit/checkpoint?${q}`,
+    (e: string, q: string) => `/elections/${e}/audit/public-key?${q}`,
+    (e: string, q: string) => `/elections/${e}/tallies/ba-dinh-0001/na/scan?${q}`,
+    (e: string, q: string) => `/elections/${e}/tallies/ba-dinh-0001/na/scans?${q}`,
+  ];
+  const election = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(ELECTION) },
+    // Longer than 100 characters too: Fastify's router limit answers 414 REQUEST.URI_TOO_LONG, problem+json as well.
+    hostileString.map(encodeWhole),
+  );
+  const query = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom(
+      'minPosition=-2',
+      'minPosition=1e3',
+      'minPosition=99999999999',
+      'digest=XYZ',
+      `digest=${'a'.repeat(64)}`,
+    ),
+    fc
+      .tuple(fc.constantFrom('minPosition', 'digest', 'atPosition', '__proto__'), hostileString)
+      .map(([k, v]) => `${k}=${encodeWhole(v)}`),
+  );
+
+  it.each(paths.map((path, i) => [path(':e', ''), path, i] as const))(
+    '%s: no 5xx, problem+json',
+    async (_n, path) => {
+      const store = api.app.get(EventStore);
+      const before = await store.headPosition();
+      await fc.assert(
+        fc.asyncProperty(election, query, hostileHeaders, async (e, q, headers) => {
+          const res = await api.app.inject({
+            method: 'GET',
+            url: path(e, q),
+            headers: {
+              authorization: headers.authorization ?? `Bearer ${adminToken}`,
+              'if-none-match': headers.ifMatch,
+            },
+          });
+          expect(res.statusCode).toBeLessThan(500);
+          if (res.statusCode >= 400)
+            expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }),
+        { seed: SEED, numRuns: 150, endOnFailure: true },
+      );
+      expect(await store.headPosition()).toBe(before);
+    },
+  );
+});
+
+/**
+ * The same promise for what the HTTP layer itself refuses: long paths, long path parameters, long query strings,
+ * long and many headers, bad percent-encoding, malformed requests. Sent as raw bytes over real sockets, because an
+ * HTTP client refuses to send most of them, and Node's own parser answers some (431) before Fastify sees them.
+ */
+describe('hostile requests on the wire', () => {
+  const WIRE_RUNS = 500;
+  let port: number;
+  let routes: { method: string; path: string }[];
+
+  beforeAll(async () => {
+    await api.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (api.app.getHttpServer().address() as { port: number }).port;
+    const document = (await api.call('GET', '/docs-json')).body as { paths: Record<string, object> };
+    routes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => ({ method: method.toUpperCase(), path })),
+    );
+    routes.push({ method: 'GET', path: '/' }, { method: 'GET', path: '/js/main.js' });
+    expect(routes.length).toBeGreaterThan(10);
+  });
+
+  const VALID_PARAMS: Record<string, string> = {
+    electionId: ELECTION,
+    pollingAreaId: 'ba-dinh-0001',
+    contestId: 'na',
+    districtId: 'ba-dinh',
+  };
+  const idChars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-');
+  const longText = (min: number, max: number) => fc.string({ unit: idChars, minLength: min, maxLength: max });
+  const paramValue = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) }, // the valid value
+    { weight: 3, arbitrary: longText(101, 6000) }, // past Fastify's 100-character parameter limit
+    { weight: 1, arbitrary: longText(90, 100) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '%E0%A4%A',
+        '%',
+        '%zz',
+        '%00',
+        '%C0%AF',
+        '..%2F..%2Fetc',
+        '%F0%9F%98',
+        'a%ZZb',
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(...TRICKS.slice(0, 12))
+        .map((t) => [...Buffer.from(t)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')),
+    },
+  );
+  const headerLine = fc
+    .tuple(longText(1, 20), fc.string({ maxLength: 40 }))
+    .map(([name, value]) => `x-${name}: ${value.replace(/[^\x20-\x7e]/g, '?')}`);
+  const wireRequest = fc.record({
+    route: fc.nat(),
+    method: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(undefined) }, // the route's own method
+      fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'TRACE'),
+    ),
+    params: fc.array(paramValue, { minLength: 3, maxLength: 3 }),
+    // Long paths: extra segments after the route, up to well past 16 KiB.
+    extraPath: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('') },
+      fc.tuple(fc.integer({ min: 1, max: 6000 }), longText(1, 8)).map(([n, s]) => `/${s}`.repeat(n)),
+      longText(1000, 30_000).map((s) => `/${s}`),
+    ),
+    query: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('') },
+      longText(100, 40_000).map((s) => `?q=${s}`),
+      fc
+        .integer({ min: 1, max: 3000 })
+        .map((n) => `?${Array.from({ length: n }, (_, i) => `k${i}=v`).join('&')}`),
+      fc.constantFrom('?%', '?a=%E0%A4%A', '?minPosition=1e999', '?lastEventId=-2', '?at=%00'),
+    ),
+    headers: fc.oneof(
+      { weight: 4, arbitrary: fc.constant([] as string[]) },
+      longText(100, 40_000).map((s) => [`x-long: ${s}`]),
+      fc.integer({ min: 1, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => `x-h${i}: v`)),
+      fc.array(headerLine, { maxLength: 20 }),
+      fc.constantFrom(
+        ['expect: tea'],
+        ['expect: 100-continue'],
+        ['bad header: x'],
+        ['x-bad: a\u0001b'],
+        ['transfer-encoding: chunked', 'content-length: 2'],
+        ['content-length: -1'],
+        ['content-length: 99999999999999999999'],
+        ['x-request-id: ' + 'r'.repeat(5000)],
+        ['authorization: Bearer ' + 'e'.repeat(20_000)],
+      ),
+    ),
+    host: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, fc.constant(false)),
+    requestLine: fc.oneof(
+      { weight: 19, arbitrary: fc.constant(undefined) },
+      fc.constantFrom('HELLO', 'GET /health HTTP/9.9', 'GET  HTTP/1.1', 'PRI * HTTP/2.0', '\u0000\u0001'),
+    ),
+  });
+
+  function build(request: typeof wireRequest extends fc.Arbitrary<infer T> ? T : never): {
+    text: string;
+    method: string;
+  } {
+    const route = routes[request.route % routes.length];
+    let index = 0;
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = request.params[index++ % 3];
+      return value ?? VALID_PARAMS[name] ?? 'x';
+    });
+    const method = request.method ?? route.method;
+    const body = method === 'POST' ? '{}' : '';
+    const lines = [
+      request.requestLine ?? `${method} ${path}${request.extraPath}${request.query} HTTP/1.1`,
+      ...(request.host ? ['host: 127.0.0.1'] : []),
+      `authorization: Bearer ${adminToken}`,
+      'connection: close',
+      ...(body ? ['content-type: application/json', `content-length: ${body.length}`] : []),
+      ...request.headers,
+    ];
+    return { text: `${lines.join('\r\n')}\r\n\r\n${body}`, method };
+  }
+
+  it('no 5xx, every refusal is problem+json, nothing stored', async () => {
+    const store = api.app.get(EventStore);
+    const before = await store.headPosition();
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(wireRequest, async (request) => {
+        const { text, method } = build(request);
+        const res = await rawRequest(port, text);
+        expect(res).not.toBeNull();
+        statuses.set(res!.status, (statuses.get(res!.status) ?? 0) + 1);
+        expect(res!.status).toBeLessThan(500);
+        if (res!.status < 400) return;
+        expect(res!.headers['content-type']).toMatch(/^application\/problem\+json/);
+        if (method === 'HEAD' && request.requestLine === undefined && res!.body === '') return;
+        const problem = JSON.parse(res!.body) as { code?: unknown; status?: unknown };
+        expect(typeof problem.code).toBe('string');
+        expect(problem.code).not.toMatch(/^(HTTP|FST)/);
+        expect(problem.status).toBe(res!.status);
+      }),
+      { seed: SEED, numRuns: WIRE_RUNS, endOnFailure: true },
+    );
+    expect(await store.headPosition()).toBe(before);
+    // The run reached the layers it is about: Fastify's limits, Node's parser, the routes behind them.
+    for (const status of [400, 404, 414, 431]) expect(statuses.get(status) ?? 0).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      'a path parameter over 100 characters',
+      `GET /elections/${'e'.repeat(101)} HTTP/1.1`,
+      [],
+      414,
+      'REQUEST.URI_TOO_LONG',
+    ],
+    ['a bad percent-encoding', 'GET /elections/%E0%A4%A HTTP/1.1', [], 400, 'REQUEST.INVALID'],
+    [
+      'a request line past 16 KiB',
+      `GET /elections?q=${'q'.repeat(20_000)} HTTP/1.1`,
+      [],
+      431,
+      'REQUEST.HEADERS_TOO_LARGE',
+    ],
+    [
+      'a header past 16 KiB',
+      'GET /health HTTP/1.1',
+      [`x-long: ${'h'.repeat(20_000)}`],
+      431,
+      'REQUEST.HEADERS_TOO_LARGE',
+    ],
+    [
+      '3,000 headers',
+      'GET /health HTTP/1.1',
+      Array.from({ length: 3000 }, (_, i) => `x-h${i}: v`),
+      431,
+      'REQUEST.HEADERS_TOO_LARGE',
+    ],
+    ['a malformed request line', 'HELLO', [], 400, 'REQUEST.MALFORMED_HTTP'],
+    ['a header name with a space', 'GET /health HTTP/1.1', ['bad header: x'], 400, 'REQUEST.MALFORMED_HTTP'],
+    [
+      'Transfer-Encoding with Content-Length',
+      'POST /elections HTTP/1.1',
+      ['transfer-encoding: chunked', 'content-length: 2'],
+      400,
+      'REQUEST.MALFORMED_HTTP',
+    ],
+    ['no Host header', 'GET /health HTTP/1.1', ['!no-host'], 400, 'REQUEST.INVALID'],
+    [
+      'an expectation other than 100-continue',
+      'GET /health HTTP/1.1',
+      ['expect: tea'],
+      417,
+      'REQUEST.EXPECTATION_FAILED',
+    ],
+    ['an unknown method', 'PROPFIND /elections HTTP/1.1', [], 404, 'ROUTE.NOT_FOUND'],
+  ])('%s', async (_, requestLine, headers, status, code) => {
+    const host = headers.includes('!no-host') ? [] : ['host: 127.0.0.1'];
+    const lines = [requestLine, ...host, 'connection: close', ...headers.filter((h) => h !== '!no-host')];
+    const res = await rawRequest(port, `${lines.join('\r\n')}\r\n\r\n`);
+    expect(res).not.toBeNull();
+    expect(res!.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res!.body)).toMatchObject({ status, code, type: `urn:tally-ledger:problem:${code}` });
+    expect(res!.status).toBe(status);
+  });
 });

@@ -99,6 +99,7 @@ describe('GET /metrics', () => {
     expect(
       sample(after, 'tally_projection_events_applied_total', { projection: 'results' }),
     ).toBeGreaterThanOrEqual(2);
+    expect(sample(after, 'tally_event_store_group_commit_batch_size_count')).toBeGreaterThanOrEqual(2);
     expect(sample(after, 'tally_db_pool_connections', { pool: 'read-models' })).toBeGreaterThan(0);
     expect(sample(after, 'tally_db_pool_connections', { pool: 'event-store' })).toBeGreaterThan(0);
     expect(sample(after, 'tally_live_streams_open')).toBe(0);

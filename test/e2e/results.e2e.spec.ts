@@ -217,7 +217,9 @@ describe('HTTP conventions', () => {
       'audit-digest',
       'audit-trail',
       'live-timeline',
+      'polling-area-results',
       'results',
+      'time-index',
       'turnout',
     ]);
     expect(res.body.projections[0]).toHaveProperty('lag');
@@ -230,17 +232,24 @@ describe('HTTP conventions', () => {
       [
         '/elections',
         '/elections/{electionId}',
+        '/elections/{electionId}/amendments',
         '/elections/{electionId}/audit',
         '/elections/{electionId}/audit/checkpoint',
         '/elections/{electionId}/audit/export',
+        '/elections/{electionId}/audit/public-key',
         '/elections/{electionId}/live',
         '/elections/{electionId}/results/city',
         '/elections/{electionId}/results/districts',
         '/elections/{electionId}/results/districts/{districtId}',
+        '/elections/{electionId}/results/cdf.json',
+        '/elections/{electionId}/results/polling-areas.csv',
+        '/elections/{electionId}/results/polling-areas.json',
         '/elections/{electionId}/tallies',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/corrections',
         '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/history',
+        '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/scan',
+        '/elections/{electionId}/tallies/{pollingAreaId}/{contestId}/scans',
         '/elections/{electionId}/turnout',
         '/health',
       ].sort(),
@@ -256,7 +265,21 @@ describe('HTTP conventions', () => {
       '413',
       '415',
       '422',
+      '429',
+      '500',
     ]);
+    // The amendment: a 2xx schema, If-Match, and every kind of change as a schema of its own.
+    const amend = res.body.paths['/elections/{electionId}/amendments'].post;
+    expect(amend.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/AmendElectionResultDto',
+    });
+    expect(amend.parameters).toContainEqual(
+      expect.objectContaining({ name: 'If-Match', in: 'header', required: true }),
+    );
+    expect(Object.keys(amend.responses)).toEqual(expect.arrayContaining(['201', '409', '412', '422', '428']));
+    const changes = res.body.components.schemas.AmendElectionDto.properties.changes.items.oneOf;
+    expect(changes).toHaveLength(8);
+    for (const { $ref } of changes) expect(res.body.components.schemas[$ref.split('/').pop()]).toBeDefined();
     const page = await api.app.inject({ method: 'GET', url: '/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([
       200,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { EventStore } from '@tally/event-store';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { startTestApi, TestApi } from '../support/api';
+import { smallElection } from '../support/fixtures';
 
 /**
  * The simulator against the real api over HTTP, with the api's real rate limit: every district reports with its own
@@ -55,4 +56,30 @@ it('replays the start of a polling day with one token per district, none throttl
     const district = districtOf.get(event.data.pollingAreaId as string)!;
     expect(actor).toEqual({ id: `sim-${district}`, role: 'submitter', districts: [district] });
   }
+});
+
+it('progress shows the simulated clock advancing while it waits, and what it waits for (the next action and its time)', async () => {
+  // A small election: four polling areas report turnout at 12:30, then nothing is due before 18:30.
+  const election = smallElection();
+  expect((await api.call('POST', '/elections', election)).status).toBe(201);
+  const lines: string[] = [];
+  const result = await runSimulation({
+    api: base,
+    electionId: election.electionId,
+    speed: 3600, // an hour a second: the afternoon gap lasts about six seconds
+    seed: 'progress',
+    kinds: ['turnout'],
+    limit: 5, // the four 12:30 reports and the first one of 18:30
+    progressMs: 250,
+    log: (line) => lines.push(line),
+    token: await api.tokenFor({ role: 'admin', sub: 'sim-city-admin' }),
+  });
+  expect(result.sent.turnout).toBe(5);
+  const waiting = lines.filter((line) => /next turnout at 18:\d\d, in /.test(line));
+  expect(waiting.length).toBeGreaterThanOrEqual(3);
+  const clocks = waiting.map((line) => line.trim().slice(0, 5));
+  // Each line a later simulated minute: the clock moves on although nothing is sent (not the last sent event's 12:4x).
+  expect(clocks.every((clock, i) => i === 0 || clock > clocks[i - 1])).toBe(true);
+  expect(clocks.at(-1)! > '13:00').toBe(true);
+  expect(waiting.at(-1)).toMatch(/turnout 4\/5 {2}sheets 0\/0 {2}corrections 0\/0/);
 });

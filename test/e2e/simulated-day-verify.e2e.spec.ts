@@ -75,7 +75,7 @@ function dayElection() {
 let api: TestApi;
 let base: string;
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 beforeAll(async () => {
   api = await startTestApi();

@@ -38,6 +38,17 @@ describe('the api as a process', () => {
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('NODE_ENV=production needs a real key');
   });
+
+  it('refuses to start in production without a checkpoint signing key', async () => {
+    const app = spawnApp('api', {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-real-production-secret-of-more-than-32-bytes',
+      CHECKPOINT_SIGNING_KEY: '',
+      DATABASE_URL: process.env.TEST_DATABASE_URL!,
+    });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('NODE_ENV=production needs CHECKPOINT_SIGNING_KEY');
+  });
 });
 
 describe('npm run cli -- token', () => {

@@ -125,5 +125,6 @@ describe('the embedded default (no DATABASE_URL)', () => {
       second.child.kill('SIGTERM');
       await second.exited;
     }
-  });
+    // two process starts, one of them with initdb: minutes on a loaded 2-core machine
+  }, 240_000);
 });

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '@tally/platform';
-import { TEST_JWT_SECRET, tokenFor } from './tokens';
+import { TEST_CHECKPOINT_KEY, TEST_JWT_SECRET, tokenFor } from './tokens';
 
 const ROOT = join(__dirname, '../..');
 
@@ -34,7 +34,13 @@ export function spawnApp(app: 'api' | 'projector', env: Record<string, string>) 
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'log', JWT_SECRET: TEST_JWT_SECRET, ...env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'log',
+        JWT_SECRET: TEST_JWT_SECRET,
+        CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -82,7 +88,9 @@ export async function startProjectorProcess(
   env: Record<string, string>,
   timeoutMs = 90_000,
 ): Promise<Omit<ApiProcess, 'url'>> {
-  const app = spawnApp('projector', env);
+  // Readiness is read from its "Projector started" line (info): a quieter LOG_LEVEL would hide it.
+  const quiet = env.LOG_LEVEL === 'warn' || env.LOG_LEVEL === 'error';
+  const app = spawnApp('projector', quiet ? { ...env, LOG_LEVEL: 'log' } : env);
   await waitUntil('projector', app, async () => app.output().includes('Projector started'), timeoutMs);
   return app;
 }

@@ -1,8 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadConfig } from '@tally/platform';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import type { AppRuntime } from '../../apps/api/src/infrastructure/runtime';
 import { createTestDatabase, TestDatabase } from './database';
-import { TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
+import { TEST_CHECKPOINT_KEY, TEST_JWT_SECRET, tokenFor, TokenRequest } from './tokens';
 
 export interface TestResponse {
   status: number;
@@ -20,7 +21,7 @@ export interface TestApi {
    * unless `headers.authorization` is given: `{ authorization: '' }` sends none, `bearer(token)` another one.
    */
   call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     payload?: unknown,
     headers?: Record<string, string>,
@@ -32,18 +33,25 @@ export interface TestApi {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** The real api (Fastify, Nest, postgres event store, projections inline) on a fresh database; requests via inject. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/**
+ * The real api (Fastify, Nest, postgres event store, projections inline) on a fresh database; requests via inject.
+ * `decorateEventStore` wraps the event store, e.g. in GappedPositionsEventStore for KurrentDB-like positions.
+ */
+export async function startTestApi(
+  env: Record<string, string> = {},
+  { decorateEventStore }: Pick<AppRuntime, 'decorateEventStore'> = {},
+): Promise<TestApi> {
   const db = await createTestDatabase('e2e');
   const config = loadConfig({
     LOG_LEVEL: 'error',
     READ_WAIT_TIMEOUT_MS: '10000',
     JWT_SECRET: TEST_JWT_SECRET,
+    CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
     DATABASE_URL: db.url,
   });
-  const app = await createApiApp({ config, databaseUrl: db.url });
+  const app = await createApiApp({ config, databaseUrl: db.url, decorateEventStore });
   await app.getHttpAdapter().getInstance().ready();
   const cityAdmin = await tokenFor(config, { role: 'admin', sub: 'city-admin' });
   return {

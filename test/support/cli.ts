@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export interface CliRun {
@@ -30,4 +30,29 @@ export function runCli(databaseUrl: string, ...args: string[]): CliRun {
     },
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like runCli, without blocking this process: for a CLI that calls back into an api served by the spec itself. */
+export function runCliAsync(databaseUrl: string, ...args: string[]): Promise<CliRun> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'apps/cli/src/main.ts',
+        ...args,
+      ],
+      {
+        cwd: resolve(__dirname, '../..'),
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
+      (error, stdout, stderr) =>
+        resolvePromise({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }

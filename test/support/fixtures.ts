@@ -163,3 +163,22 @@ export function correctionOf(sheet: ReturnType<typeof sheetOf>, reason = 'Biên 
 }
 
 export const POLLING_AREAS = Object.keys(REGISTERED);
+
+/**
+ * Files for PUT …/scan: a real 1×1 PNG, and JPEG / PDF bytes that start with their magic numbers (what the api checks)
+ * followed by random bytes, so every call gives a file of its own.
+ */
+export const scanFiles = {
+  png: () =>
+    Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    ),
+  jpeg: (size = 4096) =>
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), randomBytesOf(size - 6)]),
+  pdf: (size = 2048) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytesOf(size - 9)]),
+};
+
+function randomBytesOf(size: number): Buffer {
+  return Buffer.from(Array.from({ length: size }, () => Math.floor(Math.random() * 256)));
+}

@@ -16,6 +16,8 @@ export interface SseMessage {
 export class SseClient {
   readonly messages: SseMessage[] = [];
   readonly comments: string[] = [];
+  /** Every `retry:` field received (the reconnection delay the server asks for, in ms), in order. */
+  readonly retries: number[] = [];
   status = 0;
   headers: IncomingMessage['headers'] = {};
   private req: ClientRequest | null = null;
@@ -115,6 +117,7 @@ export class SseClient {
       if (field === 'id') id = value;
       else if (field === 'event') event = value;
       else if (field === 'data') data.push(value);
+      else if (field === 'retry' && /^\d+$/.test(value)) this.retries.push(Number(value));
     }
     if (data.length === 0) return;
     const text = data.join('\n');

@@ -1,9 +1,14 @@
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig, mintToken, resolveJwtKeys, TokenClaims } from '@tally/platform';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 
 /** The HS256 secret every in-process test api uses unless a spec sets its own JWT_SECRET. */
 export const TEST_JWT_SECRET = 'test-secret-for-tally-ledger-specs-0123456789abcdef';
+
+/** The Ed25519 key every test api signs its checkpoints with (one per test process), so no dev key file is made. */
+export const TEST_CHECKPOINT_KEY = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 export interface TokenRequest {
   role: 'submitter' | 'admin' | 'auditor';

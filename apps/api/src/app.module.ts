@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { PollingAreaResultsQueries, ReadRouter } from '@tally/read-models';
 import { AuditController } from './audit/audit.controller';
 import { AuthModule } from './auth/auth.module';
 import { AuditorModule } from './audit/auditor.module';
@@ -9,7 +10,9 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { LiveModule } from './live/live.module';
 import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
+import { OpenDataController } from './results/open-data.controller';
 import { ResultsController } from './results/results.controller';
+import { ScansModule } from './scans/scans.module';
 import { TalliesModule } from './tallies/tallies.module';
 import { TurnoutModule } from './turnout/turnout.module';
 import { UnitsModule } from './units/units.module';
@@ -26,12 +29,20 @@ export class AppModule {
         ElectionsModule,
         TalliesModule,
         UnitsModule,
+        ScansModule,
         AuditorModule,
         TurnoutModule,
         LiveModule,
       ],
-      controllers: [ResultsController, AuditController, HealthController],
-      providers: [ReadYourWrites],
+      controllers: [ResultsController, OpenDataController, AuditController, HealthController],
+      providers: [
+        ReadYourWrites,
+        {
+          provide: PollingAreaResultsQueries,
+          inject: [ReadRouter],
+          useFactory: (router: ReadRouter) => new PollingAreaResultsQueries(router),
+        },
+      ],
     };
   }
 }

@@ -1,37 +1,25 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createAppLogger, Metrics } from '@tally/platform';
 import { AppModule } from './app.module';
+import { createFastifyAdapter } from './http/fastify-adapter';
+import { refuseWhileDraining } from './http/graceful-shutdown';
 import { hardenHttp } from './http/hardening';
-import { exposeMetrics } from './metrics/metrics.http';
+import { observeRequests, requestLogLine } from './http/request-log';
+import { countRequests, exposeMetrics } from './metrics/metrics.http';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { AppRuntime } from './infrastructure/runtime';
+import { registerScanUploads } from './scans/scan-uploads';
 import { registerScreen } from './screen/screen';
 import { setupSwagger } from './swagger';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Builds the api (not yet listening): used by main.ts and by the end-to-end specs. */
 export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: runtime.config.BODY_LIMIT_BYTES,
-    // A body with __proto__ or constructor.prototype is refused (400) by the JSON parser, never merged.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
-    // Fastify's own logger stays off: Nest logs, and never a header (so no Authorization) or a body.
-    logger: false,
-    // A client's x-request-id is kept (so its retries can be traced); otherwise one is made.
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-  });
-  const level = LEVELS.indexOf(runtime.config.LOG_LEVEL);
+  const adapter = createFastifyAdapter(runtime.config);
+  const logger = createAppLogger(runtime.config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {
-    logger: LEVELS.slice(0, level + 1),
+    logger,
   });
   const filter = new ProblemDetailsFilter();
   app.useGlobalFilters(filter);
@@ -51,6 +39,10 @@ export async function createApiApp(runtime: AppRuntime): Promise<NestFastifyAppl
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  refuseWhileDraining(app);
+  // One place where every answered request is seen: the request log line and the HTTP metrics.
+  observeRequests(app, [requestLogLine(logger.pino), countRequests(app.get(Metrics))]);
+  registerScanUploads(app, runtime.config.SCAN_LIMIT_BYTES);
   await hardenHttp(app, runtime.config);
   const metricsServer = await exposeMetrics(app, runtime.config);
   if (metricsServer) app.getHttpServer().once('close', () => metricsServer.close());

@@ -1,11 +1,22 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, openDatabase } from '@tally/platform';
+import {
+  ConfigError,
+  createAppLogger,
+  loadConfig,
+  openDatabase,
+  resolveCheckpointKeys,
+} from '@tally/platform';
 import { createApiApp } from './bootstrap';
+import { closeGracefully } from './http/graceful-shutdown';
 
 async function main(): Promise<void> {
-  const logger = new Logger('main');
   const config = loadConfig();
+  // Fails fast, before any database starts: in production without CHECKPOINT_SIGNING_KEY the api does not run.
+  resolveCheckpointKeys(config);
+  // Until Nest starts, the lines of main (the embedded PostgreSQL starting) come out in the same format.
+  Logger.overrideLogger(createAppLogger(config));
+  const logger = new Logger('main');
   const database = await openDatabase(config, (line) => logger.log(line));
   const app = await createApiApp({ config, databaseUrl: database.url });
   await app.listen({ port: config.PORT, host: config.HOST });
@@ -15,8 +26,15 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: shutting down`);
-    await app.close();
+    setTimeout(() => {
+      logger.error(
+        `Still shutting down after ${config.SHUTDOWN_TIMEOUT_MS} ms (SHUTDOWN_TIMEOUT_MS): exiting`,
+      );
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    await closeGracefully(app);
     await database.stop();
+    logger.log('Stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -19,6 +19,8 @@ const USAGE = `Tally Ledger command line
   npm run cli -- verify                           verify the whole event log: hashes, links, gaps, digests
   npm run cli -- export FILE [--election E]       write the log (or one election) as NDJSON, from the store
   npm run cli -- verify-export FILE [--digest E=HEX]  check an export offline; prints the recomputed city totals
+               [--checkpoint FILE_OR_URL --public-key FILE_OR_URL]
+                                                 ... and that it reaches a signed checkpoint (Ed25519)
   npm run cli -- rebuild [projection]             replay into a shadow and swap it in (safe while the api runs)
   npm run cli -- verify-read-models               replay into a shadow and compare with the live rows
   npm run cli -- simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N]
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       ttl: { type: 'string' },
       election: { type: 'string' },
       digest: { type: 'string', multiple: true },
+      checkpoint: { type: 'string' },
+      'public-key': { type: 'string' },
       speed: { type: 'string' },
       rate: { type: 'string' },
       seed: { type: 'string' },
@@ -62,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
     case 'export':
       return exportCommand(rest[0], values.election, log);
     case 'verify-export':
-      return verifyExportCommand(rest[0], values.digest ?? [], log, (line) => console.log(line));
+      return verifyExportCommand(rest[0], values.digest ?? [], log, (line) => console.log(line), {
+        checkpoint: values.checkpoint,
+        publicKey: values['public-key'],
+      });
     case 'rebuild':
       return rebuildCommand(rest[0], log);
     case 'verify-read-models':

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, openDatabase } from '@tally/platform';
+import { ConfigError, createAppLogger, loadConfig, openDatabase } from '@tally/platform';
 import { ProjectorModule } from './projector.module';
 
 async function main(): Promise<void> {
-  const logger = new Logger('projector');
   const config = loadConfig();
+  const appLogger = createAppLogger(config);
+  Logger.overrideLogger(appLogger);
+  const logger = new Logger('projector');
   const database = await openDatabase(config, (line) => logger.log(line));
   const app = await NestFactory.createApplicationContext(
     ProjectorModule.forRoot({ config, databaseUrl: database.url }),
+    { logger: appLogger },
   );
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: stopping the projections`);

@@ -18,15 +18,19 @@ export * from './tally/tally.commands';
 export * from './tally/tally-counts';
 export * from './tally/tally-rules';
 export * from './tally/tally.decider';
+export * from './tally/tally-scan.decider';
 
 export * from './results/winners';
 
 export * from './access/access-policy';
 export * from './audit/hash-chain';
+export * from './audit/checkpoint-signature';
 export * from './turnout/turnout.events';
 export * from './turnout/turnout.commands';
 export * from './turnout/turnout-schedule';
 export * from './turnout/turnout.decider';
+export * from './election/election-amendment';
+export * from './election/amendment-conflicts';
 
 export * from './unit/unit.events';
 export * from './unit/unit.commands';

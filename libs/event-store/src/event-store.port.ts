@@ -1,7 +1,20 @@
 /**
  * The event store port. Both adapters (postgres, kurrentdb) implement it and pass the same contract suite
- * (./testing/event-store.contract.ts). Positions and revisions are plain integers: revisions count from 0 within a
- * stream; positions grow with commit order across the whole log and START (-1) lies before the first event.
+ * (./testing/event-store.contract.ts).
+ *
+ * Revisions are plain integers counting from 0 within a stream: revision n + 1 follows revision n.
+ *
+ * Positions are OPAQUE and ORDERED. A position is a number that grows with commit order across the whole log, and
+ * START (-1) lies before the first event; that is all a caller may rely on. They are not counters: postgres hands
+ * out 0, 1, 2, … but KurrentDB's are byte offsets in its transaction log, with gaps of any size between events.
+ * So never compute with a position (no p - 1, p + 1, differences as event counts): compare them, store them and
+ * hand them back. Where a read must include the event at p, use readAt(p) or `to: p`; where it starts after p,
+ * `after: p`.
+ *
+ * A position a caller gives as `after` (readAll, subscribeToAll, positionAt) must be START or one the store handed
+ * out: an event's position, an append result's, headPosition(), positionAt(). Any other number is a foreign
+ * position: KurrentDB refuses to read from it (it is not a record boundary), so an api that takes positions from
+ * clients checks them with readAt() first. `to` and `minPosition`-style comparisons accept any number.
  */
 export type JsonObject = { [key: string]: unknown };
 
@@ -11,7 +24,15 @@ export type ExpectedRevision = 'no_stream' | 'any' | number;
 export const START = -1;
 
 export interface EventToAppend {
-  /** A uuid. Re-appending the same ids with the same expectation is idempotent: the original result comes back. */
+  /**
+   * A uuid. Re-appending the same ids with the same expectation is idempotent: the original result comes back,
+   * also when the retries race each other. An id belongs to the write that STORED it: an id stored in another
+   * stream, or at another place of this one, is refused (DuplicateEventIdError). An id whose append failed (a
+   * conflict, a crash) was not stored, and a later append of it to the same stream is a new, legitimate use: a
+   * retry after re-reading the stream, the same correctionId with a fresh If-Match. Moving such an id to ANOTHER
+   * stream is not promised: kurrentdb binds an id to the stream it was first tried on (its reservation, see
+   * KurrentDbEventStoreOptions.enforceUniqueEventIds) and refuses it elsewhere; postgres accepts it.
+   */
   eventId: string;
   type: string;
   data: JsonObject;
@@ -33,7 +54,7 @@ export interface AppendResult {
   streamId: string;
   /** Revision of the last event written (the stream's new expected revision). */
   revision: number;
-  /** Global position of the last event written. */
+  /** Global position of the last event written (an opaque cursor, see the top of this file). */
   position: number;
   /**
    * True when these event ids were already stored at exactly this place, so nothing was written: the original
@@ -48,13 +69,25 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Exclusive lower bound; START (the default) reads from the beginning. */
+  /** Exclusive lower bound: START (the default) or a position the store handed out (no p - 1 to include p). */
   after?: number;
+  /** At most this many events; the store stops reading there (it does not scan on and drop the rest). */
   maxCount?: number;
-  /** Only events whose stream id starts with one of these prefixes. */
+  /**
+   * Only events whose stream id starts with one of these prefixes (literally: no wildcards), filtered by the store
+   * itself. No prefixes (undefined or []) means every stream. Never system streams or an adapter's bookkeeping.
+   */
   streamPrefixes?: string[];
-  /** Inclusive upper bound on the position (time travel, verification up to a head read earlier). */
+  /** Inclusive upper bound on the position, any number (time travel, verification up to a head read earlier). */
   to?: number;
+}
+
+export interface PositionAtOptions {
+  /**
+   * A position known to be recorded at or before the instant (e.g. from a time index): the store looks only at
+   * events after it, so the cost is the events between it and the instant, not the whole log.
+   */
+  after?: number;
 }
 
 export type SubscribeOptions = Omit<ReadAllOptions, 'maxCount' | 'to'>;
@@ -68,6 +101,11 @@ export interface EventSubscription extends AsyncIterable<StoredEvent> {
 
 export abstract class EventStore {
   abstract readonly name: 'postgres' | 'kurrentdb';
+  /**
+   * True when positions are exactly 0, 1, 2, … (postgres). For auditing only (a missing position is a deleted
+   * event); everything else treats positions as opaque.
+   */
+  abstract readonly gaplessPositions: boolean;
   abstract append(
     streamId: string,
     events: EventToAppend[],
@@ -76,14 +114,20 @@ export abstract class EventStore {
   /** Events of one stream in revision order; [] when the stream does not exist. */
   abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   abstract readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * The event at exactly this position, or undefined when none of the log's events is there (a foreign position,
+   * one beyond the head, START). Never throws for a number it does not know; it throws only when the store fails.
+   */
+  abstract readAt(position: number): Promise<StoredEvent | undefined>;
   abstract subscribeToAll(options?: SubscribeOptions): EventSubscription;
   /** Position of the last event in the log (START when empty), for lag reporting. */
   abstract headPosition(): Promise<number>;
   /**
    * Position of the last event recorded at or before `instant` (START when none was). Recording times follow
-   * positions in both adapters, so this is the log exactly as it stood at that instant.
+   * positions in both adapters, so this is the log exactly as it stood at that instant. With `after`, only events
+   * after that position are looked at: the answer is `after` itself when none of them was recorded by then.
    */
-  abstract positionAt(instant: Date): Promise<number>;
+  abstract positionAt(instant: Date, options?: PositionAtOptions): Promise<number>;
   /** Throws when the store cannot be reached. */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

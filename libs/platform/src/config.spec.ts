@@ -7,11 +7,22 @@ describe('configuration', () => {
       PORT: 3000,
       DATABASE_URL: undefined,
       EMBEDDED_PG_DIR: '.data/postgres',
-      EMBEDDED_PG_PORT: 54329,
+      EMBEDDED_PG_PORT: undefined,
+      EMBEDDED_PG_DEFAULT_PORT: 54329,
       EVENT_STORE: 'postgres',
       PROJECTIONS: 'inline',
       READ_WAIT_TIMEOUT_MS: 5000,
     });
+  });
+
+  it('tells a configured embedded port from the default one (only the configured one may refuse a running server)', () => {
+    expect(loadConfig({ EMBEDDED_PG_PORT: '55001' })).toMatchObject({
+      EMBEDDED_PG_PORT: 55001,
+      EMBEDDED_PG_DEFAULT_PORT: 54329,
+    });
+    expect(loadConfig({ EMBEDDED_PG_PORT: '' }).EMBEDDED_PG_PORT).toBeUndefined();
+    expect(loadConfig({ EMBEDDED_PG_DEFAULT_PORT: '55002' }).EMBEDDED_PG_PORT).toBeUndefined();
+    expect(() => loadConfig({ EMBEDDED_PG_PORT: '70000' })).toThrow(/EMBEDDED_PG_PORT/);
   });
 
   it('reads typed values from the environment', () => {
@@ -42,5 +53,44 @@ describe('configuration', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'KURRENTDB_CONNECTION_STRING', 'PROJECTIONS']) {
       expect(message).toContain(name);
     }
+  });
+});
+
+describe('scan storage settings', () => {
+  it('default to PostgreSQL and 10 MB', () => {
+    expect(loadConfig({})).toMatchObject({ SCAN_STORE: 'postgres', SCAN_LIMIT_BYTES: 10 * 1024 * 1024 });
+  });
+
+  it('read an S3-compatible bucket', () => {
+    const config = loadConfig({
+      SCAN_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'scans',
+      S3_ACCESS_KEY_ID: 'tally',
+      S3_SECRET_ACCESS_KEY: 'tally-scans',
+      SCAN_LIMIT_BYTES: '2048',
+    });
+    expect(config).toMatchObject({
+      SCAN_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      SCAN_LIMIT_BYTES: 2048,
+    });
+  });
+
+  it('refuse bad values, naming each', () => {
+    let message = '';
+    try {
+      loadConfig({
+        SCAN_STORE: 'ftp',
+        S3_ENDPOINT: 'minio:9000',
+        S3_BUCKET: 'No_Caps',
+        SCAN_LIMIT_BYTES: '10',
+      });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    for (const name of ['SCAN_STORE', 'S3_ENDPOINT', 'S3_BUCKET', 'SCAN_LIMIT_BYTES'])
+      expect(message).toContain(name);
+    expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'only-half' })).toThrow('go together');
   });
 });

@@ -10,6 +10,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { checkpointKeyProblems } from './checkpoint-keys';
 import { jwtKeyProblems } from './jwt-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -58,11 +59,26 @@ export class AppConfig {
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
+  /**
+   * The embedded server's port. Unset: the port of the server already running on EMBEDDED_PG_DIR (read from its
+   * postmaster.pid), or EMBEDDED_PG_DEFAULT_PORT for a new one. Set, a running server on another port is refused.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /**
+   * The port a newly started embedded server takes when EMBEDDED_PG_PORT is unset. Unlike EMBEDDED_PG_PORT it is not a
+   * configured port: it never overrides (or conflicts with) the port of a server already running on EMBEDDED_PG_DIR.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
-  EMBEDDED_PG_PORT = 54329;
+  EMBEDDED_PG_DEFAULT_PORT = 54329;
 
   @IsIn(['postgres', 'kurrentdb'], { message: 'EVENT_STORE must be "postgres" or "kurrentdb"' })
   EVENT_STORE: 'postgres' | 'kurrentdb' = 'postgres';
@@ -109,6 +125,12 @@ export class AppConfig {
   @IsString()
   METRICS_HOST = '127.0.0.1';
 
+  /** `json` (one object per line) or `pretty`; unset: pretty in development on a terminal, JSON otherwise. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be "json" or "pretty"' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Largest accepted request body, in bytes. */
   @Transform(toInt)
   @IsInt()
@@ -120,6 +142,16 @@ export class AppConfig {
   @IsInt()
   @Min(1024)
   DEFINITION_LIMIT_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * SIGTERM: how long the api may take to drain (finish the requests in flight, end the live streams, stop the
+   * projections, close the stores) before it exits anyway, with code 1.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 9000;
 
   /** `production` refuses to start without a real JWT key; elsewhere a dev secret is generated once. */
   @IsIn(['development', 'production', 'test'], {
@@ -225,6 +257,57 @@ export class AppConfig {
   @Min(0)
   @Max(3_600)
   RESULTS_MAX_AGE_SECONDS = 2;
+
+  /** Where the scanned counting records are kept: `postgres` (a table next to the events) or an S3-compatible bucket. */
+  @IsIn(['postgres', 's3'], { message: 'SCAN_STORE must be "postgres" or "s3"' })
+  SCAN_STORE: 'postgres' | 's3' = 'postgres';
+
+  /** Largest scan accepted by PUT …/scan, in bytes (413 above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  SCAN_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** SCAN_STORE=s3: the server, e.g. http://minio:9000; unset for AWS S3 itself (then S3_REGION says where). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'S3_ENDPOINT must be an http:// or https:// URL' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{2,64}$/, { message: 'S3_REGION must look like us-east-1' })
+  S3_REGION = 'us-east-1';
+
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'S3_BUCKET must be a bucket name: 3-63 lowercase letters, digits, dots and dashes',
+  })
+  S3_BUCKET = 'tally-ledger-scans';
+
+  /** Static credentials; unset = the SDK's default chain (instance role, AWS_* variables, profile). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Bucket in the path (MinIO and most S3-compatible servers) rather than in the host name. */
+  @IsIn(['true', 'false'], { message: 'S3_FORCE_PATH_STYLE must be "true" or "false"' })
+  S3_FORCE_PATH_STYLE: 'true' | 'false' = 'true';
+
+  /**
+   * PEM Ed25519 private key that signs the audit checkpoints. Unset outside production:
+   * `.data/dev-checkpoint-key.pem` is generated once. Production refuses to start without one.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_SIGNING_KEY?: string;
 }
 
 export class ConfigError extends Error {
@@ -251,7 +334,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  const keyProblems = jwtKeyProblems(config);
+  const keyProblems = [...jwtKeyProblems(config), ...checkpointKeyProblems(config), ...s3Problems(config)];
   if (keyProblems.length > 0) throw new ConfigError(keyProblems);
   return config;
+}
+
+function s3Problems(config: AppConfig): string[] {
+  if ((config.S3_ACCESS_KEY_ID === undefined) === (config.S3_SECRET_ACCESS_KEY === undefined)) return [];
+  return [
+    'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither (the SDK default chain)',
+  ];
 }

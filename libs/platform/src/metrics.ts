@@ -131,13 +131,17 @@ export class Metrics {
 
   /** Projection position, lag and state, read from the runner at each scrape (one status read for all four). */
   watchProjections(runner: ProjectionRunner): void {
-    // The registry collects its metrics concurrently: the four gauges share one status read per scrape.
-    let pending: { at: number; statuses: Promise<ProjectionStatus[]> } | undefined;
+    // The registry starts every collect of a scrape at once: the four gauges share the status read in flight. Only
+    // while it is in flight: a scrape right after another (within any fixed window) must not get the older figures.
+    let pending: Promise<ProjectionStatus[]> | undefined;
     const statuses = () => {
-      if (!pending || Date.now() - pending.at > 250) {
-        pending = { at: Date.now(), statuses: runner.status().catch(() => []) };
-      }
-      return pending.statuses;
+      pending ??= runner
+        .status()
+        .catch(() => [])
+        .finally(() => {
+          pending = undefined;
+        });
+      return pending;
     };
     const lastApplied = this.lastApplied;
     const gauge = <L extends string>(

@@ -1,4 +1,4 @@
-import { Provider } from '@nestjs/common';
+import { Logger, Provider } from '@nestjs/common';
 import { EventStore, PostgresEventStore } from '@tally/event-store';
 import { createReadModelDataSource, ProjectionRunner, ReadRouter } from '@tally/read-models';
 import type { Pool } from 'pg';
@@ -9,18 +9,26 @@ import { createProjectionRunner, openEventStore, openReadModels } from './stores
 
 /**
  * The Nest providers both processes need: the metrics, the event store, the read-model DataSource and the
- * projection runner, each instrumented.
+ * projection runner, each instrumented. `decorate` wraps the opened event store (specs: one with KurrentDB-like
+ * positions on PostgreSQL).
  */
-export function storeProviders(config: AppConfig, databaseUrl: string): Provider[] {
+export function storeProviders(
+  config: AppConfig,
+  databaseUrl: string,
+  decorate: (store: EventStore) => EventStore = (store) => store,
+): Provider[] {
   return [
     { provide: Metrics, useFactory: () => new Metrics() },
     {
       provide: EventStore,
       inject: [Metrics],
       useFactory: async (metrics: Metrics) => {
-        const store = metrics.instrument(await openEventStore(config, databaseUrl));
-        if (store instanceof PostgresEventStore) watchPool(metrics, 'event-store', store.pool);
-        return store;
+        const opened = await openEventStore(config, databaseUrl);
+        if (opened instanceof PostgresEventStore) {
+          watchPool(metrics, 'event-store', opened.pool);
+          opened.observeBatches((appends) => metrics.groupCommitBatch.observe(appends));
+        }
+        return metrics.instrument(decorate(opened));
       },
     },
     {
@@ -38,6 +46,8 @@ export function storeProviders(config: AppConfig, databaseUrl: string): Provider
       useFactory: (dataSource: DataSource, eventStore: EventStore, metrics: Metrics) => {
         const runner = createProjectionRunner(dataSource, eventStore, {
           observer: metrics.projectionObserver,
+          // Nest's Logger: the lines come out in the process's format (JSON or pretty) as context 'projections'.
+          logger: new Logger('projections'),
         });
         metrics.watchProjections(runner);
         return runner;

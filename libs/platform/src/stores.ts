@@ -8,14 +8,17 @@ import {
   AuditDigestProjection,
   AuditTrailProjection,
   createReadModelDataSource,
+  PollingAreaResultsProjection,
   LiveTimelineProjection,
   Projection,
   ProjectionRunner,
   type ProjectionRunnerOptions,
   ResultsProjection,
   runReadModelMigrations,
+  TimeIndexProjection,
   TurnoutProjection,
 } from '@tally/read-models';
+import { PostgresScanStore, S3ScanStore, ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
 
@@ -31,6 +34,23 @@ export async function openEventStore(config: AppConfig, databaseUrl: string): Pr
 
 /** Connections for queries and batches, besides the one each projection's runner holds for its advisory lock. */
 const READ_MODEL_POOL = 10;
+
+/** The configured scan store (SCAN_STORE), its table or bucket ready. */
+export async function openScanStore(config: AppConfig, databaseUrl: string): Promise<ScanStore> {
+  const store =
+    config.SCAN_STORE === 's3'
+      ? new S3ScanStore({
+          endpoint: config.S3_ENDPOINT,
+          region: config.S3_REGION,
+          bucket: config.S3_BUCKET,
+          accessKeyId: config.S3_ACCESS_KEY_ID,
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+        })
+      : new PostgresScanStore(databaseUrl);
+  await store.init();
+  return store;
+}
 
 /** The read-model database, migrated. */
 export async function openReadModels(databaseUrl: string): Promise<DataSource> {
@@ -48,6 +68,8 @@ export function allProjections(): Projection[] {
     new AuditDigestProjection(),
     new TurnoutProjection(),
     new LiveTimelineProjection(),
+    new PollingAreaResultsProjection(),
+    new TimeIndexProjection(),
   ];
 }
 

@@ -30,6 +30,8 @@ export type {
   PublishedCheckpoint,
 } from './audit/chain-verifier';
 export { verifyLog } from './audit/verify-log';
+export { checkScans, scanReferenceOf } from './audit/scan-check';
+export type { ScanBytes, ScanReference } from './audit/scan-check';
 export type { VerifyLogOptions, VerifyLogReport } from './audit/verify-log';
 export { InMemoryResultsState } from './projections/results-state';
 export type { ResultsState } from './projections/results-state';
@@ -49,7 +51,14 @@ export { ShadowRebuild } from './rebuild/shadow-rebuild';
 export type { ShadowResult, TableDifference } from './rebuild/shadow-rebuild';
 export { TurnoutProjection } from './projections/turnout.projection';
 export { LiveTimelineProjection, TIMELINE_BUCKET_MS } from './projections/live-timeline.projection';
+export { TimeIndexProjection } from './projections/time-index.projection';
+export { TimeIndexQueries } from './queries/time-index.queries';
 export { TurnoutQueries, MAX_TIMELINE_POINTS } from './queries/turnout.queries';
 export { readSnapshot } from './queries/read-snapshot';
 export { ReadRouter, type ReadDatabase } from './queries/read-router';
 export type * from './queries/turnout.shapes';
+export { PollingAreaResultsProjection } from './projections/polling-area-results.projection';
+export type { PollingAreaResultRow } from './projections/polling-area-results.projection';
+export { PollingAreaResultsQueries } from './queries/polling-area-results.queries';
+export type { OpenDataCursor, OpenDataRow } from './queries/polling-area-results.queries';
+export { OnRecordQueries } from './queries/on-record.queries';

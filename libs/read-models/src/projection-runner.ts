@@ -1,9 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore, START } from '@tally/event-store';
-import { consoleLogger, Projection, ProjectionLogger } from './projection';
+import { consoleLogger, Projection, PROJECTED_STREAM_PREFIXES, ProjectionLogger } from './projection';
 import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
 import { ProjectionObserver, ProjectionWorker, WorkerState } from './runner/projection-worker';
 import { StopSignal } from './runner/stop-signal';
+
+/** Events counted for a projection's lag at most: beyond, the status says "at least this many". */
+export const LAG_COUNT_LIMIT = 1_000;
 
 export interface ProjectionRunnerOptions {
   /** Events per transaction (default 500). */
@@ -14,7 +17,7 @@ export interface ProjectionRunnerOptions {
   errorRetryMs?: number;
   /** Progress log interval while catching up (default 5000 ms). */
   progressIntervalMs?: number;
-  /** Backlog (in positions) from which catching up is logged (default 10,000). */
+  /** Backlog (in events, counted as they are applied) from which catching up is logged (default 10,000). */
   progressBacklog?: number;
   logger?: ProjectionLogger;
   /** Told of every batch and failure (the metrics). */
@@ -33,7 +36,10 @@ export interface ProjectionStatus {
   /** The checkpoint of this version; START while a rebuild has not stored one yet. */
   position: number;
   headPosition: number;
-  /** Positions between the head and the checkpoint (events of other streams count too). */
+  /**
+   * Events after the checkpoint that this projection has yet to apply, counted up to LAG_COUNT_LIMIT (a lag at
+   * the limit means at least that many). Counted, not subtracted: positions are opaque (KurrentDB: byte offsets).
+   */
   lag: number;
   /**
    * What this process does for the projection; another process may be the active one. `failing`: it keeps failing
@@ -110,16 +116,30 @@ export class ProjectionRunner {
 
   async status(): Promise<ProjectionStatus[]> {
     const [head, checkpoints] = await Promise.all([this.eventStore.headPosition(), this.readCheckpoints()]);
-    return this.workers.map((worker) => {
+    const positions = this.workers.map((w) =>
+      this.positionOf(checkpoints, w.projection.name, w.projection.version),
+    );
+    const lowest = Math.min(...positions);
+    // One bounded read from the lowest checkpoint serves every projection's count (none when all are caught up).
+    const behind =
+      lowest < head
+        ? await this.eventStore.readAll({
+            after: lowest,
+            to: head,
+            maxCount: LAG_COUNT_LIMIT,
+            streamPrefixes: PROJECTED_STREAM_PREFIXES,
+          })
+        : [];
+    return this.workers.map((worker, index) => {
       const { name, version } = worker.projection;
       const failure = worker.failure;
-      const position = this.positionOf(checkpoints, name, version);
+      const position = positions[index];
       return {
         name,
         version,
         position,
         headPosition: head,
-        lag: Math.max(0, head - position),
+        lag: behind.filter((event) => event.position > position).length,
         state: worker.state,
         lastError: failure?.message ?? null,
         failingSince: failure?.since.toISOString() ?? null,

@@ -25,6 +25,8 @@ export interface ProjectionLogger {
   log(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** One line per applied batch, with its fields (projection, events, position, batchMs). */
+  debug?(message: string, fields: Record<string, unknown>): void;
 }
 
 export const consoleLogger: ProjectionLogger = {

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EventStore } from '@tally/event-store';
 import { exportLines } from '@tally/read-models';
 import { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { ElectionCatalog } from '../elections/election-catalog';
 import { Allow } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { ElectionIdParam } from '../http/route-params';
+import { AuditExportLineDto } from './audit-export.dto';
 
 @ApiTags('audit')
 @Allow('read-export')
@@ -23,7 +24,11 @@ export class AuditExportController {
     summary:
       'The election log as NDJSON, one event per line (position, streamId, revision, type, data, metadata, recordedAt, prevHash, hash), streamed page by page: check it offline with `npm run cli -- verify-export FILE`',
   })
-  @ApiOkResponse({ description: 'NDJSON, in global position order', content: { 'application/x-ndjson': {} } })
+  @ApiExtraModels(AuditExportLineDto)
+  @ApiOkResponse({
+    description: 'NDJSON in global position order: each line is one JSON object of this schema',
+    content: { 'application/x-ndjson': { schema: { $ref: getSchemaPath(AuditExportLineDto) } } },
+  })
   @ApiProblems(400, 404)
   async export(@Param() { electionId }: ElectionIdParam): Promise<StreamableFile> {
     await this.catalog.get(electionId);

@@ -11,6 +11,14 @@ export const JWT_KEYS = Symbol('JWT_KEYS');
 
 const SUB = /^[A-Za-z0-9._:@-]{1,128}$/;
 const MAX_DISTRICTS = 200;
+/** Verified tokens remembered (a client sends the same token with every request); the oldest are forgotten. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+interface Verified {
+  actor: Actor;
+  /** Seconds since the epoch after which the token is refused (its exp plus the allowed clock skew). */
+  refuseAfter: number;
+}
 
 /** Verifies a bearer token (signature, algorithm whitelist, issuer, audience, expiry with bounded skew) → the actor. */
 @Injectable()
@@ -32,7 +40,34 @@ export class TokenVerifier {
         : createPublicKey(keys.verifyKey);
   }
 
+  /**
+   * Only tokens that passed every check are remembered, by their full text (signature included), so a cached
+   * answer is what verifying again would give, until the token expires: its expiry is checked on every use.
+   */
+  private readonly verified = new Map<string, Verified>();
+
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known) {
+      // As jsonwebtoken decides: expired once the clock (whole seconds) reaches exp + tolerance.
+      if (Math.floor(Date.now() / 1000) < known.refuseAfter) return copyOf(known.actor);
+      this.verified.delete(token);
+    }
+    const actor = await this.verifyFully(token);
+    this.remember(token, actor);
+    return actor;
+  }
+
+  private remember(token: string, actor: Actor): void {
+    const { exp } = this.jwt.decode<{ exp: number }>(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, { actor: copyOf(actor), refuseAfter: exp + this.config.JWT_CLOCK_SKEW_SECONDS });
+  }
+
+  private async verifyFully(token: string): Promise<Actor> {
     let payload: Record<string, unknown>;
     try {
       payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
@@ -71,4 +106,9 @@ function actorFromClaims(payload: Record<string, unknown>): Actor {
     throw tokenRefused(false, 'The token districts claim must be a list of district ids');
   }
   return { id: sub, role, districts: [...new Set(districts)] };
+}
+
+/** Each request gets an actor of its own, so nothing one request does to it reaches another. */
+function copyOf(actor: Actor): Actor {
+  return actor.districts ? { ...actor, districts: [...actor.districts] } : { ...actor };
 }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDateString,
   IsIn,
   IsInt,
@@ -43,7 +44,7 @@ export class PollingAreaDto {
   @Matches(ID_REGEX, { message: ID_MESSAGE })
   districtId!: string;
 
-  @ApiProperty({ example: 1250 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_COUNT, example: 1250 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
@@ -85,7 +86,7 @@ export class ElectoralUnitDto {
   @IsSafeText()
   name!: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, example: 3 })
   @IsInt()
   @Min(1)
   @Max(100)
@@ -182,6 +183,15 @@ export class DefineElectionDto {
   @ArrayMaxSize(24)
   @IsString({ each: true })
   turnoutReportingTimes?: string[];
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'The scanned counting records (GET …/scan) are public; default false: admins and auditors only',
+  })
+  @IsOptional()
+  @IsBoolean()
+  publishScans?: boolean;
 
   @ApiProperty({ type: [DistrictDto] })
   @IsArray()

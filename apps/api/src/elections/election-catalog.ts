@@ -4,55 +4,119 @@ import {
   ElectionErrorCode,
   ElectionEvent,
   ElectionIndex,
+  ElectionState,
   electionStreamId,
-  foldElection,
+  evolveElection,
+  initialElectionState,
 } from '@tally/domain';
-import { EventStore } from '@tally/event-store';
-import { loadStream } from '../infrastructure/event-streams';
+import { EventStore, StoredEvent } from '@tally/event-store';
+
+/** The definition in force of one election: its index and the election stream's revision it reflects. */
+export interface DefinitionInForce {
+  index: ElectionIndex;
+  /** The definition's ETag: 0 as defined, +1 per amendment. */
+  revision: number;
+  state: Extract<ElectionState, { status: 'defined' }>;
+}
+
+interface Refresh {
+  running: Promise<DefinitionInForce | undefined>;
+  /** Callers that came while `running` was in flight wait for the refresh after it: it starts after they came. */
+  queued?: Promise<DefinitionInForce | undefined>;
+}
 
 /**
- * Election definitions never change once defined, so the index built from one is kept per process. The event store
- * stays the only record: the cache is rebuilt from it on demand.
+ * The definition in force per election, kept per process and keyed by the election stream's revision. Every lookup
+ * asks the store for events after the cached revision (one indexed read of an empty range when nothing changed), so
+ * an amendment made through any api process is in force everywhere for every request that starts after its 201.
+ * Concurrent lookups share a read, but only one that started after they arrived. The event store stays the only
+ * record: the cache is rebuilt from it on demand.
  */
 @Injectable()
 export class ElectionCatalog {
-  private readonly indexes = new Map<string, Promise<ElectionIndex | undefined>>();
+  private readonly cache = new Map<string, DefinitionInForce>();
+  private readonly refreshes = new Map<string, Refresh>();
 
   constructor(private readonly eventStore: EventStore) {}
 
+  async current(electionId: string): Promise<DefinitionInForce | undefined> {
+    const refresh = this.refreshes.get(electionId);
+    if (!refresh) return this.start(electionId);
+    refresh.queued ??= refresh.running
+      .catch(() => undefined)
+      .then(() => {
+        this.refreshes.delete(electionId);
+        return this.start(electionId);
+      });
+    return refresh.queued;
+  }
+
   async find(electionId: string): Promise<ElectionIndex | undefined> {
-    let pending = this.indexes.get(electionId);
-    if (!pending) {
-      pending = this.load(electionId);
-      this.indexes.set(electionId, pending);
-      // An unknown election may be defined later: do not remember misses or failures.
-      pending.then(
-        (index) => index === undefined && this.indexes.delete(electionId),
-        () => this.indexes.delete(electionId),
-      );
-    }
-    return pending;
+    return (await this.current(electionId))?.index;
   }
 
   async get(electionId: string): Promise<ElectionIndex> {
-    const index = await this.find(electionId);
-    if (!index) {
+    return (await this.require(electionId)).index;
+  }
+
+  async require(electionId: string): Promise<DefinitionInForce> {
+    const found = await this.current(electionId);
+    if (!found) {
       throw new DomainError(
         'not_found',
         ElectionErrorCode.NOT_FOUND,
         `Election ${electionId} is not defined`,
         [],
-        {
-          electionId,
-        },
+        { electionId },
       );
     }
-    return index;
+    return found;
   }
 
-  private async load(electionId: string): Promise<ElectionIndex | undefined> {
-    const { events } = await loadStream<ElectionEvent>(this.eventStore, electionStreamId(electionId));
-    const state = foldElection(events);
-    return state.status === 'defined' ? new ElectionIndex(state.definition) : undefined;
+  /**
+   * The definition as it stood right after global position `position` (GET /elections/{e}?atPosition=), folded from
+   * the election stream; undefined when it was not defined yet.
+   */
+  async atPosition(electionId: string, position: number): Promise<DefinitionInForce | undefined> {
+    const events = await this.eventStore.readStream(electionStreamId(electionId));
+    return fold(
+      undefined,
+      events.filter((e) => e.position <= position),
+    );
   }
+
+  private start(electionId: string): Promise<DefinitionInForce | undefined> {
+    const running = this.refresh(electionId);
+    const refresh: Refresh = { running };
+    this.refreshes.set(electionId, refresh);
+    const done = () => {
+      // A queued refresh takes the slot over itself; otherwise the slot is free again.
+      if (this.refreshes.get(electionId) === refresh && !refresh.queued) this.refreshes.delete(electionId);
+    };
+    running.then(done, done);
+    return running;
+  }
+
+  private async refresh(electionId: string): Promise<DefinitionInForce | undefined> {
+    const known = this.cache.get(electionId);
+    const newer = await this.eventStore.readStream(electionStreamId(electionId), {
+      fromRevision: known ? known.revision + 1 : 0,
+    });
+    if (newer.length === 0) return known;
+    const found = fold(known, newer);
+    // An unknown election may be defined later: a miss is not remembered.
+    if (found) this.cache.set(electionId, found);
+    return found;
+  }
+}
+
+function fold(known: DefinitionInForce | undefined, events: StoredEvent[]): DefinitionInForce | undefined {
+  let state: ElectionState = known?.state ?? initialElectionState();
+  for (const event of events) {
+    if (event.type !== 'ElectionDefined' && event.type !== 'ElectionAmended') continue;
+    state = evolveElection(state, { type: event.type, data: event.data } as unknown as ElectionEvent);
+  }
+  if (state.status !== 'defined') return undefined;
+  if (known && state.revision === known.revision) return known;
+  return { index: new ElectionIndex(state.definition), revision: state.revision, state };
 }

@@ -35,7 +35,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Event store, database and projection lag' })
   @ApiOkResponse({ type: HealthDto, description: 'Up, or degraded when a projection keeps failing' })
-  @ApiServiceUnavailableResponse({ description: 'The event store or the database is down' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The event store or the database is down' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [eventStore, database] = await Promise.all([
       check('event store', () => this.eventStore.ping()),

@@ -11,10 +11,14 @@ class EventStoreCheckDto extends CheckDto {
 
 class ProjectionStatusDto {
   @ApiProperty({ example: 'results' }) name!: string;
-  @ApiProperty() version!: number;
-  @ApiProperty({ description: 'Last applied global position' }) position!: number;
-  @ApiProperty({ description: 'Last position in the event store' }) headPosition!: number;
-  @ApiProperty({ description: 'Events not applied yet' }) lag!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
+  @ApiProperty({ type: 'integer', description: 'Last applied global position' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Last position in the event store' }) headPosition!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Events not applied yet, counted up to 1000 (1000: at least that many)',
+  })
+  lag!: number;
   @ApiProperty({ enum: ['idle', 'standby', 'active', 'failing', 'stopped'] }) state!: string;
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
   @ApiProperty({ nullable: true, type: String }) failingSince!: string | null;

@@ -61,7 +61,7 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     .filter((origin) => origin !== '');
   app.enableCors({
     origin: origins.length > 0 ? origins : false,
-    methods: ['GET', 'POST'],
+    methods: ['GET', 'POST', 'PUT'],
     allowedHeaders: ['authorization', 'content-type', 'if-match', 'x-request-id', 'x-correlation-id'],
     exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
     maxAge: 600,
@@ -78,7 +78,8 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     .getHttpAdapter()
     .getInstance()
     .addHook('preValidation', async (request) => {
-      if (request.body === undefined || request.body === null) return;
+      // A scan upload is bytes (a Buffer), not JSON: there is no structure to walk.
+      if (request.body === undefined || request.body === null || Buffer.isBuffer(request.body)) return;
       const { depth, reservedKey } = inspectBody(request.body);
       if (depth > MAX_BODY_DEPTH) {
         throw new RequestValidationProblem([

@@ -20,15 +20,48 @@ const TITLE_OF_KIND: Record<DomainErrorKind, string> = {
   forbidden: 'Forbidden',
 };
 
-/** Errors raised below the controllers (routing, body parsing) that reach the filter as HttpException. */
-const HTTP_PROBLEMS: Record<number, { title: string; code: string }> = {
+/**
+ * Errors raised below the controllers (routing, body parsing, static files, the HTTP parser) that reach the filter
+ * as HttpException or as a Fastify error carrying only a status.
+ */
+export const HTTP_PROBLEMS: Record<number, { title: string; code: string }> = {
   400: { title: 'The request is malformed', code: 'REQUEST.INVALID' },
+  403: { title: 'Forbidden', code: 'REQUEST.FORBIDDEN' },
   404: { title: 'Not found', code: 'ROUTE.NOT_FOUND' },
   405: { title: 'Method not allowed', code: 'REQUEST.METHOD_NOT_ALLOWED' },
+  408: { title: 'The request took too long to arrive', code: 'REQUEST.TIMEOUT' },
   413: { title: 'The request body is too large', code: 'REQUEST.BODY_TOO_LARGE' },
+  414: { title: 'The URI is too long', code: 'REQUEST.URI_TOO_LONG' },
   415: { title: 'Unsupported media type: send application/json', code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' },
+  416: { title: 'Range not satisfiable', code: 'REQUEST.RANGE_NOT_SATISFIABLE' },
+  417: { title: 'Expectation failed', code: 'REQUEST.EXPECTATION_FAILED' },
   429: { title: 'Too many requests', code: 'REQUEST.RATE_LIMITED' },
+  431: { title: 'The request headers are too large', code: 'REQUEST.HEADERS_TOO_LARGE' },
 };
+
+/** Fastify's limit on one path parameter (its default, kept): longer is 414 REQUEST.URI_TOO_LONG. */
+export const MAX_PARAM_LENGTH = 100;
+
+/** Fastify's router errors (answered through `frameworkErrors`, before any hook or route). */
+const FASTIFY_PROBLEMS: Record<string, () => Mapped['problem']> = {
+  FST_ERR_MAX_PARAM_LENGTH: () => ({
+    ...HTTP_PROBLEMS[414],
+    status: 414,
+    detail: `A path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+  }),
+  FST_ERR_BAD_URL: () => ({
+    ...HTTP_PROBLEMS[400],
+    status: 400,
+    detail: 'The URL is not valid percent-encoded UTF-8',
+    errors: [{ field: 'url', message: 'is not valid percent-encoded UTF-8' }],
+  }),
+};
+
+export interface ProblemResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: ProblemDetails;
+}
 
 interface Mapped {
   problem: { title: string; status: number; detail: string; code: string } & Record<string, unknown>;
@@ -42,25 +75,42 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.reply(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Also Fastify's `frameworkErrors` handler: errors of the router, before Nest sees the request. */
+  reply(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const response = this.respond(exception, {
+      requestId: String(request.id),
+      method: request.method,
+      url: request.url,
+    });
+    void reply.status(response.status).headers(response.headers).send(response.body);
+  }
+
+  /** The problem+json answer to `exception`; errors of the server (5xx) are logged with the request id. */
+  respond(
+    exception: unknown,
+    request: { requestId: string; method?: string; url?: string },
+  ): ProblemResponse {
     const mapped = this.map(exception);
     if (mapped.problem.status >= 500) {
       this.logger.error(
-        `request ${request.id} ${request.method} ${request.url} failed`,
+        `request ${request.requestId} ${request.method} ${request.url} failed`,
         exception instanceof Error ? exception.stack : String(exception),
       );
     }
     const body: ProblemDetails = {
       type: problemType(mapped.problem.code),
       ...mapped.problem,
-      instance: request.url,
-      requestId: String(request.id),
+      ...(request.url !== undefined ? { instance: request.url } : {}),
+      requestId: request.requestId,
     };
-    void reply
-      .status(body.status)
-      .headers({ ...(mapped.headers ?? {}), 'content-type': PROBLEM_CONTENT_TYPE })
-      .send(body);
+    return {
+      status: body.status,
+      headers: { ...(mapped.headers ?? {}), 'content-type': PROBLEM_CONTENT_TYPE },
+      body,
+    };
   }
 
   map(exception: unknown): Mapped {
@@ -110,7 +160,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) return this.mapHttpException(exception);
-    const fastifyError = exception as { statusCode?: number; message?: string };
+    const fastifyError = exception as { statusCode?: number; message?: string; code?: unknown };
+    const fastifyProblem =
+      typeof fastifyError?.code === 'string' ? FASTIFY_PROBLEMS[fastifyError.code] : undefined;
+    if (fastifyProblem) return { problem: fastifyProblem() };
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
       const status = fastifyError.statusCode;
       return this.mapHttpException(

@@ -9,10 +9,15 @@ export function actorOf(request: FastifyRequest): Actor {
   return (request as FastifyRequest & { actor?: Actor }).actor ?? ANONYMOUS;
 }
 
+/** The client's x-correlation-id when it is a valid trace id, else the request id. */
+export function correlationIdOf(request: FastifyRequest): string {
+  const header = request.headers['x-correlation-id'];
+  return typeof header === 'string' && TRACE_ID.test(header) ? header : String(request.id);
+}
+
 export function commandContextOf(request: FastifyRequest, now = new Date()): CommandContext {
   const requestId = String(request.id);
-  const header = request.headers['x-correlation-id'];
-  const correlationId = typeof header === 'string' && TRACE_ID.test(header) ? header : requestId;
+  const correlationId = correlationIdOf(request);
   return {
     actor: actorOf(request),
     requestId,

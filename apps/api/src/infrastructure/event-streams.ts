@@ -29,6 +29,11 @@ export async function loadStream<E extends DomainEvent>(
   };
 }
 
+/** A stream as it is before its first event: for a write that expects the stream not to exist yet. */
+export function emptyStream<E extends DomainEvent>(streamId: string): LoadedStream<E> {
+  return { streamId, stored: [], events: [], expected: 'no_stream' };
+}
+
 /**
  * The events to append after the loaded stream, hash-chained (libs/domain/src/audit/hash-chain.ts): each carries
  * `prevHash` (the stream's last stored hash, or the genesis value) and `hash` in its metadata. The append must use

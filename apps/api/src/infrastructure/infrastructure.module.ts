@@ -8,12 +8,13 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventStore } from '@tally/event-store';
-import { closeStores, Metrics, storeProviders } from '@tally/platform';
+import { closeStores, Metrics, openScanStore, resolveCheckpointKeys, storeProviders } from '@tally/platform';
 import { AuditQueries, ProjectionRunner, ReadRouter, ResultsQueries } from '@tally/read-models';
+import { ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ReadRoutingInterceptor } from './read-routing.interceptor';
-import { APP_CONFIG, APP_RUNTIME, AppRuntime } from './runtime';
+import { APP_CONFIG, APP_RUNTIME, AppRuntime, CHECKPOINT_KEYS } from './runtime';
 
 /** Owns the connections: the event store, the read-model DataSource and (inline mode) the projection runner. */
 @Global()
@@ -27,15 +28,20 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     private readonly dataSource: DataSource,
     private readonly runner: ProjectionRunner,
     private readonly router: ReadRouter,
+    private readonly scanStore: ScanStore,
   ) {}
 
   static forRoot(runtime: AppRuntime): DynamicModule {
+    // Read before Nest starts: in production a missing signing key is a ConfigError that stops the api at once.
+    const checkpointKeys = resolveCheckpointKeys(runtime.config);
     return {
       module: InfrastructureModule,
       providers: [
         { provide: APP_RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
-        ...storeProviders(runtime.config, runtime.databaseUrl),
+        { provide: CHECKPOINT_KEYS, useValue: checkpointKeys },
+        { provide: ScanStore, useFactory: () => openScanStore(runtime.config, runtime.databaseUrl) },
+        ...storeProviders(runtime.config, runtime.databaseUrl, runtime.decorateEventStore),
         {
           provide: ResultsQueries,
           inject: [ReadRouter],
@@ -48,6 +54,8 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         Metrics,
         APP_RUNTIME,
         APP_CONFIG,
+        CHECKPOINT_KEYS,
+        ScanStore,
         EventStore,
         DataSource,
         ProjectionRunner,
@@ -69,5 +77,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await closeStores(this.runner, this.eventStore, this.dataSource, this.router);
+    await this.scanStore.close();
+    this.logger.log('Projections stopped, stores closed');
   }
 }

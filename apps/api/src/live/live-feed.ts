@@ -142,7 +142,12 @@ export class LiveFeed {
       anyEventBetween: async (after, upTo) =>
         after < upTo && (await this.eventsBetween(electionId, after, upTo, 1)).length > 0,
       view: (known, events) =>
-        this.view(electionId, known?.turnout, !events || events.some((e) => e.type === 'TurnoutReported')),
+        this.view(
+          electionId,
+          known?.turnout,
+          // An amendment changes the turnout rows too (registered voters, polling areas, district names).
+          !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended'),
+        ),
       snapshot: (position, view) => this.snapshot(catalog, electionId, position, view),
       summarize: (events, next, at) => this.summarize(events, next, at),
     };
@@ -150,10 +155,9 @@ export class LiveFeed {
 
   private async latestCorrections(electionId: string, upTo: number): Promise<LiveCorrection[]> {
     const positions = await this.turnout.latestCorrectionPositions(electionId, upTo, MAX_CORRECTIONS);
-    const events = await Promise.all(
-      positions.map(async (p) => (await this.eventStore.readAll({ after: p - 1, maxCount: 1 }))[0]),
-    );
-    return events.filter((e) => e?.type === 'TallyCorrected').map(toCorrection);
+    // Positions are opaque (a KurrentDB position minus one is no position): read each event where it is.
+    const events = await Promise.all(positions.map((p) => this.eventStore.readAt(p)));
+    return events.filter((e): e is StoredEvent => e?.type === 'TallyCorrected').map(toCorrection);
   }
 }
 

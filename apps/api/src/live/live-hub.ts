@@ -5,6 +5,9 @@ import { APP_CONFIG } from '../infrastructure/runtime';
 
 export type PositionListener = (position: number) => void;
 
+/** The last message of a stream when the api shuts down: come back in a second (to another instance), and why. */
+export const LIVE_FAREWELL = 'retry: 1000\nevent: reconnect\ndata: {"reason":"shutdown"}\n\n';
+
 /**
  * Tells the open live streams of this process how far the read models have got. It reads the projection checkpoints
  * (so it works whichever process runs the projections) every LIVE_POLL_MS, and only while a stream is open: one
@@ -17,6 +20,7 @@ export class LiveHub implements OnModuleDestroy {
   private readonly streams = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  private closed = false;
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -45,13 +49,21 @@ export class LiveHub implements OnModuleDestroy {
     return this.timer !== null;
   }
 
-  /** `end` closes an open stream when the api shuts down (the http server waits for open sockets otherwise). */
+  /**
+   * `end` closes an open stream with LIVE_FAREWELL when the api shuts down (the http server waits for open sockets
+   * otherwise); a stream that opens while it shuts down is ended at once.
+   */
   track(end: () => void): () => void {
+    if (this.closed) {
+      end();
+      return () => undefined;
+    }
     this.streams.add(end);
     return () => this.streams.delete(end);
   }
 
   onModuleDestroy(): void {
+    this.closed = true;
     for (const end of [...this.streams]) end();
     this.streams.clear();
     this.listeners.clear();

@@ -19,8 +19,10 @@ import type {
  *
  *   event: snapshot        data: LiveSnapshot
  *   event: update          data: LiveUpdate     (at most one per LIVE_UPDATE_INTERVAL_MS per election)
+ *   event: reconnect       data: { reason: 'shutdown' }   (the last message when the api shuts down, after
+ *                          `retry: 1000` and without an id: reconnect with the Last-Event-ID of the last update)
  */
-export type LiveEventName = 'snapshot' | 'update';
+export type LiveEventName = 'snapshot' | 'update' | 'reconnect';
 
 /**
  * A district as the live view shows it: its totals per contest (per-candidate votes and the unit summaries:

@@ -1,6 +1,13 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { EventStore } from '@tally/event-store';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { EventStore, START } from '@tally/event-store';
 import { IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ElectionCatalog } from '../elections/election-catalog';
@@ -9,7 +16,8 @@ import { ApiProblems } from '../http/api-problem.decorator';
 import { HttpProblem } from '../http/problem';
 import { ElectionIdParam } from '../http/route-params';
 import { LiveChannels } from './live-channels';
-import { LiveHub } from './live-hub';
+import { LIVE_FAREWELL, LiveHub } from './live-hub';
+import { LIVE_MESSAGE_SCHEMA, LiveSnapshotMessageDto, LiveUpdateMessageDto } from './live.dto';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
 
@@ -43,7 +51,11 @@ export class LiveController {
       '`: heartbeat` is sent every LIVE_HEARTBEAT_MS (15 s). Messages: see apps/api/src/live/live.contract.ts.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this global position' })
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiExtraModels(LiveSnapshotMessageDto, LiveUpdateMessageDto)
+  @ApiOkResponse({
+    description: 'The stream; its schema is the one of each message (id, event, data as JSON text)',
+    content: { 'text/event-stream': { schema: LIVE_MESSAGE_SCHEMA } },
+  })
   @ApiProblems(400, 404, 503)
   async live(
     @Param() { electionId }: ElectionIdParam,
@@ -61,6 +73,17 @@ export class LiveController {
         'REQUEST.POSITION_BEYOND_LOG',
         'The request is malformed',
         `Last-Event-ID ${resume} is beyond the last position of the log (${head}); reconnect without it`,
+      );
+    }
+    // Every id this stream sends is an event's position (or START). KurrentDB cannot read after any other number
+    // (positions are byte offsets: it is no record boundary), and postgres would resume somewhere else silently.
+    if (resume !== undefined && resume !== START && !(await this.eventStore.readAt(resume))) {
+      throw new HttpProblem(
+        400,
+        'REQUEST.UNKNOWN_POSITION',
+        'The request is malformed',
+        `Last-Event-ID ${resume} is not the position of an event of this log; reconnect without it`,
+        { errors: [{ field: 'Last-Event-ID', message: 'must be the id of a message of this stream' }] },
       );
     }
     const channel = await this.channels.channel(electionId);
@@ -87,7 +110,12 @@ export class LiveController {
       },
       resume !== undefined ? { resume } : { atLeast: head },
     );
-    const untrack = this.hub.track(end);
+    const untrack = this.hub.track(() => {
+      if (!open) return;
+      raw.end(LIVE_FAREWELL);
+      // The response was sent keep-alive: end the connection too, or the server waits for it to time out.
+      request.raw.socket?.end();
+    });
     const close = () => {
       if (!open) return;
       open = false;

@@ -3,11 +3,21 @@ import { AppConfig, Metrics, startMetricsServer } from '@tally/platform';
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../http/problem';
+import type { RequestObserver } from '../http/request-log';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Counts every answer (an observer of http/request-log.ts, which also sees what the router refuses before hooks). */
+export function countRequests(metrics: Metrics): RequestObserver {
+  return ({ route, method, status, latencyMs }) => {
+    const template = route ?? 'unmatched';
+    metrics.httpRequests.inc({ route: template, method, status: String(status) });
+    metrics.httpDuration.observe({ route: template, method }, latencyMs / 1000);
+  };
 }
 
 /**
@@ -21,12 +31,6 @@ export async function exposeMetrics(
 ): Promise<Server | undefined> {
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions?.url ?? 'unmatched';
-    const method = request.method;
-    metrics.httpRequests.inc({ route, method, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ route, method }, reply.elapsedTime / 1000);
-  });
   const token = config.METRICS_TOKEN;
   if (token) {
     fastify.get('/metrics', async (request, reply) => {

@@ -12,38 +12,39 @@ const KIND = {
 export class CandidateResultDto {
   @ApiProperty({ example: 'na-02-1' }) candidateId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: 1010 }) votes!: number;
+  @ApiProperty({ type: 'integer', example: 1010 }) votes!: number;
   @ApiProperty({ example: 0.8279, description: 'votes / validBallots, 4 decimals' }) share!: number;
   @ApiProperty({ description: "Provisional Art. 78 outcome of the candidate's electoral unit" })
   elected!: boolean;
-  @ApiPropertyOptional({
-    example: 'na-02',
-    description: 'District results only: the unit the votes count in',
-  })
-  unitId?: string;
+}
+
+/** A candidate in a district's results: the district may lie in several units of the contest. */
+export class DistrictCandidateResultDto extends CandidateResultDto {
+  @ApiProperty({ example: 'na-02', description: 'The electoral unit the votes count in' }) unitId!: string;
 }
 
 class TotalsDto {
-  @ApiProperty({ example: 12 }) pollingAreasReported!: number;
-  @ApiProperty({ example: 133 }) pollingAreasExpected!: number;
-  @ApiProperty({ description: 'Registered voters of the reported sheets' }) registeredVoters!: number;
-  @ApiProperty() votersVoted!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) pollingAreasReported!: number;
+  @ApiProperty({ type: 'integer', example: 133 }) pollingAreasExpected!: number;
+  @ApiProperty({ type: 'integer', description: 'Registered voters of the reported sheets' })
+  registeredVoters!: number;
+  @ApiProperty({ type: 'integer' }) votersVoted!: number;
   @ApiProperty({ example: 0.9927, description: 'votersVoted / registeredVoters, 4 decimals' })
   turnout!: number;
-  @ApiProperty() validBallots!: number;
-  @ApiProperty() invalidBallots!: number;
+  @ApiProperty({ type: 'integer' }) validBallots!: number;
+  @ApiProperty({ type: 'integer' }) invalidBallots!: number;
 }
 
 export class DistrictContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
   @ApiProperty(KIND) kind!: string | null;
-  @ApiProperty({ type: [CandidateResultDto] }) candidates!: CandidateResultDto[];
+  @ApiProperty({ type: [DistrictCandidateResultDto] }) candidates!: DistrictCandidateResultDto[];
 }
 
 export class SingleDistrictResultDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
   @ApiProperty({ example: 'ba-dinh' }) districtId!: string;
   @ApiProperty({ example: 'Ba Đình' }) name!: string;
   @ApiProperty({ type: [DistrictContestResultDto] }) contests!: DistrictContestResultDto[];
@@ -57,15 +58,18 @@ class DistrictResultDto {
 
 export class DistrictResultsDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
   @ApiProperty({ type: [DistrictResultDto] }) districts!: DistrictResultDto[];
 }
 
-class UnitResultDto extends TotalsDto {
+export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: 3 }) seats!: number;
-  @ApiProperty({ description: 'Voters on the lists of all polling areas of the unit (definition)' })
+  @ApiProperty({ type: 'integer', example: 3 }) seats!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Voters on the lists of all polling areas of the unit (definition)',
+  })
   expectedRegisteredVoters!: number;
   @ApiProperty({ description: 'Not every polling area of the unit has reported yet' }) provisional!: boolean;
   @ApiProperty({
@@ -90,7 +94,7 @@ class UnitResultDto extends TotalsDto {
   candidates!: CandidateResultDto[];
 }
 
-class CityContestResultDto extends TotalsDto {
+export class CityContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
   @ApiProperty(KIND) kind!: string | null;
@@ -100,15 +104,15 @@ class CityContestResultDto extends TotalsDto {
 
 export class CityResultsDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
   @ApiProperty({ type: [CityContestResultDto], description: 'Totals are the sums of the district rows' })
   contests!: CityContestResultDto[];
 }
 
 class AuditItemDto {
-  @ApiProperty() position!: number;
+  @ApiProperty({ type: 'integer' }) position!: number;
   @ApiProperty({ example: 'tally-hn-2021.ba-dinh-0001.na' }) streamId!: string;
-  @ApiProperty() revision!: number;
+  @ApiProperty({ type: 'integer' }) revision!: number;
   @ApiProperty({ example: 'TallyCorrected' }) type!: string;
   @ApiProperty({ example: '2021-05-23T21:04:11.000Z' }) recordedAt!: string;
   @ApiProperty({
@@ -129,8 +133,9 @@ class AuditItemDto {
 
 export class AuditPageDto {
   @ApiProperty() electionId!: string;
-  @ApiProperty({ description: "The audit trail's position when the page was read" }) position!: number;
+  @ApiProperty({ type: 'integer', description: "The audit trail's position when the page was read" })
+  position!: number;
   @ApiProperty({ type: [AuditItemDto] }) items!: AuditItemDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `after` for the next page' })
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Pass as `after` for the next page' })
   nextCursor!: number | null;
 }

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
-import { cityOf, districtOf, districtsOf, FoldedElection, ResultsTimeTravel } from '@tally/read-models';
+import {
+  cityOf,
+  districtOf,
+  districtsOf,
+  FoldedElection,
+  ResultsTimeTravel,
+  TimeIndexQueries,
+} from '@tally/read-models';
+import { DataSource } from 'typeorm';
 import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { HttpProblem, RequestValidationProblem } from '../http/problem';
@@ -46,8 +54,9 @@ export class TimeTravel {
   constructor(
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
+    dataSource: DataSource,
   ) {
-    this.travel = new ResultsTimeTravel(eventStore);
+    this.travel = new ResultsTimeTravel(eventStore, undefined, undefined, new TimeIndexQueries(dataSource));
   }
 
   requested(query: ResultsQuery): boolean {

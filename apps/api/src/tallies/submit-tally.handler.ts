@@ -14,7 +14,7 @@ import {
 import { DuplicateEventIdError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { UnitLocks } from '../units/unit-locks';
-import { loadStream, toAppend } from '../infrastructure/event-streams';
+import { emptyStream, loadStream, toAppend } from '../infrastructure/event-streams';
 import { SubmitTallyCommand } from './submit-tally.command';
 import { submissionEventId } from './tally-event-ids';
 import { TallyWriteResult } from './tally-results';
@@ -37,9 +37,16 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
     const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
     const id = tallyId(electionId, pollingAreaId, contestId);
 
-    // A concurrent first submission makes our append fail: decide again on the new state (retry or 409).
+    // Most sheets are first submissions, so the first attempt does not read the stream: it decides on an empty one
+    // and appends expecting no_stream, which the store refuses if the stream exists after all. Then (and after a
+    // concurrent first submission) decide again on the stored state: a replay, a retry or a 409.
+    // The store counts a replayed append itself (Metrics.instrument): a replay is counted once either way.
+    let storeReplayed = false;
     for (let attempt = 1; ; attempt++) {
-      const stream = await loadStream<TallyEvent>(this.eventStore, streamId);
+      const stream =
+        attempt === 1
+          ? emptyStream<TallyEvent>(streamId)
+          : await loadStream<TallyEvent>(this.eventStore, streamId);
       // A first submission needs no lock (a certified unit has no unreported sheet): the hot path reads one stream.
       const unit =
         stream.events.length > 0 ? await this.locks.lockOf(index, contestId, pollingAreaId) : undefined;
@@ -50,7 +57,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
         unit,
       );
       if (events.length === 0) {
-        this.metrics.replayed('tally');
+        if (!storeReplayed) this.metrics.replayed('tally');
         const original = stream.stored[0];
         const anomalies = stream.events[0].type === 'TallySubmitted' ? stream.events[0].data.anomalies : [];
         return {
@@ -71,7 +78,10 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           stream.expected,
         );
         // The store knew these ids (a racing retry): its data may differ from ours, so decide again on what is stored.
-        if (appended.alreadyStored) continue;
+        if (appended.alreadyStored) {
+          storeReplayed = true;
+          continue;
+        }
         const [event] = events;
         return {
           tallyId: id,
@@ -82,7 +92,8 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           replayed: false,
         };
       } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < ATTEMPTS) continue;
+        // The optimistic first attempt does not count against the retries.
+        if (error instanceof WrongExpectedRevisionError && attempt <= ATTEMPTS) continue;
         if (error instanceof DuplicateEventIdError) {
           throw new DomainError(
             'conflict',

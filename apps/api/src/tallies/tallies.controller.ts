@@ -18,6 +18,18 @@ import { TallyWriteResultDto } from './tally-write-result.dto';
 import { TallySheetReader } from './tally-sheet.reader';
 import { TallyHistoryDto, TallySheetDto } from './tally-sheet.dto';
 
+const WRITE_HEADERS = {
+  ETag: {
+    description: 'The revision of the sheet, e.g. "0": send it as If-Match to correct it',
+    schema: { type: 'string' },
+  },
+  Location: {
+    description: 'The sheet: /elections/{e}/tallies/{pollingAreaId}/{contestId}',
+    schema: { type: 'string' },
+  },
+  'Idempotent-Replayed': { description: '"true" when this answers a retry', schema: { type: 'string' } },
+};
+
 function answer(reply: FastifyReply, result: TallyWriteResult, electionId: string): TallyWriteResult {
   const [, pollingAreaId, contestId] = result.tallyId.split('.');
   void reply
@@ -46,7 +58,9 @@ export class TalliesController {
       'the original result (header Idempotent-Replayed: true) and appends nothing.',
   })
   @ApiCreatedResponse({
-    description: '{ tallyId, revision, position, status, anomalies } with an ETag; durably stored',
+    type: TallyWriteResultDto,
+    description: 'Durably stored (or the original answer to a retry); the revision is also the ETag',
+    headers: WRITE_HEADERS,
   })
   @ApiProblems(400, 404, 409, 413, 415, 422)
   async submit(
@@ -92,7 +106,11 @@ export class TalliesController {
     description: 'Requires If-Match with the ETag of the sheet being corrected. Appends TallyCorrected.',
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "0"' })
-  @ApiCreatedResponse({ type: TallyWriteResultDto, description: 'The new revision, also in the ETag' })
+  @ApiCreatedResponse({
+    type: TallyWriteResultDto,
+    description: 'The new revision, also in the ETag',
+    headers: WRITE_HEADERS,
+  })
   @ApiProblems(400, 404, 409, 412, 413, 415, 422, 428)
   async correct(
     @Param() params: TallyParams,

@@ -2,39 +2,45 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { IsCountRecord, MAX_COUNT } from '../http/validators/count-record.validator';
 
+/**
+ * Over HTTP a count outside these bounds is malformed input (400 REQUEST.INVALID naming the field) before any rule
+ * runs; the domain's TALLY.NEGATIVE_OR_NON_INTEGER (422) only guards callers that do not come through HTTP.
+ */
+const COUNT = { type: 'integer', minimum: 0, maximum: MAX_COUNT } as const;
+
 /** The figures of a counting record; shared by submissions and corrections. */
 export class TallyCountsDto {
-  @ApiProperty({ example: 1250 })
+  @ApiProperty({ ...COUNT, example: 1250 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   registeredVoters!: number;
 
-  @ApiProperty({ example: 1238 })
+  @ApiProperty({ ...COUNT, example: 1238 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   votersVoted!: number;
 
-  @ApiProperty({ example: 1238 })
+  @ApiProperty({ ...COUNT, example: 1238 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   ballotsIssued!: number;
 
-  @ApiProperty({ example: 1238 })
+  @ApiProperty({ ...COUNT, example: 1238 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   ballotsReceived!: number;
 
-  @ApiProperty({ example: 1220 })
+  @ApiProperty({ ...COUNT, example: 1220 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   validBallots!: number;
 
-  @ApiProperty({ example: 18 })
+  @ApiProperty({ ...COUNT, example: 18 })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
@@ -42,7 +48,7 @@ export class TallyCountsDto {
 
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'integer', minimum: 0 },
+    additionalProperties: { type: 'integer', minimum: 0, maximum: MAX_COUNT },
     example: { 'na-02-1': 1010, 'na-02-2': 870 },
     description: "Votes per candidate; exactly the electoral unit's candidates",
   })

@@ -1,6 +1,22 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SCAN_CONTENT_TYPES } from '@tally/domain';
 import { TallyCountsDto } from './tally-counts.dto';
 import { AnomalyDto } from './tally-write-result.dto';
+
+/** A scan as a sheet or its history names it; GET …/scan returns its bytes. */
+export class TallyScanRefDto {
+  @ApiProperty({ description: 'Lowercase hex SHA-256 of the bytes (also the ETag of GET …/scan)' })
+  digest!: string;
+  @ApiProperty({ description: 'Bytes' }) size!: number;
+  @ApiProperty({ enum: SCAN_CONTENT_TYPES }) contentType!: string;
+  @ApiProperty({ description: 'Revision of the counts (submission or correction) the scan documents' })
+  countsRevision!: number;
+}
+
+export class TallyScanDto extends TallyScanRefDto {
+  @ApiProperty({ description: 'Stream revision of its TallyScanAttached event' }) revision!: number;
+  @ApiProperty() attachedAt!: string;
+}
 
 /** OpenAPI shape of GET …/tallies/{pollingAreaId}/{contestId}. */
 export class TallySheetDto {
@@ -11,21 +27,28 @@ export class TallySheetDto {
   @ApiProperty() districtId!: string;
   @ApiProperty() unitId!: string;
   @ApiProperty({ enum: ['submitted', 'corrected'] }) status!: string;
-  @ApiProperty({ description: 'Also the ETag' }) revision!: number;
-  @ApiProperty({ description: 'Global position of the latest event of the sheet' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Also the ETag' }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position of the latest event of the sheet' })
+  position!: number;
   @ApiProperty() submissionId!: string;
   @ApiProperty({ type: TallyCountsDto, description: 'The current counts (after corrections)' })
   counts!: TallyCountsDto;
   @ApiProperty({ type: [AnomalyDto] }) anomalies!: AnomalyDto[];
-  @ApiProperty() corrections!: number;
+  @ApiProperty({ type: 'integer' }) corrections!: number;
   @ApiProperty() submittedAt!: string;
   @ApiProperty() lastChangedAt!: string;
+  @ApiProperty({
+    type: TallyScanDto,
+    nullable: true,
+    description: 'The latest scan, null before one is attached',
+  })
+  scan!: TallyScanDto | null;
 }
 
 class TallyHistoryEntryDto {
-  @ApiProperty() revision!: number;
-  @ApiProperty() position!: number;
-  @ApiProperty({ enum: ['TallySubmitted', 'TallyCorrected'] }) type!: string;
+  @ApiProperty({ type: 'integer' }) revision!: number;
+  @ApiProperty({ type: 'integer' }) position!: number;
+  @ApiProperty({ enum: ['TallySubmitted', 'TallyCorrected', 'TallyScanAttached'] }) type!: string;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { id: 'anonymous' } })
   actor!: Record<string, unknown>;
@@ -34,21 +57,24 @@ class TallyHistoryEntryDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'Why it was corrected (null for the submission)',
+    description: 'Why it was corrected (null for the submission and a scan)',
   })
   reason!: string | null;
   @ApiProperty({ type: [String], example: ['validBallots', 'candidateVotes.na-02-1'] })
   changedFields!: string[];
-  @ApiProperty({ type: TallyCountsDto }) counts!: TallyCountsDto;
+  @ApiProperty({ type: TallyCountsDto, description: 'The counts in force after this event' })
+  counts!: TallyCountsDto;
   @ApiProperty({ type: TallyCountsDto, nullable: true, description: 'The counts this event replaced' })
   previousCounts!: TallyCountsDto | null;
   @ApiProperty({ type: [AnomalyDto] }) anomalies!: AnomalyDto[];
+  @ApiPropertyOptional({ type: TallyScanRefDto, description: 'TallyScanAttached: the scan it attached' })
+  scan?: TallyScanRefDto;
 }
 
 /** OpenAPI shape of GET …/history. */
 export class TallyHistoryDto {
   @ApiProperty() tallyId!: string;
-  @ApiProperty({ description: 'The current revision' }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'The current revision' }) revision!: number;
   @ApiProperty({ type: [TallyHistoryEntryDto], description: 'Oldest first; nothing is ever removed' })
   events!: TallyHistoryEntryDto[];
 }

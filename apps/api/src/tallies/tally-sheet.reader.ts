@@ -9,7 +9,11 @@ import {
   tallyStreamId,
   Actor,
   Anomaly,
+  evolveTally,
+  initialTallyState,
   TallyCounts,
+  TallyScan,
+  TallyState,
 } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
 import { loadStream } from '../infrastructure/event-streams';
@@ -30,6 +34,8 @@ export interface TallySheetView {
   corrections: number;
   submittedAt: string;
   lastChangedAt: string;
+  /** The latest scanned counting record attached (GET …/scan), null before one is. */
+  scan: TallyScan | null;
 }
 
 export interface TallyHistoryEntry {
@@ -43,9 +49,12 @@ export interface TallyHistoryEntry {
   reason: string | null;
   /** The count fields this event changed (every field for the first submission). */
   changedFields: string[];
+  /** The counts in force after this event (a scan leaves them as they were). */
   counts: TallyCounts;
   previousCounts: TallyCounts | null;
   anomalies: Anomaly[];
+  /** TallyScanAttached: the scan it attached. */
+  scan?: { digest: string; size: number; contentType: string; countsRevision: number };
 }
 
 /** Reads one sheet straight from its stream, so the ETag is always the stream's current revision. */
@@ -86,13 +95,16 @@ export class TallySheetReader {
       corrections: state.corrections,
       submittedAt: state.submittedAt,
       lastChangedAt: state.lastChangedAt,
+      scan: state.scans[state.scans.length - 1] ?? null,
     };
   }
 
   async history(electionId: string, pollingAreaId: string, contestId: string) {
     const stream = await this.load(electionId, pollingAreaId, contestId);
+    let state: TallyState = initialTallyState();
     const entries: TallyHistoryEntry[] = stream.events.map((event, i) => {
       const stored = stream.stored[i];
+      state = evolveTally(state, event);
       const metadata = stored.metadata as { actor?: Actor; requestId?: string; correlationId?: string };
       const common = {
         revision: stored.revision,
@@ -102,8 +114,6 @@ export class TallySheetReader {
         actor: metadata.actor ?? { id: 'unknown' },
         requestId: metadata.requestId ?? '',
         correlationId: metadata.correlationId ?? '',
-        counts: event.data.counts,
-        anomalies: event.data.anomalies,
       };
       switch (event.type) {
         case 'TallySubmitted':
@@ -111,15 +121,32 @@ export class TallySheetReader {
             ...common,
             reason: null,
             changedFields: [...COUNT_FIELDS, 'candidateVotes'],
+            counts: event.data.counts,
             previousCounts: null,
+            anomalies: event.data.anomalies,
           };
         case 'TallyCorrected':
           return {
             ...common,
             reason: event.data.reason,
             changedFields: event.data.changedFields,
+            counts: event.data.counts,
             previousCounts: event.data.previousCounts,
+            anomalies: event.data.anomalies,
           };
+        case 'TallyScanAttached': {
+          const { digest, size, contentType, countsRevision } = event.data;
+          const recorded = state.status === 'recorded' ? state : undefined;
+          return {
+            ...common,
+            reason: null,
+            changedFields: [],
+            counts: recorded?.counts ?? emptyCounts(),
+            previousCounts: null,
+            anomalies: recorded?.anomalies ?? [],
+            scan: { digest, size, contentType, countsRevision },
+          };
+        }
       }
     });
     return {
@@ -128,4 +155,16 @@ export class TallySheetReader {
       events: entries,
     };
   }
+}
+
+function emptyCounts(): TallyCounts {
+  return {
+    registeredVoters: 0,
+    votersVoted: 0,
+    ballotsIssued: 0,
+    ballotsReceived: 0,
+    validBallots: 0,
+    invalidBallots: 0,
+    candidateVotes: {},
+  };
 }

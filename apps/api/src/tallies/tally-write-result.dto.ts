@@ -9,8 +9,10 @@ export class AnomalyDto {
 /** OpenAPI shape of TallyWriteResult (the 201 of a submission or a correction). */
 export class TallyWriteResultDto {
   @ApiProperty({ example: 'hn-2021.ba-dinh-0001.na' }) tallyId!: string;
-  @ApiProperty({ example: 0, description: 'Stream revision of the sheet; also the ETag' }) revision!: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Stream revision of the sheet; also the ETag' })
+  revision!: number;
   @ApiProperty({
+    type: 'integer',
     example: 1,
     description: 'Global position of the event: pass it as ?minPosition= to read your write',
   })

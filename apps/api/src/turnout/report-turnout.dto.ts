@@ -23,7 +23,14 @@ export class ReportTurnoutDto {
   @Length(1, 64)
   asOf!: string;
 
-  @ApiProperty({ example: 812, description: 'Voters who have voted so far in the polling area' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 812,
+    description:
+      'Voters who have voted so far in the polling area. Any JSON number passes the shape check: a negative or ' +
+      'fractional one is 422 TURNOUT.NEGATIVE_OR_NON_INTEGER',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   votersVoted!: number;
 }
@@ -31,7 +38,9 @@ export class ReportTurnoutDto {
 export class TurnoutWriteResultDto {
   @ApiProperty() reportId!: string;
   @ApiProperty({ example: 'ba-dinh-0001' }) pollingAreaId!: string;
-  @ApiProperty({ description: 'Revision of the report in its polling area stream' }) revision!: number;
-  @ApiProperty({ description: 'Global position: pass as ?minPosition= to read it back' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Revision of the report in its polling area stream' })
+  revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position: pass as ?minPosition= to read it back' })
+  position!: number;
   @ApiProperty({ description: 'True when this was a retry of a stored report' }) replayed!: boolean;
 }

@@ -4,23 +4,27 @@ import { ApiProperty } from '@nestjs/swagger';
 
 class TurnoutAtTimeDto {
   @ApiProperty({ example: '2021-05-23T05:30:00.000Z', description: 'The reporting time' }) at!: string;
-  @ApiProperty() votersVoted!: number;
+  @ApiProperty({ type: 'integer' }) votersVoted!: number;
   @ApiProperty({ example: 0.4512, description: 'votersVoted / registeredVoters, 4 decimals' })
   turnout!: number;
-  @ApiProperty() pollingAreasReported!: number;
+  @ApiProperty({ type: 'integer' }) pollingAreasReported!: number;
 }
 
 class LatestTurnoutDto {
-  @ApiProperty() votersVoted!: number;
+  @ApiProperty({ type: 'integer' }) votersVoted!: number;
   @ApiProperty({ example: 0.9876 }) turnout!: number;
-  @ApiProperty() pollingAreasReported!: number;
-  @ApiProperty({ description: 'Polling areas whose latest report equals their registered voters' })
+  @ApiProperty({ type: 'integer' }) pollingAreasReported!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Polling areas whose latest report equals their registered voters',
+  })
   pollingAreasComplete!: number;
 }
 
 class TurnoutFiguresDto {
-  @ApiProperty({ description: 'Of every polling area (definition)' }) registeredVoters!: number;
-  @ApiProperty() pollingAreasExpected!: number;
+  @ApiProperty({ type: 'integer', description: 'Of every polling area (definition)' })
+  registeredVoters!: number;
+  @ApiProperty({ type: 'integer' }) pollingAreasExpected!: number;
   @ApiProperty({ type: LatestTurnoutDto }) latest!: LatestTurnoutDto;
   @ApiProperty({ type: [TurnoutAtTimeDto], description: 'One per reporting time, oldest first' })
   byReportingTime!: TurnoutAtTimeDto[];
@@ -33,7 +37,7 @@ class DistrictTurnoutDto extends TurnoutFiguresDto {
 
 export class TurnoutViewDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
-  @ApiProperty({ description: 'Global position these figures reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Global position these figures reflect' }) position!: number;
   @ApiProperty({ type: TurnoutFiguresDto }) city!: TurnoutFiguresDto;
   @ApiProperty({ type: [DistrictTurnoutDto] }) districts!: DistrictTurnoutDto[];
 }

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { exportLines } from '@tally/read-models';
-import { openCliStores, progressBar } from './cli-stores';
+import { eventsUpTo, openCliStores, progressBar } from './cli-stores';
 
 /**
  * `export FILE [--election E]`: writes the log (or one election's events) as NDJSON, read directly from the configured
@@ -21,13 +21,15 @@ export async function exportCommand(
   const out = createWriteStream(file, 'utf8');
   try {
     const head = await stores.eventStore.headPosition();
+    // One election's events are fewer than the log's: their total is not known in advance.
+    const total = electionId ? undefined : eventsUpTo(stores.eventStore, head);
     let lines = 0;
     for await (const line of exportLines(stores.eventStore, { electionId, to: head })) {
       if (!out.write(line)) await once(out, 'drain');
       lines += 1;
-      if (lines % 500 === 0) bar.update(JSON.parse(line).position + 1, head + 1);
+      if (lines % 500 === 0) bar.update(lines, total);
     }
-    bar.update(head + 1, head + 1);
+    bar.update(lines, lines);
     bar.stop();
     out.end();
     await once(out, 'finish');

@@ -1,9 +1,10 @@
 import { describeProblem, verifyLog } from '@tally/read-models';
-import { openCliStores, progressBar } from './cli-stores';
+import { eventsUpTo, openCliStores, progressBar } from './cli-stores';
 
 /**
  * `verify`: reads the whole log from the configured store, recomputes every hash and link, checks revisions (and
- * on postgres positions) for gaps, and compares each election's digest with its published checkpoint.
+ * on postgres positions) for gaps, compares each election's digest with its published checkpoint, and checks that
+ * every scan a TallyScanAttached names is in the scan store and hashes to its digest.
  * Exit 0 when intact, 1 when anything is broken.
  */
 export async function verifyCommand(log: (line: string) => void): Promise<number> {
@@ -11,9 +12,11 @@ export async function verifyCommand(log: (line: string) => void): Promise<number
   const bar = progressBar('verify');
   try {
     const readModels = await stores.readModels();
+    const scanStore = await stores.scanStore();
     const report = await verifyLog(stores.eventStore, {
       readModels: readModels ?? undefined,
-      onProgress: (done, head) => bar.update(done, head + 1),
+      scans: async (digest) => (await scanStore.get(digest))?.bytes,
+      onProgress: (done, head) => bar.update(done, eventsUpTo(stores.eventStore, head)),
     });
     bar.stop();
     const rate = Math.round(report.events / Math.max(report.seconds, 0.001));
@@ -28,8 +31,14 @@ export async function verifyCommand(log: (line: string) => void): Promise<number
           `${digest.position}${published ? ` (published checkpoint at ${published.position} compared)` : ''}`,
       );
     }
+    log(
+      `  scans: ${report.scans.referenced} referenced, ${report.scans.checked} distinct digest(s) checked in the ` +
+        `${scanStore.name} scan store`,
+    );
     if (report.intact) {
-      log('INTACT: every hash, link, revision and position checks out');
+      log(
+        'INTACT: every hash, link, revision and position checks out, and every referenced scan is present and unaltered',
+      );
       return 0;
     }
     log(`TAMPERED: ${report.problems.length} problem(s). First broken link:`);

@@ -52,25 +52,38 @@ describe('generateHanoi2021', () => {
     for (const d of HANOI_DISTRICTS) expect(areas(d.districtId)).toBeGreaterThan(50);
   });
 
-  it('has the 10 real National Assembly units: 29 seats, 49 candidates, units 1–9 elect 3 of 5, unit 10 elects 2 of 4', () => {
+  it('has the 10 real National Assembly units: 29 seats, 48 candidates on the ballot, units 1–9 elect 3 of 5, unit 10 elects 2 of 3', () => {
     const units = contest('na').electoralUnits;
     expect(units).toHaveLength(10);
     expect(sum(units.map((u) => u.seats))).toBe(29);
-    expect(sum(units.map((u) => u.candidates.length))).toBe(49);
+    // 49 on the official list, one of unit 10's four withdrawn before polling day.
+    expect(sum(units.map((u) => u.candidates.length))).toBe(48);
     expect(units.slice(0, 9).every((u) => u.seats === 3 && u.candidates.length === 5)).toBe(true);
-    expect([units[9].seats, units[9].candidates.length]).toEqual([2, 4]);
-    expect(units.map((u) => u.districtIds)).toEqual([
-      ['hoan-kiem', 'long-bien', 'dong-anh'],
-      ['ba-dinh', 'dong-da', 'hai-ba-trung'],
-      ['cau-giay', 'nam-tu-liem', 'thanh-xuan'],
-      ['hoang-mai', 'gia-lam'],
-      ['tay-ho', 'bac-tu-liem', 'hoai-duc'],
-      ['ha-dong', 'thanh-oai', 'thanh-tri'],
-      ['son-tay', 'phuc-tho', 'ba-vi', 'dan-phuong'],
-      ['quoc-oai', 'chuong-my', 'thach-that'],
-      ['ung-hoa', 'my-duc', 'phu-xuyen', 'thuong-tin'],
-      ['soc-son', 'me-linh'],
+    expect(units[9]).toMatchObject({ unitId: 'na-10', seats: 2 });
+    expect(units[9].candidates.map((c) => c.candidateId)).toEqual(['na-10-1', 'na-10-2', 'na-10-3']);
+  });
+
+  it('numbers the NA units as the official results resolution does (NQ 748/NQ-HĐBCQG), not as the swapped press table', () => {
+    const units = contest('na').electoralUnits;
+    expect(units.map((u) => [u.unitId, u.name, u.districtIds])).toEqual([
+      ['na-01', 'Đơn vị bầu cử số 1', ['ba-dinh', 'dong-da', 'hai-ba-trung']],
+      ['na-02', 'Đơn vị bầu cử số 2', ['hoan-kiem', 'long-bien', 'dong-anh']],
+      ['na-03', 'Đơn vị bầu cử số 3', ['cau-giay', 'nam-tu-liem', 'thanh-xuan']],
+      ['na-04', 'Đơn vị bầu cử số 4', ['hoang-mai', 'gia-lam']],
+      ['na-05', 'Đơn vị bầu cử số 5', ['tay-ho', 'bac-tu-liem', 'hoai-duc']],
+      ['na-06', 'Đơn vị bầu cử số 6', ['ha-dong', 'thanh-oai', 'thanh-tri']],
+      ['na-07', 'Đơn vị bầu cử số 7', ['son-tay', 'phuc-tho', 'ba-vi', 'dan-phuong']],
+      ['na-08', 'Đơn vị bầu cử số 8', ['quoc-oai', 'chuong-my', 'thach-that']],
+      ['na-09', 'Đơn vị bầu cử số 9', ['ung-hoa', 'my-duc', 'phu-xuyen', 'thuong-tin']],
+      ['na-10', 'Đơn vị bầu cử số 10', ['soc-son', 'me-linh']],
     ]);
+    // The README's quick start: a Ba Đình polling area reports to unit 1.
+    expect(index.unitOf('na', 'ba-dinh-0001')?.unitId).toBe('na-01');
+  });
+
+  it('every district is in exactly one NA unit', () => {
+    const units = contest('na').electoralUnits.flatMap((u) => u.districtIds ?? []);
+    expect([...units].sort()).toEqual(def.districts.map((d) => d.districtId).sort());
   });
 
   it("has 30 city People's Council units: 95 seats, 160 candidates, each ≤ 5 seats", () => {

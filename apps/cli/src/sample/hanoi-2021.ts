@@ -37,7 +37,11 @@ export function generateHanoi2021(): ElectionDefinition {
       name: `Đơn vị bầu cử số ${i + 1}`,
       seats: unit.seats,
       districtIds: [...unit.districtIds],
-      candidates: candidates(unitId, unit.candidates, random, names),
+      // The withdrawn candidates' names are drawn too (and dropped), so the other names stay as they were.
+      candidates: candidates(unitId, unit.candidates + unit.withdrawn, random, names).slice(
+        0,
+        unit.candidates,
+      ),
     };
   });
 

@@ -42,23 +42,35 @@ export const HANOI_DISTRICTS: readonly HanoiDistrict[] = [
   { districtId: 'son-tay', name: 'Sơn Tây', kind: 'thị xã', population: 146.3 },
 ];
 
-/** The 10 National Assembly electoral units of Hanoi, 2021 (real composition); units 1–9 elect 3, unit 10 elects 2. */
-export const HANOI_NA_UNITS: ReadonlyArray<{ seats: number; candidates: number; districtIds: string[] }> = [
-  { seats: 3, candidates: 5, districtIds: ['hoan-kiem', 'long-bien', 'dong-anh'] },
-  { seats: 3, candidates: 5, districtIds: ['ba-dinh', 'dong-da', 'hai-ba-trung'] },
-  { seats: 3, candidates: 5, districtIds: ['cau-giay', 'nam-tu-liem', 'thanh-xuan'] },
-  { seats: 3, candidates: 5, districtIds: ['hoang-mai', 'gia-lam'] },
-  { seats: 3, candidates: 5, districtIds: ['tay-ho', 'bac-tu-liem', 'hoai-duc'] },
-  { seats: 3, candidates: 5, districtIds: ['ha-dong', 'thanh-oai', 'thanh-tri'] },
-  { seats: 3, candidates: 5, districtIds: ['son-tay', 'phuc-tho', 'ba-vi', 'dan-phuong'] },
-  { seats: 3, candidates: 5, districtIds: ['quoc-oai', 'chuong-my', 'thach-that'] },
-  { seats: 3, candidates: 5, districtIds: ['ung-hoa', 'my-duc', 'phu-xuyen', 'thuong-tin'] },
-  { seats: 2, candidates: 4, districtIds: ['soc-son', 'me-linh'] },
+/**
+ * The 10 National Assembly electoral units of Hanoi, 2021, numbered as in the official results resolution
+ * (NQ 748/NQ-HĐBCQG; one press table swaps units 1 and 2). Units 1–9 elect 3 of 5. Unit 10 elects 2: it had 4
+ * candidates on the official list and 3 on the ballot (one withdrawn on 16 May 2021, a week before polling day).
+ */
+export const HANOI_NA_UNITS: ReadonlyArray<{
+  seats: number;
+  /** Candidates on the ballot. */
+  candidates: number;
+  /** On the official list but withdrawn before polling day: not on the ballot, so not in the definition. */
+  withdrawn: number;
+  districtIds: string[];
+}> = [
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['ba-dinh', 'dong-da', 'hai-ba-trung'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['hoan-kiem', 'long-bien', 'dong-anh'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['cau-giay', 'nam-tu-liem', 'thanh-xuan'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['hoang-mai', 'gia-lam'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['tay-ho', 'bac-tu-liem', 'hoai-duc'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['ha-dong', 'thanh-oai', 'thanh-tri'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['son-tay', 'phuc-tho', 'ba-vi', 'dan-phuong'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['quoc-oai', 'chuong-my', 'thach-that'] },
+  { seats: 3, candidates: 5, withdrawn: 0, districtIds: ['ung-hoa', 'my-duc', 'phu-xuyen', 'thuong-tin'] },
+  { seats: 2, candidates: 3, withdrawn: 1, districtIds: ['soc-son', 'me-linh'] },
 ];
 
 /**
  * City People's Council units (unverified grouping, a plausible one): small neighbours share a unit, the two largest
- * districts are split in halves by polling area. Order follows the NA unit order for readability.
+ * districts are split in halves by polling area. Their order (hence their ids) is kept from the first version of the
+ * sample, which followed a press table's NA order; it says nothing about the official council numbering.
  */
 export const HANOI_COUNCIL_UNITS: ReadonlyArray<{ districtIds: string[]; half?: 1 | 2 }> = [
   { districtIds: ['hoan-kiem', 'tay-ho'] },

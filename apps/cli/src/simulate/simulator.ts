@@ -1,6 +1,7 @@
 import { ElectionDefinition } from '@tally/domain';
 import { generateHanoi2021 } from '../sample/hanoi-2021';
 import { DayPlan, PlannedAction, planElectionDay } from './day-plan';
+import { localClock, progressLine } from './progress';
 
 export interface SimulationOptions {
   api: string;
@@ -53,19 +54,26 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const definition = await ensureElection(http, options.electionId, log);
   const districtOf = new Map(definition.pollingAreas.map((a) => [a.pollingAreaId, a.districtId]));
   const plan = planElectionDay(definition, { seed: options.seed });
+  const clock = (ms: number) => localClock(ms, definition.utcOffset, definition.pollingDate);
   const kinds = new Set(options.kinds ?? ['turnout', 'sheet', 'correction']);
   const actions = plan.actions.filter((a) => kinds.has(a.kind)).slice(0, options.limit ?? Infinity);
   log(
     `Simulating ${options.electionId}: ${plan.turnoutReports} turnout reports, ${plan.sheets} sheets, ` +
-      `${plan.corrections} corrections; ${fmtClock(plan.start, definition)} → ${fmtClock(plan.end, definition)} local ` +
+      `${plan.corrections} corrections; ${clock(plan.start)} → ${clock(plan.end)} local ` +
       `at ×${options.speed} (about ${Math.ceil((plan.end - plan.start) / options.speed / 1000)} s)` +
       (options.rate ? `, at most ${options.rate} sheets/s` : ''),
   );
 
   const startedAt = Date.now();
   const sent = { turnout: 0, sheet: 0, correction: 0 };
+  const totals = {
+    turnout: count(actions, 'turnout'),
+    sheet: count(actions, 'sheet'),
+    correction: count(actions, 'correction'),
+  };
   let refused = 0;
-  let simNow = plan.start;
+  /** The index of the next action to send: what the simulator waits for. */
+  let nextIndex = 0;
   const slots = new Semaphore(options.concurrency ?? 16);
   const sheetDone = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
@@ -75,16 +83,30 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const progress =
     progressMs > 0
       ? setInterval(() => {
+          const next = actions[nextIndex];
           log(
-            `  ${fmtClock(simNow, definition)}  turnout ${sent.turnout}/${count(actions, 'turnout')}  ` +
-              `sheets ${sent.sheet}/${count(actions, 'sheet')}  corrections ${sent.correction}/${count(actions, 'correction')}` +
-              `  retries ${http.retries}  refused ${refused}`,
+            progressLine({
+              startedAt,
+              now: Date.now(),
+              planStart: plan.start,
+              speed: options.speed,
+              next: next && { at: next.at, kind: next.kind },
+              inFlight: inFlight.size,
+              sent,
+              totals,
+              retries: http.retries,
+              refused,
+              utcOffset: definition.utcOffset,
+              pollingDate: definition.pollingDate,
+            }),
           );
         }, progressMs)
       : null;
 
   try {
-    for (const action of actions) {
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i];
+      nextIndex = i;
       const due = startedAt + (action.at - plan.start) / options.speed;
       if (due > Date.now()) await sleep(due - Date.now());
       if ((action.kind === 'sheet' || action.kind === 'correction') && options.rate) {
@@ -92,8 +114,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         if (wait > 0) await sleep(wait);
         nextSheetAt = Math.max(nextSheetAt, Date.now()) + 1000 / options.rate;
       }
-      simNow = Math.max(simNow, action.at);
       await slots.acquire();
+      nextIndex = i + 1;
       const task = (async () => {
         try {
           if (action.kind === 'correction') await sheetDone.get(action.after);
@@ -252,12 +274,4 @@ function describe(action: PlannedAction): string {
   if (action.kind === 'turnout') return `turnout ${action.body.pollingAreaId} as of ${action.body.asOf}`;
   if (action.kind === 'sheet') return `sheet ${action.body.pollingAreaId}/${action.body.contestId}`;
   return `correction ${action.pollingAreaId}/${action.contestId}`;
-}
-
-/** The simulated clock in the election's local time, e.g. "19:42". */
-function fmtClock(ms: number, def: ElectionDefinition): string {
-  const offset = def.utcOffset ?? '+07:00';
-  const minutes =
-    (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
-  return new Date(ms + minutes * 60_000).toISOString().slice(11, 16);
 }

@@ -24,6 +24,7 @@ describe('access policy: what a role may do at all (the guard)', () => {
   const table: [Action, string, string, string, string, string][] = [
     // action              city admin  district admin    auditor           submitter         submitter w/o districts
     ['define-election',    'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['amend-election',     'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['read-election',      'allow',    'allow',          'allow',          'allow',          'allow'],
     ['submit-tally',       'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
     ['submit-turnout',     'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
@@ -38,6 +39,8 @@ describe('access policy: what a role may do at all (the guard)', () => {
     ['review-sheet',       'allow',    'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['read-review',        'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['define-round',       'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['attach-scan',        'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
+    ['read-scans',         'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
   ];
   it.each(table)(
     '%s: city admin %s, district admin %s, auditor %s, submitter %s / %s',
@@ -92,6 +95,9 @@ describe('access policy: district scope', () => {
     ['a district admin corrects elsewhere',                 baDinhAdmin,     'correct-tally', 'hoan-kiem','AUTH.OUT_OF_SCOPE'],
     ['a district admin submits elsewhere',                  baDinhAdmin,     'submit-tally',  'hoan-kiem','AUTH.OUT_OF_SCOPE'],
     ['a district admin reads sheets anywhere',              baDinhAdmin,     'read-sheets',   'hoan-kiem','allow'],
+    ['a submitter attaches a scan in its district',         baDinhSubmitter, 'attach-scan',   'ba-dinh',  'allow'],
+    ['a submitter attaches a scan elsewhere',               baDinhSubmitter, 'attach-scan',   'hoan-kiem','AUTH.OUT_OF_SCOPE'],
+    ['a district admin attaches a scan elsewhere',          baDinhAdmin,     'attach-scan',   'hoan-kiem','AUTH.OUT_OF_SCOPE'],
     ['a city admin corrects anywhere',                      cityAdmin,       'correct-tally', 'hoan-kiem','allow'],
     ['a city admin meets an unknown polling area (→ 404)',  cityAdmin,       'submit-tally',  undefined,  'allow'],
     ['an auditor reads sheets anywhere',                    auditor,         'read-sheets',   'hoan-kiem','allow'],

@@ -12,6 +12,7 @@ export function isRole(value: unknown): value is Role {
 /** Everything a caller may ask to do, beyond the public reads that need no token. */
 export const ACTIONS = [
   'define-election',
+  'amend-election',
   'read-election',
   'submit-tally',
   'submit-turnout',
@@ -26,6 +27,8 @@ export const ACTIONS = [
   'review-sheet',
   'read-review',
   'define-round',
+  'attach-scan',
+  'read-scans',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -45,6 +48,8 @@ type Scope = 'city' | 'districts' | 'any';
 
 const RULES: Record<Action, Partial<Record<Role, Scope>>> = {
   'define-election': { admin: 'city' },
+  // Withdrawing a candidate or moving polling areas between districts is the city (or national) council's decision.
+  'amend-election': { admin: 'city' },
   // A submitter reads the definition to know its unit's candidates; candidate lists are published anyway.
   'read-election': { admin: 'any', auditor: 'any', submitter: 'any' },
   'submit-tally': { admin: 'districts', submitter: 'districts' },
@@ -61,6 +66,10 @@ const RULES: Record<Action, Partial<Record<Role, Scope>>> = {
   'review-sheet': { admin: 'districts' },
   'read-review': { admin: 'any', auditor: 'any' },
   'define-round': { admin: 'city' },
+  // The submitter who sent the sheet photographs its paper record; a district admin may too.
+  'attach-scan': { admin: 'districts', submitter: 'districts' },
+  // Unless the definition says publishScans: then anyone (the api checks that before asking the policy).
+  'read-scans': { admin: 'any', auditor: 'any' },
 };
 
 export type AccessDecision =

@@ -11,8 +11,8 @@ export interface UnitPlacement {
 const EMPTY: readonly string[] = Object.freeze([]);
 
 /**
- * O(1) lookups over one election definition, built once (a definition never changes after ElectionDefined) and shared
- * by the tally decider, the projections and the queries. Assumes the definition passed validateElectionDefinition;
+ * O(1) lookups over one election definition, built once per revision of the definition (an amendment makes a new
+ * definition and a new index; an index never changes) and shared by the deciders, the projections and the queries. Assumes the definition passed validateElectionDefinition;
  * given an invalid one it still answers, first unit wins.
  */
 export class ElectionIndex {

@@ -174,6 +174,17 @@ describe('validateElectionDefinition', () => {
     });
   });
 
+  describe('ELECTION.INVALID_PUBLISH_SCANS', () => {
+    it.each([true, false])('accepts publishScans: %s', (value) => {
+      expect(violationsAfter((d) => (d.publishScans = value))).toEqual([]);
+    });
+    it.each(['yes', 1, null])('rejects publishScans: %p', (value) => {
+      expect(violationsAfter((d) => ((d as { publishScans?: unknown }).publishScans = value))).toEqual([
+        'ELECTION.INVALID_PUBLISH_SCANS @ publishScans',
+      ]);
+    });
+  });
+
   it('reports every broken rule at once', () => {
     const codes = violationsAfter((d) => {
       d.pollingAreas[0].districtId = 'east';

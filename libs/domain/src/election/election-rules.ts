@@ -17,6 +17,7 @@ export const ElectionRuleCode = {
   INVALID_DATE: 'ELECTION.INVALID_DATE',
   INVALID_TURNOUT_SCHEDULE: 'ELECTION.INVALID_TURNOUT_SCHEDULE',
   INVALID_CONTEST_KIND: 'ELECTION.INVALID_CONTEST_KIND',
+  INVALID_PUBLISH_SCANS: 'ELECTION.INVALID_PUBLISH_SCANS',
 } as const;
 
 /** The districts and polling areas the definition declares, for resolving the units' references. */
@@ -46,6 +47,13 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
     });
   }
   checkTurnoutSchedule(def, violations);
+  if (def.publishScans !== undefined && typeof def.publishScans !== 'boolean') {
+    violations.push({
+      code: ElectionRuleCode.INVALID_PUBLISH_SCANS,
+      message: 'publishScans must be true or false',
+      field: 'publishScans',
+    });
+  }
 
   const districtIds = uniqueIds(
     districts.map((d) => d.districtId),

@@ -46,6 +46,8 @@ describe('election decider', () => {
       status: 'defined',
       definition: smallElection(),
       definedAt: '2021-05-01T08:00:00.000Z',
+      revision: 0,
+      amendments: 0,
     });
     expect(foldElection([])).toEqual({ status: 'none' });
   });

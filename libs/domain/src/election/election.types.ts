@@ -62,6 +62,8 @@ export interface ElectionDefinition {
   utcOffset?: string;
   /** Local times ("HH:MM") at which turnout is reported; default 12:30, 18:30, 19:30 (Hanoi 2021). */
   turnoutReportingTimes?: string[];
+  /** The scanned counting records (GET …/tallies/{pa}/{c}/scan) are public; default false: admins and auditors only. */
+  publishScans?: boolean;
   districts: District[];
   pollingAreas: PollingArea[];
   contests: Contest[];

@@ -1,5 +1,5 @@
 import { CommandContext } from '../shared/event-metadata';
-import { TallyCounts } from './tally.types';
+import { ScanContentType, TallyCounts } from './tally.types';
 
 /** The first sheet for a polling area and contest. `submissionId` is the client's retry key. */
 export interface SubmitTally {
@@ -26,5 +26,17 @@ export interface CorrectTally {
   context: CommandContext;
 }
 
+/** Links stored scan bytes to the sheet; the api has stored them (content-addressed) before it sends this. */
+export interface AttachTallyScan {
+  type: 'AttachTallyScan';
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  digest: string;
+  size: number;
+  contentType: ScanContentType;
+  context: CommandContext;
+}
+
 /** Every command of a tally-<election>.<pollingArea>.<contest> stream. */
-export type TallyCommand = SubmitTally | CorrectTally;
+export type TallyCommand = SubmitTally | CorrectTally | AttachTallyScan;

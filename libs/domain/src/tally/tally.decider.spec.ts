@@ -329,8 +329,10 @@ describe('foldTally', () => {
       counts: correctedCounts(),
       anomalies: [],
       revision: 1,
+      countsRevision: 1,
       corrections: 1,
       correctionsById: {},
+      scans: [],
       lastChangedAt: '2021-05-24T09:00:00.000Z',
     });
   });

@@ -1,11 +1,12 @@
 import { ElectionIndex } from '../election/election-index';
 import { assertNever } from '../shared/assert-never';
 import { DomainError, RuleViolation } from '../shared/domain-error';
-import { CorrectTally, SubmitTally, TallyCommand } from './tally.commands';
+import { AttachTallyScan, CorrectTally, SubmitTally, TallyCommand } from './tally.commands';
 import { countsEqual, diffCounts, normalizeCounts } from './tally-counts';
-import { TallyEvent } from './tally.events';
+import { TallyCorrected, TallyEvent, TallyScanAttached, TallySubmitted } from './tally.events';
 import { checkTally, SheetExpectations, sheetExpectations } from './tally-rules';
-import { Anomaly, TallyCounts, TallyPlacement } from './tally.types';
+import { decideAttachTallyScan } from './tally-scan.decider';
+import { Anomaly, TallyCounts, TallyPlacement, TallyScan } from './tally.types';
 
 export const TallyErrorCode = {
   SUBMISSION_ID_REUSED: 'TALLY.SUBMISSION_ID_REUSED',
@@ -32,9 +33,13 @@ export interface RecordedTally {
   anomalies: Anomaly[];
   /** Stream revision of the latest event (0 after the submission): the sheet's ETag. */
   revision: number;
+  /** Stream revision of the event that set the current counts (a scan moves `revision`, not this). */
+  countsRevision: number;
   corrections: number;
   /** Corrections made with a client retry key, by that key, so a retry is recognised after the sheet moved on. */
   correctionsById: Record<string, { counts: TallyCounts; reason: string; revision: number }>;
+  /** Every scan attached, oldest first; the last one is the current. */
+  scans: TallyScan[];
   lastChangedAt: string;
 }
 
@@ -73,8 +78,10 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         counts,
         anomalies,
         revision: state.status === 'recorded' ? state.revision + 1 : 0,
+        countsRevision: state.status === 'recorded' ? state.revision + 1 : 0,
         corrections: 0,
         correctionsById: {},
+        scans: [],
         lastChangedAt: submittedAt,
       };
     }
@@ -91,8 +98,10 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
           counts,
           anomalies,
           revision: 1,
+          countsRevision: 1,
           corrections: 1,
           correctionsById: {},
+          scans: [],
           lastChangedAt: correctedAt,
         };
       }
@@ -101,6 +110,7 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         counts,
         anomalies,
         revision: state.revision + 1,
+        countsRevision: state.revision + 1,
         corrections: state.corrections + 1,
         correctionsById: event.data.correctionId
           ? {
@@ -109,6 +119,17 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
             }
           : state.correctionsById,
         lastChangedAt: correctedAt,
+      };
+    }
+    case 'TallyScanAttached': {
+      // Never produced by decide before a sheet exists; folding a stored fact must not fail, so it is ignored.
+      if (state.status === 'empty') return state;
+      const { digest, size, contentType, countsRevision, attachedAt } = event.data;
+      const revision = state.revision + 1;
+      return {
+        ...state,
+        revision,
+        scans: [...state.scans, { digest, size, contentType, revision, countsRevision, attachedAt }],
       };
     }
     default:
@@ -126,6 +147,30 @@ export function foldTally(events: readonly TallyEvent[]): TallyState {
  * sheet). Returns [] for a retry that is already stored: the handler then answers with the original result.
  */
 export function decideTally(
+  command: SubmitTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallySubmitted[];
+export function decideTally(
+  command: CorrectTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyCorrected[];
+export function decideTally(
+  command: AttachTallyScan,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyScanAttached[];
+export function decideTally(
+  command: TallyCommand,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyEvent[];
+export function decideTally(
   command: TallyCommand,
   state: TallyState,
   index: ElectionIndex | undefined,
@@ -136,6 +181,8 @@ export function decideTally(
       return decideSubmitTally(command, state, index, unit);
     case 'CorrectTally':
       return decideCorrectTally(command, state, index, unit);
+    case 'AttachTallyScan':
+      return decideAttachTallyScan(command, state, index);
     default:
       return assertNever(command);
   }
@@ -146,7 +193,7 @@ export function decideSubmitTally(
   state: TallyState,
   index: ElectionIndex | undefined,
   unit?: UnitLock,
-): TallyEvent[] {
+): TallySubmitted[] {
   const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
   if (state.status === 'recorded') {
     if (state.submissionId === command.submissionId) {

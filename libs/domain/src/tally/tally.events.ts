@@ -1,4 +1,4 @@
-import { Anomaly, TallyCounts, TallyPlacement } from './tally.types';
+import { Anomaly, ScanContentType, TallyCounts, TallyPlacement } from './tally.types';
 
 export interface TallySubmitted {
   type: 'TallySubmitted';
@@ -26,5 +26,24 @@ export interface TallyCorrected {
   };
 }
 
+/**
+ * The scanned counting record (the signed paper biên bản) was stored, content-addressed by its SHA-256. The bytes live
+ * in the scan store; this event, hashed into the stream's chain, is what binds them to the sheet. A later scan (after a
+ * correction, or a better photo) is a new event: the earlier ones stay listed.
+ */
+export interface TallyScanAttached {
+  type: 'TallyScanAttached';
+  data: TallyPlacement & {
+    /** Lowercase hex SHA-256 of the bytes. */
+    digest: string;
+    /** Bytes. */
+    size: number;
+    contentType: ScanContentType;
+    /** The stream revision of the counts (submission or correction) in force when the scan was attached. */
+    countsRevision: number;
+    attachedAt: string;
+  };
+}
+
 /** Every event of a tally-<election>.<pollingArea>.<contest> stream. */
-export type TallyEvent = TallySubmitted | TallyCorrected;
+export type TallyEvent = TallySubmitted | TallyCorrected | TallyScanAttached;

@@ -26,3 +26,18 @@ export interface TallyPlacement {
   districtId: string;
   unitId: string;
 }
+
+/** The formats a scanned counting record may have (PUT …/scan): photos and PDF scans. */
+export const SCAN_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type ScanContentType = (typeof SCAN_CONTENT_TYPES)[number];
+
+/** One scan attached to a sheet, as the sheet's state lists it. */
+export interface TallyScan {
+  digest: string;
+  size: number;
+  contentType: ScanContentType;
+  /** Stream revision of the TallyScanAttached event. */
+  revision: number;
+  countsRevision: number;
+  attachedAt: string;
+}

@@ -13,7 +13,7 @@ import {
   TallyState,
 } from '../tally/tally.decider';
 import { CertifyUnit, ReconcileCertification, RevokeCertification, UnitCommand } from './unit.commands';
-import { CertifiedRecord, UnitCertified, UnitEvent, UnitRef } from './unit.events';
+import { CertifiedRecord, UnitCertified, UnitEvent, UnitEventRef } from './unit.events';
 
 export const UnitErrorCode = {
   NOT_FOUND: 'UNIT.NOT_FOUND',
@@ -85,7 +85,7 @@ export function decideUnit(
 }
 
 /** The unit of the command, or the 404 it gets. */
-export function requireUnit(index: ElectionIndex | undefined, ref: UnitRef) {
+export function requireUnit(index: ElectionIndex | undefined, ref: UnitEventRef) {
   if (!index) {
     throw new DomainError(
       'not_found',
@@ -270,6 +270,6 @@ function decideReconcile(command: ReconcileCertification, state: UnitState): Uni
   ];
 }
 
-function unitRef(ref: UnitRef): UnitRef {
+function unitRef(ref: UnitEventRef): UnitEventRef {
   return { electionId: ref.electionId, contestId: ref.contestId, unitId: ref.unitId };
 }

@@ -1,7 +1,7 @@
 import { ReVoteReason, UnitLawOutcome, UnitOutcomeStatus } from '../results/winners';
 
 /** Where a unit event belongs: the unit of a contest of an election. */
-export interface UnitRef {
+export interface UnitEventRef {
   electionId: string;
   contestId: string;
   unitId: string;
@@ -27,7 +27,7 @@ export interface CertifiedRecord {
 
 export interface UnitCertified {
   type: 'UnitCertified';
-  data: UnitRef &
+  data: UnitEventRef &
     CertifiedRecord & {
       /** The districts the unit covers. */
       districtIds: string[];
@@ -39,7 +39,7 @@ export interface UnitCertified {
 /** Reopens a certified unit. `automatic` when the api revoked it itself: a sheet changed while it was certified. */
 export interface UnitCertificationRevoked {
   type: 'UnitCertificationRevoked';
-  data: UnitRef & { reason: string; automatic: boolean; revokedAt: string };
+  data: UnitEventRef & { reason: string; automatic: boolean; revokedAt: string };
 }
 
 /** Every event of a unit-<election>.<contest>.<unit> stream. */

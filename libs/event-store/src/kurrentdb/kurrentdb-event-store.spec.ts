@@ -9,7 +9,8 @@ const connectionString = process.env.KURRENTDB_CONNECTION_STRING;
 
 if (connectionString) {
   describeEventStoreContract('kurrentdb', async () => {
-    const store = new KurrentDbEventStore(connectionString);
+    // Small pages, so that the contract's reads cross page boundaries (each page a bounded, drained read).
+    const store = new KurrentDbEventStore(connectionString, { readPageSize: 7 });
     await store.ping();
     return { store, dispose: () => store.close() };
   });

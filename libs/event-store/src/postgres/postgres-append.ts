@@ -1,12 +1,11 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool } from 'pg';
+import { resolveAlreadyAppended, type StoredEventRef, validateEventsToAppend } from '../append-rules';
 import {
-  checkExpectedRevision,
-  resolveAlreadyAppended,
-  type StoredEventRef,
-  validateEventsToAppend,
-} from '../append-rules';
-import { type AppendResult, type EventToAppend, type ExpectedRevision, START } from '../event-store.port';
-import { EVENT_STORE_NOTIFY_CHANNEL } from './postgres-migrations';
+  type AppendResult,
+  type EventToAppend,
+  type ExpectedRevision,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
 import { toSafeNumber } from './postgres-rows';
 
 /*
@@ -17,55 +16,73 @@ import { toSafeNumber } from './postgres-rows';
  * can never skip an event that commits later with a lower position (that cannot happen). A rolled-back append
  * rolls back its head update too, so it leaves no gap either.
  *
- * Cost: appends do not overlap, so throughput is bounded by one commit (WAL flush) at a time; the bench measures
- * it (test/bench/event-store.bench.ts). The alternative, an xid8 column with a pg_snapshot_xmin() high-water
- * mark, lets appends overlap but makes readers hold back behind the oldest open transaction and leaves gaps;
- * tally sheets arrive at tens per second at peak, so the simpler, exactly ordered log wins.
+ * The alternative, an xid8 column with a pg_snapshot_xmin() high-water mark, lets appends overlap but makes readers
+ * hold back behind the oldest open transaction and leaves gaps; the exactly ordered log is simpler to trust.
  *
- * Group commit (postgres-group-commit.ts) keeps this design and amortises the flush instead: one transaction takes
- * the lock once and runs many appends, each in its own savepoint, then commits them with a single WAL flush.
+ * Cost: the lock makes commits take turns, so throughput comes from doing many appends per commit and few round
+ * trips per commit. The whole append (lock, id lookup, expected-revision check, insert, head update, NOTIFY) is one
+ * PL/pgSQL function, es_append (postgres-migrations.ts), that takes a batch of appends: group commit
+ * (postgres-group-commit.ts) sends all its waiting appends in one call and gets one outcome per append back. Called
+ * outside a transaction the call is its own transaction, so a batch costs one round trip and one WAL flush.
  *
- * Holding the lock also makes the expected-revision and event-id checks below exact: nothing can be appended
- * between the check and the insert. This requires READ COMMITTED (the default), where each statement after the
+ * Holding the lock also makes the expected-revision and event-id checks exact: nothing can be appended between the
+ * check and the insert. This requires READ COMMITTED (the default), where each statement of the function after the
  * lock sees everything committed before it was granted.
  */
 
-interface StreamStateRow {
-  kind: 'last' | 'existing';
-  event_id: string;
-  stream_id: string;
-  revision: string;
-  position: string;
+/** One append of a batch, as es_append receives it. */
+export interface AppendRequest {
+  streamId: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
 }
 
-const LOCK_HEAD_SQL = 'SELECT last_position FROM es_log_head FOR UPDATE';
+/** What became of one append of a batch: its result, or the error its caller gets. */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
-const STREAM_STATE_SQL = `
-  SELECT 'last' AS kind, event_id::text, stream_id, revision, position
-    FROM (SELECT * FROM es_events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1) AS last_event
-  UNION ALL
-  SELECT 'existing' AS kind, event_id::text, stream_id, revision, position
-    FROM es_events WHERE event_id = ANY($2::uuid[])`;
+interface AppendRow {
+  outcome: 'stored' | 'existing' | 'wrong_expected_revision';
+  revision: string | null;
+  last_position: string | null;
+  existing: StoredEventRef[] | null;
+}
 
-// Data-modifying CTEs run exactly once whether or not the final SELECT reads them. NOTIFY is delivered only on
-// COMMIT, so a rolled-back append never wakes anyone for nothing. recorded_at is the time the head lock was held
-// (clock_timestamp), not the transaction's start (now()), so times follow positions.
-const INSERT_SQL = `
-  WITH input AS (
-    SELECT value, ord FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(value, ord)
-  ), inserted AS (
-    INSERT INTO es_events (position, event_id, stream_id, revision, type, data, metadata, recorded_at)
-    SELECT $2::bigint + ord, (value->>'eventId')::uuid, $1, $3::bigint + ord, value->>'type', value->'data', value->'metadata',
-           clock_timestamp()
-      FROM input ORDER BY ord
-  ), head AS (
-    UPDATE es_log_head SET last_position = $2::bigint + $5::bigint
-  )
-  SELECT pg_notify($6, ($2::bigint + $5::bigint)::text)`;
+// Named, so each connection parses and plans it once.
+const APPEND_QUERY_NAME = 'es_append';
+const APPEND_SQL = 'SELECT outcome, revision, last_position, existing FROM es_append($1::json)';
+
+/**
+ * Runs the appends in one es_append call, in order; each sees the ones before it and gets its own outcome (stored,
+ * replayed, or refused: wrong expected revision, duplicate event id). Outside a transaction the call commits on
+ * its own before it returns (one round trip, one flush); inside the caller's transaction it holds the head lock
+ * until the caller ends it. Rejects when the call fails (an SQL error of any append, the COMMIT, the connection):
+ * then none of the batch is stored. Requests must have passed validateEventsToAppend().
+ */
+export async function appendBatch(
+  client: ClientBase | Pool,
+  requests: AppendRequest[],
+): Promise<AppendOutcome[]> {
+  const payload = JSON.stringify(
+    requests.map(({ streamId, events, expected }) => ({
+      s: streamId,
+      x: String(expected),
+      e: events.map(({ eventId, type, data, metadata }) => ({ i: eventId, t: type, d: data, m: metadata })),
+    })),
+  );
+  const { rows } = await client.query<AppendRow>({
+    name: APPEND_QUERY_NAME,
+    text: APPEND_SQL,
+    values: [payload],
+  });
+  if (rows.length !== requests.length)
+    throw new Error(`es_append answered ${rows.length} outcomes for ${requests.length} appends`);
+  return requests.map((request, index) => toOutcome(request, rows[index] as AppendRow));
+}
 
 /**
  * Appends inside a transaction the caller has begun (READ COMMITTED) and will commit or roll back. The log head
- * stays locked until then, so other appends wait: keep such transactions short.
+ * stays locked until then, so other appends wait: keep such transactions short. A refused append (wrong expected
+ * revision, duplicate id) leaves the caller's transaction usable; an SQL error aborts it, as any failed statement.
  */
 export async function appendInTransaction(
   client: ClientBase,
@@ -74,73 +91,52 @@ export async function appendInTransaction(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   validateEventsToAppend(streamId, events);
-  const lastPosition = await lockLogHead(client);
-  return (await appendAfterHead(client, lastPosition, streamId, events, expected)).result;
+  const [outcome] = await appendBatch(client, [{ streamId, events, expected }]);
+  if (!outcome) throw new Error('es_append answered no outcome');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
 }
 
-/**
- * The append proper, for a caller that already holds the head lock in this transaction and knows the last
- * position (group commit tracks it across its appends instead of re-reading it). Returns the new head too.
- */
-export async function appendAfterHead(
-  client: ClientBase,
-  lastPosition: number,
-  streamId: string,
-  events: EventToAppend[],
-  expected: ExpectedRevision,
-): Promise<{ result: AppendResult; head: number }> {
-  const state = await client.query<StreamStateRow>(STREAM_STATE_SQL, [
-    streamId,
-    events.map((e) => e.eventId),
-  ]);
-  const last = state.rows.find((row) => row.kind === 'last');
-  const currentRevision = last ? toSafeNumber(last.revision) : undefined;
-  const existing = state.rows.filter((row) => row.kind === 'existing').map(toStoredEventRef);
+/** A unique violation can only come from a writer that bypassed the head lock (a manual insert): worth a retry. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === '23505';
+}
 
-  if (existing.length > 0) {
-    return { result: resolveAlreadyAppended(streamId, events, expected, existing), head: lastPosition };
+function toOutcome({ streamId, events, expected }: AppendRequest, row: AppendRow): AppendOutcome {
+  switch (row.outcome) {
+    case 'stored':
+      return {
+        ok: true,
+        result: {
+          streamId,
+          revision: toSafeNumber(row.revision ?? ''),
+          position: toSafeNumber(row.last_position ?? ''),
+          alreadyStored: false,
+        },
+      };
+    case 'existing':
+      try {
+        const existing = (row.existing ?? []).map((ref) => ({
+          ...ref,
+          revision: toSafeNumber(ref.revision),
+          position: toSafeNumber(ref.position),
+        }));
+        return { ok: true, result: resolveAlreadyAppended(streamId, events, expected, existing) };
+      } catch (error) {
+        return { ok: false, error: error as Error };
+      }
+    case 'wrong_expected_revision':
+      return {
+        ok: false,
+        error: new WrongExpectedRevisionError(
+          streamId,
+          expected,
+          row.revision === null ? 'no_stream' : toSafeNumber(row.revision),
+        ),
+      };
+    default: {
+      const unknown: never = row.outcome;
+      throw new Error(`es_append answered an unknown outcome ${String(unknown)}`);
+    }
   }
-  checkExpectedRevision(streamId, expected, currentRevision);
-  if (events.length === 0) {
-    const position = last ? toSafeNumber(last.position) : START;
-    return {
-      result: { streamId, revision: currentRevision ?? START, position, alreadyStored: false },
-      head: lastPosition,
-    };
-  }
-
-  const baseRevision = currentRevision ?? START;
-  await client.query(INSERT_SQL, [
-    streamId,
-    lastPosition,
-    baseRevision,
-    JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata }))),
-    events.length,
-    EVENT_STORE_NOTIFY_CHANNEL,
-  ]);
-  const head = lastPosition + events.length;
-  return {
-    result: { streamId, revision: baseRevision + events.length, position: head, alreadyStored: false },
-    head,
-  };
-}
-
-/**
- * Locks the log head until the transaction ends and returns the last assigned position. Taking the lock again in
- * the same transaction is a no-op that still reads the current (own uncommitted) head.
- */
-export async function lockLogHead(client: ClientBase): Promise<number> {
-  const { rows } = await client.query<{ last_position: string }>(LOCK_HEAD_SQL);
-  const row = rows[0];
-  if (!row) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
-  return toSafeNumber(row.last_position);
-}
-
-function toStoredEventRef(row: StreamStateRow): StoredEventRef {
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: toSafeNumber(row.revision),
-    position: toSafeNumber(row.position),
-  };
 }

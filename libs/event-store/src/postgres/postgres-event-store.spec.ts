@@ -87,8 +87,10 @@ describe('PostgresEventStore specifics', () => {
   it('migrates idempotently and records the schema version once', async () => {
     const again = await migratePostgresEventStore(store.pool);
     expect(again).toEqual({ version: EVENT_STORE_SCHEMA_VERSION, applied: [] });
-    const { rows } = await store.pool.query<{ version: number }>('SELECT version FROM es_schema_version');
-    expect(rows).toEqual([{ version: 1 }]);
+    const { rows } = await store.pool.query<{ version: number }>(
+      'SELECT version FROM es_schema_version ORDER BY version',
+    );
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it('migrates concurrently without errors', async () => {

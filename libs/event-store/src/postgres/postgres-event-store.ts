@@ -5,15 +5,17 @@ import {
   type EventSubscription,
   type EventToAppend,
   type ExpectedRevision,
+  type PositionAtOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   START,
   type StoredEvent,
   type SubscribeOptions,
 } from '../event-store.port';
+import { validateEventsToAppend } from '../append-rules';
 import { BufferedSubscription } from '../subscription';
 import { AppendNotifier, type AppendNotifierOptions } from './postgres-append-notifier';
-import { appendInTransaction } from './postgres-append';
+import { appendBatch, appendInTransaction, isUniqueViolation } from './postgres-append';
 import { type GroupCommitOptions, GroupCommitQueue } from './postgres-group-commit';
 import {
   EVENT_COLUMNS,
@@ -54,7 +56,6 @@ interface Page {
   scannedTo: number;
 }
 
-const UNIQUE_VIOLATION = '23505';
 const APPEND_ATTEMPTS = 3;
 
 /**
@@ -63,6 +64,7 @@ const APPEND_ATTEMPTS = 3;
  */
 export class PostgresEventStore extends EventStore {
   readonly name = 'postgres' as const;
+  readonly gaplessPositions = true;
   readonly pool: Pool;
   private readonly endPoolOnClose: boolean;
   private readonly notifier: AppendNotifier;
@@ -96,27 +98,27 @@ export class PostgresEventStore extends EventStore {
       : undefined;
   }
 
+  /** `observer` hears the number of appends of every group-commit batch (nothing without group commit). */
+  observeBatches(observer: (appends: number) => void): void {
+    if (this.groupCommit) this.groupCommit.onBatch = observer;
+  }
+
   /** Durable when it resolves: with group commit too, a result is only given out after its batch committed. */
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (this.groupCommit) return this.groupCommit.append(streamId, events, expected);
+    validateEventsToAppend(streamId, events);
+    // A batch of one, outside a transaction: es_append's call is the whole transaction, one round trip.
     for (let attempt = 1; ; attempt += 1) {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const result = await appendInTransaction(client, streamId, events, expected);
-        await client.query('COMMIT');
-        return result;
+        const [outcome] = await appendBatch(this.pool, [{ streamId, events, expected }]);
+        if (!outcome) throw new Error('es_append answered no outcome');
+        if (!outcome.ok) throw outcome.error;
+        return outcome.result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
         // The log head lock makes the checks exact, so a unique violation can only come from a writer that
         // bypassed it (e.g. a manual insert); a retry re-runs the checks and reports the precise error.
-        if (isPgError(error) && error.code === UNIQUE_VIOLATION && attempt < APPEND_ATTEMPTS) continue;
+        if (isUniqueViolation(error) && attempt < APPEND_ATTEMPTS) continue;
         throw error;
-      } finally {
-        client.release(broken);
       }
     }
   }
@@ -152,13 +154,29 @@ export class PostgresEventStore extends EventStore {
     return page.events;
   }
 
-  async positionAt(instant: Date): Promise<number> {
-    // recorded_at is taken under the head lock (clock_timestamp), so it never decreases along positions.
-    const { rows } = await this.pool.query<{ position: string | null }>(
-      'SELECT max(position) AS position FROM es_events WHERE recorded_at <= $1',
-      [instant],
+  async readAt(position: number): Promise<StoredEvent | undefined> {
+    if (!Number.isSafeInteger(position) || position < 0) return undefined;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE position = $1`,
+      [position],
     );
-    return rows[0]?.position == null ? START : toSafeNumber(rows[0].position);
+    return rows[0] && toStoredEvent(rows[0]);
+  }
+
+  async positionAt(instant: Date, options: PositionAtOptions = {}): Promise<number> {
+    const after = options.after ?? START;
+    // recorded_at is taken under the head lock (clock_timestamp), so it never decreases along positions: the answer
+    // is the last event before the first one recorded later, found by walking forward from `after` on the primary
+    // key (no index on recorded_at needed, and the walk stops at the instant instead of running to the head).
+    const { rows } = await this.pool.query<{ position: string | null }>(
+      `SELECT max(position) AS position FROM es_events
+        WHERE position > $2
+          AND position < coalesce(
+            (SELECT position FROM es_events WHERE position > $2 AND recorded_at > $1 ORDER BY position LIMIT 1),
+            9223372036854775807)`,
+      [instant, after],
+    );
+    return rows[0]?.position == null ? after : toSafeNumber(rows[0].position);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
@@ -280,8 +298,4 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function isPgError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import {
   type AppendResult,
@@ -134,6 +134,83 @@ describe('PostgresEventStore group commit', () => {
     expect((await store.readStream(shared)).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
   });
 
+  it('sends a batch of mixed outcomes as one call, and each caller gets its own outcome', async () => {
+    const prefix = uniquePrefix('gc-mixed');
+    // A store on a pool of its own, whose connections count the statements they are sent.
+    const pool = new Pool({ connectionString: database.url, max: 2 });
+    let statements = 0;
+    const counted = new WeakSet<PoolClient>();
+    pool.on('acquire', (client) => {
+      if (counted.has(client)) return;
+      counted.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        statements += 1;
+        return query(...args);
+      };
+    });
+    const mixed = new PostgresEventStore(pool, { endPoolOnClose: true });
+    try {
+      const committed = someEvents(2);
+      const original = await mixed.append(`${prefix}committed`, committed, 'no_stream');
+      const taken = anEvent();
+      await mixed.append(`${prefix}owner`, [taken], 'no_stream');
+      await mixed.append(`${prefix}stale`, someEvents(3), 'no_stream');
+      const before = await mixed.headPosition();
+      const statsBefore = stats(mixed);
+      statements = 0;
+
+      const created = someEvents(2);
+      const continued = someEvents(1);
+      const fresh = someEvents(1);
+      const calls = [
+        call(`${prefix}fresh`, fresh, 'no_stream'), // stored
+        call(`${prefix}committed`, committed, 'no_stream'), // replayed: the original result
+        call(`${prefix}stale`, someEvents(1), 1), // conflict: the stream is at revision 2
+        call(`${prefix}thief`, [taken, anEvent()], 'no_stream'), // duplicate id, stored in another stream
+        call(`${prefix}pair`, created, 'no_stream'), // stored, revisions 0 and 1
+        call(`${prefix}pair`, continued, 1), // stored: expects the revision the call before it creates
+      ];
+      const outcomes = await burst(mixed, calls);
+
+      expect(stats(mixed)).toEqual({ batches: statsBefore.batches + 1, appends: statsBefore.appends + 6 });
+      expect(statements).toBe(1);
+      const [stored, replayed, conflict, duplicate, first, second] = outcomes;
+      expect(stored).toEqual({
+        status: 'fulfilled',
+        value: { streamId: `${prefix}fresh`, revision: 0, position: before + 1, alreadyStored: false },
+      });
+      expect(replayed).toEqual({ status: 'fulfilled', value: { ...original, alreadyStored: true } });
+      expect(conflict).toMatchObject({ status: 'rejected', reason: { expected: 1, actual: 2 } });
+      expect((conflict as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((duplicate as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+      expect(duplicate).toMatchObject({
+        reason: { eventId: taken.eventId, existingStreamId: `${prefix}owner` },
+      });
+      expect(first).toEqual({
+        status: 'fulfilled',
+        value: { streamId: `${prefix}pair`, revision: 1, position: before + 3, alreadyStored: false },
+      });
+      expect(second).toEqual({
+        status: 'fulfilled',
+        value: { streamId: `${prefix}pair`, revision: 2, position: before + 4, alreadyStored: false },
+      });
+
+      const written = await mixed.readAll({ after: before });
+      expect(written.map((e) => [e.eventId, e.streamId, e.revision, e.position])).toEqual([
+        [fresh[0]?.eventId, `${prefix}fresh`, 0, before + 1],
+        [created[0]?.eventId, `${prefix}pair`, 0, before + 2],
+        [created[1]?.eventId, `${prefix}pair`, 1, before + 3],
+        [continued[0]?.eventId, `${prefix}pair`, 2, before + 4],
+      ]);
+      expect(await mixed.headPosition()).toBe(before + 4);
+      expect(await mixed.readStream(`${prefix}thief`)).toEqual([]);
+      expect(await mixed.readStream(`${prefix}stale`)).toHaveLength(3);
+    } finally {
+      await mixed.close();
+    }
+  });
+
   it('keeps the head lock and undoes the head update when an append rolls back to its savepoint', async () => {
     const prefix = uniquePrefix('gc-savepoint');
     const client = await store.pool.connect();
@@ -167,36 +244,41 @@ describe('PostgresEventStore group commit', () => {
     }
   });
 
-  it('rejects every caller of a batch whose COMMIT fails, stores none of it and leaves no gap', async () => {
+  it('re-runs a batch whose call fails (here: its COMMIT) one append per call, so only the failing one is refused', async () => {
     const prefix = uniquePrefix('gc-commit-fails');
     await store.append(`${prefix}existing`, someEvents(1), 'no_stream');
     const before = await store.headPosition();
     const statsBefore = stats();
     const calls = [
       call(`${prefix}a`, someEvents(1), 'no_stream'),
-      call(`${prefix}existing`, someEvents(1), 'no_stream'), // would fail alone: it fails with the batch
+      call(`${prefix}existing`, someEvents(1), 'no_stream'), // refused on its own: the stream exists
       call(`${prefix}poison`, [anEvent('FailAtCommit')], 'no_stream'),
       call(`${prefix}b`, someEvents(2), 'no_stream'),
     ];
 
-    const outcomes = await burst(store, calls);
+    const [a, existing, poison, b] = await burst(store, calls);
     expect(stats().batches).toBe(statsBefore.batches + 1);
-    for (const outcome of outcomes) {
-      expect(outcome).toMatchObject({
-        status: 'rejected',
-        reason: { message: 'commit refused by the spec trigger' },
-      });
-    }
-    expect(await store.headPosition()).toBe(before);
-    expect(await store.readAll({ after: before })).toEqual([]);
-
-    const retry = await store.append(`${prefix}a`, calls[0]!.events, 'no_stream');
-    expect(retry).toEqual({
-      streamId: `${prefix}a`,
-      revision: 0,
-      position: before + 1,
-      alreadyStored: false,
+    expect(a).toEqual({
+      status: 'fulfilled',
+      value: { streamId: `${prefix}a`, revision: 0, position: before + 1, alreadyStored: false },
     });
+    expect((existing as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(poison).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'commit refused by the spec trigger' },
+    });
+    expect(b).toEqual({
+      status: 'fulfilled',
+      value: { streamId: `${prefix}b`, revision: 1, position: before + 3, alreadyStored: false },
+    });
+    // Nothing of the failed batch call nor of the poisoned append is stored, and no position is skipped.
+    const stored = await store.readAll({ after: before });
+    expect(stored.map((e) => [e.streamId, e.position])).toEqual([
+      [`${prefix}a`, before + 1],
+      [`${prefix}b`, before + 2],
+      [`${prefix}b`, before + 3],
+    ]);
+    expect(await store.headPosition()).toBe(before + 3);
   });
 
   it('answers a caller only after COMMIT returned, when other sessions can read the events', async () => {
@@ -210,7 +292,7 @@ describe('PostgresEventStore group commit', () => {
     expect(seen.elapsed).toBeGreaterThanOrEqual(250);
   });
 
-  it('gathers the appends that arrive while a batch waits for the head lock into that batch', async () => {
+  it('gathers the appends that arrive while a batch is in flight (here: waiting for the head lock) into the next', async () => {
     const prefix = uniquePrefix('gc-gather');
     const client = await store.pool.connect();
     try {
@@ -225,7 +307,8 @@ describe('PostgresEventStore group commit', () => {
       await client.query('COMMIT');
       const results = await Promise.all(pending);
 
-      expect(stats()).toEqual({ batches: statsBefore.batches + 1, appends: statsBefore.appends + 10 });
+      // The first append's batch was sent at once and waited for the lock; the nine behind it went as one batch.
+      expect(stats()).toEqual({ batches: statsBefore.batches + 2, appends: statsBefore.appends + 10 });
       expect(results.map((r) => r.position)).toEqual(range(blocker.position + 1, 10));
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -1,66 +1,53 @@
-import type { Pool, PoolClient } from 'pg';
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { validateEventsToAppend } from '../append-rules';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.port';
-import { appendAfterHead, lockLogHead } from './postgres-append';
+import { type AppendOutcome, type AppendRequest, appendBatch, isUniqueViolation } from './postgres-append';
 
 /*
  * Application-level group commit. One append per transaction pays one WAL flush while holding the log head lock
  * (postgres-append.ts), so commits never share a flush and throughput is about one append per fsync. Here the
- * appends of one PostgresEventStore wait in a queue while a batch transaction is in flight; the next transaction
- * takes all of them (up to maxAppends / maxEvents) and runs them one after another under the same head lock:
+ * appends of one PostgresEventStore wait in a queue while a batch is in flight; the next batch takes all of them
+ * (up to maxAppends / maxEvents) and sends them in ONE es_append call, outside any explicit transaction, so the
+ * call is its own transaction: one round trip, one lock, one WAL flush for the whole batch.
  *
- *   BEGIN; lock head; { [RELEASE SAVEPOINT;] SAVEPOINT; append [; ROLLBACK TO SAVEPOINT] } per append; COMMIT
- *
- * - Order and gaplessness are unchanged: the head lock is held from before the first append until COMMIT, each
- *   append takes the positions right after the previous one in the same transaction, and an append that fails is
- *   rolled back to its savepoint, head update included, so it leaves no gap.
- * - The lock is taken outside any savepoint, so rolling back a savepoint cannot release it.
- * - Round trips dominate a batch once the flush is shared (node-postgres does not pipeline), so an append costs
- *   three: the savepoint (releasing the previous one in the same message), the stream state, the insert. The head
- *   is read once per batch and then tracked here rather than re-read per append. A batch of one append (a lone
- *   writer) skips the savepoint and so costs what a transaction per append costs.
- * - Appends see the earlier appends of their batch (same transaction), so expected-revision, duplicate-id and
- *   idempotence checks run exactly as if the appends had committed one by one in queue order.
- * - Nobody is answered before COMMIT returns: a result (or an error computed against the batch's uncommitted
- *   state) is only true if the batch commits. If COMMIT (or the connection) fails, every caller of the batch is
- *   rejected with that error and none of the batch is stored (unless the connection was lost after the server
- *   committed: the usual ambiguity of any COMMIT). Retries are safe: re-appending the same event ids is idempotent.
+ * - Order and gaplessness are unchanged: es_append holds the head lock from before its first append until the
+ *   commit and gives each accepted append the positions right after the previous one; a refused append takes none.
+ * - Appends see the earlier appends of their batch, so expected-revision, duplicate-id and idempotence checks run
+ *   exactly as if the appends had committed one by one in queue order; each caller gets its own outcome.
+ * - A failure of the call itself (an SQL error of one append, e.g. data jsonb refuses, or a refused COMMIT) stores
+ *   none of the batch. The batch is then re-run one append per call, so that one append's failure does not poison
+ *   the others: each is stored or refused on its own, as it would have been without group commit.
+ * - Nobody is answered before the commit: node-postgres resolves the call only at ReadyForQuery, which the server
+ *   sends after the implicit COMMIT (and its flush). If the connection fails, every caller of the batch is rejected
+ *   with that error (and the batch may or may not have committed: the usual ambiguity of any COMMIT). Retries are
+ *   safe: re-appending the same event ids is idempotent.
  */
 
 export interface GroupCommitOptions {
-  /**
-   * Appends per transaction (default 64). Every append that writes runs in a subtransaction with its own xid;
-   * PostgreSQL caches up to 64 of them per backend, beyond that other sessions' snapshots "overflow" and need
-   * pg_subtrans lookups, so more per batch costs every reader while the batch is open.
-   */
+  /** Appends per batch (default 64): bounds how long one batch holds the head lock. */
   maxAppends?: number;
-  /** Events per transaction (default 5,000); a single larger append still runs, alone. */
+  /** Events per batch (default 5,000); a single larger append still runs, alone. */
   maxEvents?: number;
 }
 
-interface QueuedAppend {
-  streamId: string;
-  events: EventToAppend[];
-  expected: ExpectedRevision;
-  /** Runs so far that failed with a unique violation (see appendInSavepoint). */
+interface QueuedAppend extends AppendRequest {
+  /** Runs so far that failed with a unique violation (see runAlone). */
   attempts: number;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
-
-const UNIQUE_VIOLATION = '23505';
 const APPEND_ATTEMPTS = 3;
-const SAVEPOINT = 'group_commit_append';
 
 export class GroupCommitQueue {
   private readonly queue: QueuedAppend[] = [];
   private draining: Promise<void> | undefined;
   private readonly maxAppends: number;
   private readonly maxEvents: number;
-  /** Transactions run and appends they carried (whatever their outcome), for benches and specs. */
+  /** Batches run and appends they carried (whatever their outcome), for benches and specs. */
   readonly stats = { batches: 0, appends: 0 };
+  /** Told how many appends each batch carries (the metrics). */
+  onBatch: ((appends: number) => void) | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -99,42 +86,24 @@ export class GroupCommitQueue {
     let broken: Error | undefined;
     try {
       client = await this.pool.connect();
-      await client.query('BEGIN');
-      let head = await lockLogHead(client);
-      // Taken only now: appends that arrived while this batch waited for a connection or the lock join it.
+      // Taken only now: appends that arrived while this batch waited for a connection join it.
       batch = this.take();
-      const outcomes: Outcome[] = [];
-      const [only] = batch;
-      if (batch.length === 1 && only) {
-        // Alone, an append has nobody to spare from its failure: no savepoint (one round trip less, which is
-        // what a single writer pays per append); if it fails, the catch below rolls back and answers it.
-        const done = await appendAfterHead(client, head, only.streamId, only.events, only.expected);
-        outcomes.push({ ok: true, result: done.result });
-      } else {
-        for (const [index, request] of batch.entries()) {
-          const { outcome, head: next } = await appendInSavepoint(client, head, request, index > 0);
-          outcomes.push(outcome);
-          head = next;
-        }
+      this.onBatch?.(batch.length);
+      try {
+        const outcomes = await appendBatch(client, batch);
+        batch.forEach((request, index) => answer(request, outcomes[index]));
+      } catch (error) {
+        // The server refused the call and stored none of it: one append per call finds whose failure it was.
+        if (!(error instanceof DatabaseError) || batch.length === 1) throw error;
+        for (const request of batch) broken ??= await runAlone(client, request);
       }
-      await client.query('COMMIT');
-      batch.forEach((request, index) => {
-        const outcome = outcomes[index] as Outcome;
-        if (outcome.ok) request.resolve(outcome.result);
-        else request.reject(outcome.error);
-      });
     } catch (error) {
-      await client?.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      // A statement error leaves the connection usable (the implicit transaction is gone); anything else may not.
+      if (!(error instanceof DatabaseError)) broken = toError(error);
       const failed = batch ?? this.take();
       const [only] = failed;
-      if (failed.length === 1 && only && isUniqueViolation(error) && only.attempts < APPEND_ATTEMPTS) {
-        only.attempts += 1; // see appendInSavepoint: re-run it, first in line
-        this.queue.unshift(only);
-      } else {
-        for (const request of failed) request.reject(error);
-      }
+      if (only && failed.length === 1 && retryable(only, error)) this.queue.unshift(only);
+      else for (const request of failed) request.reject(error);
     } finally {
       client?.release(broken);
     }
@@ -155,34 +124,36 @@ export class GroupCommitQueue {
 }
 
 /**
- * One append in its own savepoint. Its own failure (a rule or an SQL error) rolls back to the savepoint, head
- * update included, and becomes its outcome; a failure to roll back (the connection is gone) throws and fails the
- * whole batch. A savepoint left open by the previous append is released here, in the same round trip.
+ * One append in a call of its own, after its batch failed. Unique violations are retried (only a writer that
+ * bypassed the head lock can cause one; a re-run reports the precise outcome). Returns the error that broke the
+ * connection, if one did.
  */
-async function appendInSavepoint(
-  client: PoolClient,
-  head: number,
-  request: QueuedAppend,
-  previousOpen: boolean,
-): Promise<{ outcome: Outcome; head: number }> {
-  let open = previousOpen;
-  for (let attempt = 1; ; attempt += 1) {
-    await client.query(
-      open ? `RELEASE SAVEPOINT ${SAVEPOINT}; SAVEPOINT ${SAVEPOINT}` : `SAVEPOINT ${SAVEPOINT}`,
-    );
-    open = true;
+async function runAlone(client: PoolClient, request: QueuedAppend): Promise<Error | undefined> {
+  for (;;) {
     try {
-      const done = await appendAfterHead(client, head, request.streamId, request.events, request.expected);
-      return { outcome: { ok: true, result: done.result }, head: done.head };
+      const [outcome] = await appendBatch(client, [request]);
+      answer(request, outcome);
+      return undefined;
     } catch (error) {
-      await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-      // As in PostgresEventStore.append: only a writer bypassing the head lock can cause this; re-run the checks.
-      if (isUniqueViolation(error) && attempt < APPEND_ATTEMPTS) continue;
-      return { outcome: { ok: false, error }, head };
+      if (retryable(request, error)) continue;
+      request.reject(error);
+      return error instanceof DatabaseError ? undefined : toError(error);
     }
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+function answer(request: QueuedAppend, outcome: AppendOutcome | undefined): void {
+  if (outcome?.ok) request.resolve(outcome.result);
+  else request.reject(outcome?.error ?? new Error('es_append answered no outcome'));
+}
+
+/** Counts the attempt when the error is worth another run (see runAlone). */
+function retryable(request: QueuedAppend, error: unknown): boolean {
+  if (!isUniqueViolation(error) || request.attempts >= APPEND_ATTEMPTS) return false;
+  request.attempts += 1;
+  return true;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -378,6 +378,172 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('positions are opaque cursors', () => {
+      it('reads an event at its position, after it (exclusive) and up to it (inclusive), with no arithmetic', async () => {
+        const prefix = uniquePrefix('opaque');
+        await store.append(`${prefix}1`, someEvents(3), 'no_stream');
+        await store.append(`${prefix}2`, someEvents(1), 'no_stream');
+        const all = await store.readAll({ streamPrefixes: [prefix] });
+        const [a, b, c, d] = all;
+        const ids = (events: StoredEvent[]) => events.map((e) => e.eventId);
+
+        expect(await store.readAt(b.position)).toEqual(b);
+        expect(ids(await store.readAll({ streamPrefixes: [prefix], after: a.position }))).toEqual(
+          ids([b, c, d]),
+        );
+        expect(ids(await store.readAll({ streamPrefixes: [prefix], after: b.position }))).toEqual(
+          ids([c, d]),
+        );
+        expect(ids(await store.readAll({ streamPrefixes: [prefix], to: b.position }))).toEqual(ids([a, b]));
+        // "From b on, inclusive" is readAt(b) then after b: never `after: b.position - 1`.
+        const fromB = [
+          (await store.readAt(b.position))!,
+          ...(await store.readAll({ streamPrefixes: [prefix], after: b.position })),
+        ];
+        expect(ids(fromB)).toEqual(ids([b, c, d]));
+        expect(await store.readAt(await store.headPosition())).toEqual(d);
+        expect(await store.readAll({ streamPrefixes: [prefix], after: d.position })).toEqual([]);
+      });
+
+      it('answers undefined, never an error, for a number that is no event position', async () => {
+        const prefix = uniquePrefix('foreign');
+        await store.append(`${prefix}1`, someEvents(2), 'no_stream');
+        const [first, second] = await store.readAll({ streamPrefixes: [prefix] });
+
+        expect(await store.readAt(START)).toBeUndefined();
+        expect(await store.readAt(Number.MAX_SAFE_INTEGER)).toBeUndefined();
+        // Arithmetic on purpose, to make numbers that are not positions: on a gapped store some lie in between.
+        const between = [
+          first.position + 1,
+          Math.floor((first.position + second.position) / 2),
+          second.position - 1,
+        ];
+        for (const number of between.filter((n) => n > first.position && n < second.position)) {
+          expect(await store.readAt(number)).toBeUndefined();
+        }
+      });
+
+      it('finds the position at an instant from a bound, looking only at events after it', async () => {
+        const prefix = uniquePrefix('at-bound');
+        const first = await store.append(`${prefix}1`, someEvents(2), 'no_stream');
+        const [firstOfFirst] = await store.readStream(`${prefix}1`);
+        await sleep(20);
+        const between = new Date();
+        await sleep(20);
+        const second = await store.append(`${prefix}2`, someEvents(2), 'no_stream');
+
+        expect(await store.positionAt(between, { after: START })).toBe(first.position);
+        expect(await store.positionAt(between, { after: firstOfFirst.position })).toBe(first.position);
+        expect(await store.positionAt(between, { after: first.position })).toBe(first.position);
+        // Nothing after the bound was recorded by then: the bound itself, not an earlier event.
+        expect(await store.positionAt(between, { after: second.position })).toBe(second.position);
+        const [lastStored] = (await store.readStream(`${prefix}2`)).slice(-1);
+        expect(
+          await store.positionAt(new Date(lastStored.recordedAt.getTime() + 1), { after: first.position }),
+        ).toBe(second.position);
+      });
+    });
+
+    describe('system streams and bookkeeping', () => {
+      const isBookkeeping = (streamId: string) =>
+        streamId.startsWith('$') || streamId.startsWith('event-id-');
+
+      it('never reads them, not even for a prefix that covers their names', async () => {
+        const prefix = uniquePrefix('bookkeeping');
+        const before = await store.headPosition();
+        const events = someEvents(2);
+        await store.append(`${prefix}1`, events, 'no_stream');
+
+        const after = await store.readAll({ after: before });
+        expect(after.map((e) => e.eventId)).toEqual(expect.arrayContaining(events.map((e) => e.eventId)));
+        expect(after.filter((e) => isBookkeeping(e.streamId))).toEqual([]);
+        expect(await store.readAll({ after: before, streamPrefixes: ['event-', '$'] })).toEqual([]);
+        expect(await store.readAll({ after: before, maxCount: 1 })).toHaveLength(1);
+      });
+
+      it('never delivers them to a subscription, with or without prefixes', async () => {
+        const prefix = uniquePrefix('bookkeeping-sub');
+        const before = await store.headPosition();
+        const events = someEvents(2);
+        await store.append(`${prefix}1`, events, 'no_stream');
+
+        const everything = store.subscribeToAll({ after: before });
+        const covering = store.subscribeToAll({ after: before, streamPrefixes: ['event-', '$'] });
+        try {
+          const received = await collect(everything, 2, { quietMs: 300 });
+          expect(received.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+          expect(await collect(covering, 0, { quietMs: 300 })).toEqual([]);
+        } finally {
+          await everything.close();
+          await covering.close();
+        }
+      });
+    });
+
+    describe('racing retries', () => {
+      it('end in the one stored result, whoever wins: none fails, nothing is stored twice', async () => {
+        const prefix = uniquePrefix('twins');
+        for (let round = 0; round < 6; round += 1) {
+          const streamId = `${prefix}${round}`;
+          const continued = round % 2 === 1;
+          if (continued) await store.append(streamId, someEvents(1), 'no_stream');
+          const events = someEvents(1 + (round % 3));
+          const expected: ExpectedRevision = continued ? 0 : 'no_stream';
+          const outcomes = await Promise.allSettled(
+            [1, 2, 3].map(() => store.append(streamId, events, expected)),
+          );
+          expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+          const results = outcomes.map((o) => (o as PromiseFulfilledResult<AppendResult>).value);
+          const stored = await store.readStream(streamId);
+          expect(stored.map((e) => e.eventId)).toEqual([
+            ...(continued ? [stored[0].eventId] : []),
+            ...events.map((e) => e.eventId),
+          ]);
+          const last = stored[stored.length - 1];
+          for (const result of results) {
+            expect({ revision: result.revision, position: result.position }).toEqual({
+              revision: last.revision,
+              position: last.position,
+            });
+          }
+          // The write that stored them says so; a twin the server deduplicated may say so too (same data).
+          expect(results.filter((r) => !r.alreadyStored).length).toBeGreaterThanOrEqual(1);
+        }
+      });
+
+      it('with other data under the same ids: one is stored, the others hear alreadyStored', async () => {
+        const prefix = uniquePrefix('twins-differ');
+        for (let round = 0; round < 4; round += 1) {
+          const streamId = `${prefix}${round}`;
+          const eventId = anEvent().eventId;
+          const variants = [1, 2, 3].map((n) => [{ ...anEvent('Variant', { n }), eventId }]);
+          const results = await Promise.all(
+            variants.map((events) => store.append(streamId, events, 'no_stream')),
+          );
+          const [stored] = await store.readStream(streamId);
+          expect(await store.readStream(streamId)).toHaveLength(1);
+          const writers = results.filter((r) => !r.alreadyStored);
+          expect(writers).toHaveLength(1);
+          expect(results.every((r) => r.position === stored.position && r.revision === 0)).toBe(true);
+        }
+      });
+
+      it('lets an id whose append failed be used later in the same stream', async () => {
+        const streamId = `${uniquePrefix('retry-after-conflict')}1`;
+        await store.append(streamId, someEvents(1), 'no_stream');
+        const events = someEvents(1);
+
+        await expect(store.append(streamId, events, 'no_stream')).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+        await expect(store.append(streamId, events, 5)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        const later = await store.append(streamId, events, 0);
+        expect(later).toMatchObject({ revision: 1, alreadyStored: false });
+        expect(await store.append(streamId, events, 0)).toEqual({ ...later, alreadyStored: true });
+        expect((await store.readStream(streamId)).map((e) => e.eventId)[1]).toBe(events[0].eventId);
+      });
+    });
+
     describe('concurrency', () => {
       it('delivers every event committed by concurrent writers exactly once, in position order', async () => {
         const prefix = uniquePrefix('conc');

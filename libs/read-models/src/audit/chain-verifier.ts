@@ -11,7 +11,9 @@ export type ProblemKind =
   | 'position-order'
   | 'missing-tail'
   | 'digest-mismatch'
-  | 'checkpoint-not-reached';
+  | 'checkpoint-not-reached'
+  | 'scan-missing'
+  | 'scan-altered';
 
 export interface ChainProblem {
   kind: ProblemKind;

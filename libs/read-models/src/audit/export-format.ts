@@ -6,7 +6,7 @@ import { electionIdOfStream, electionStreamPrefixes, isStreamOfElection } from '
 import { ProjectionLogger } from '../projection';
 import type { CityResults } from '../queries/results.shapes';
 import { cityOf, foldResults } from '../time-travel/results-time-travel';
-import { ChainProblem, ChainVerifier, ElectionDigest } from './chain-verifier';
+import { ChainProblem, ChainVerifier, ElectionDigest, PublishedCheckpoint } from './chain-verifier';
 
 /** One NDJSON line of an export: the stored event, with its two chain fields lifted out of the metadata. */
 export interface ExportLine {
@@ -113,11 +113,13 @@ export async function verifyExportFile(
   file: string,
   options: {
     expectedDigests?: Record<string, string>;
+    /** Checkpoints the file must reach, each at its position (e.g. a signed one, after its signature checked). */
+    checkpoints?: PublishedCheckpoint[];
     logger?: ProjectionLogger;
     onLine?: (n: number) => void;
   } = {},
 ): Promise<ExportVerification> {
-  const verifier = new ChainVerifier();
+  const verifier = new ChainVerifier({ checkpoints: options.checkpoints });
   const eventsByElection = new Map<string, StoredEvent[]>();
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let n = 0;

@@ -3,6 +3,7 @@ import type { EventStore } from '@tally/event-store';
 import { START } from '@tally/event-store';
 import { AuditCheckpointQueries } from '../queries/audit-checkpoint.queries';
 import { ChainProblem, ChainVerifier, ElectionDigest, PublishedCheckpoint } from './chain-verifier';
+import { checkScans, ScanBytes, ScanReference, scanReferenceOf } from './scan-check';
 
 export interface VerifyLogOptions {
   /** Where to read the published checkpoints from; without it the digests are computed but not compared. */
@@ -10,6 +11,8 @@ export interface VerifyLogOptions {
   pageSize?: number;
   /** Called after every page: events read so far and the head position read at the start. */
   onProgress?: (done: number, head: number) => void;
+  /** The scan store: every digest a TallyScanAttached names must be there and hash to it. Unchecked without it. */
+  scans?: ScanBytes;
 }
 
 export interface VerifyLogReport {
@@ -20,6 +23,8 @@ export interface VerifyLogReport {
   digests: ElectionDigest[];
   /** The checkpoints compared with (empty when the read models were not available). */
   checkpoints: PublishedCheckpoint[];
+  /** Scans the log references (TallyScanAttached events), and how many of their digests were checked. */
+  scans: { referenced: number; checked: number };
   seconds: number;
 }
 
@@ -31,22 +36,33 @@ export async function verifyLog(store: EventStore, options: VerifyLogOptions = {
   const started = Date.now();
   const checkpoints = options.readModels ? await readCheckpoints(options.readModels) : [];
   const head = await store.headPosition();
-  const verifier = new ChainVerifier({ gaplessPositions: store.name === 'postgres', checkpoints });
+  const verifier = new ChainVerifier({ gaplessPositions: store.gaplessPositions, checkpoints });
   const pageSize = options.pageSize ?? 2000;
+  const references: ScanReference[] = [];
   let after = START;
   for (;;) {
     const page = await store.readAll({ after, maxCount: pageSize, to: head });
-    for (const event of page) verifier.add(event);
+    for (const event of page) {
+      verifier.add(event);
+      const reference = scanReferenceOf(event);
+      if (reference) references.push(reference);
+    }
     options.onProgress?.(verifier.eventCount, head);
     if (page.length < pageSize) break;
     after = page[page.length - 1].position;
   }
   verifier.finish(head);
+  const scanProblems = options.scans ? await checkScans(references, options.scans) : [];
+  const problems: ChainProblem[] = [...verifier.problems, ...scanProblems];
   return {
-    intact: verifier.intact,
+    intact: problems.length === 0,
     events: verifier.eventCount,
     head,
-    problems: verifier.problems,
+    problems,
+    scans: {
+      referenced: references.length,
+      checked: options.scans ? new Set(references.map((r) => r.digest)).size : 0,
+    },
     digests: verifier.electionDigests(),
     checkpoints,
     seconds: (Date.now() - started) / 1000,

@@ -3,7 +3,10 @@ import { AuditRequestIds1761500000000 } from './1761500000000-audit-request-ids.
 import { CreateAuditDigests1762000000000 } from './1762000000000-create-audit-digests.migration';
 import { CreateTurnoutReadModels1763000000000 } from './1763000000000-create-turnout-read-models.migration';
 import { LiveTimelineProjection1764000000000 } from './1764000000000-live-timeline-projection.migration';
-import { UnitCertification1765100000000 } from './1765100000000-unit-certification.migration';
+import { CreateTimeIndex1764100000000 } from './1764100000000-create-time-index.migration';
+import { CreatePollingAreaResults1765000000000 } from './1765000000000-create-polling-area-results.migration';
+import { ElectionAmendments1765120000000 } from './1765120000000-election-amendments.migration';
+import { UnitCertification1765200000000 } from './1765200000000-unit-certification.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
@@ -12,5 +15,8 @@ export const READ_MODEL_MIGRATIONS = [
   CreateAuditDigests1762000000000,
   CreateTurnoutReadModels1763000000000,
   LiveTimelineProjection1764000000000,
-  UnitCertification1765100000000,
+  CreateTimeIndex1764100000000,
+  CreatePollingAreaResults1765000000000,
+  ElectionAmendments1765120000000,
+  UnitCertification1765200000000,
 ];

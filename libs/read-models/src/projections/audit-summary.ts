@@ -7,8 +7,10 @@ const MAX_LISTED_FIELDS = 3;
 /** The event types auditSummary knows; any other is still listed, with a generic line. */
 export const SUMMARISED_EVENT_TYPES: readonly string[] = [
   'ElectionDefined',
+  'ElectionAmended',
   'TallySubmitted',
   'TallyCorrected',
+  'TallyScanAttached',
   'TurnoutReported',
   'UnitCertified',
   'UnitCertificationRevoked',
@@ -26,6 +28,14 @@ export function auditSummary(event: StoredEvent): string {
         `Election ${d.electionId} defined: ${n(d.districts.length)} districts, ` +
         `${n(d.pollingAreas.length)} polling areas, ${n(d.contests.length)} contests, ${n(units)} electoral units`
       );
+    }
+    case 'ElectionAmended': {
+      const changes = Array.isArray(data.changes) ? data.changes : [];
+      const listed = changes.slice(0, MAX_LISTED_FIELDS).map(describeChange).join('; ');
+      const more =
+        changes.length > MAX_LISTED_FIELDS ? `; and ${changes.length - MAX_LISTED_FIELDS} more` : '';
+      const election = event.streamId.replace(/^election-/, '');
+      return `Election ${election} amended (${n(changes.length)} change${changes.length === 1 ? '' : 's'}): ${listed}${more}`;
     }
     case 'TallySubmitted': {
       const p = asPlacement(data);
@@ -56,6 +66,13 @@ export function auditSummary(event: StoredEvent): string {
         return `Unit certification revoked (malformed) on ${event.streamId}`;
       return `Certification of unit ${unitId} / ${contestId} revoked${automatic === true ? ' (a sheet changed while it was certified)' : ''}`;
     }
+    case 'TallyScanAttached': {
+      const p = asPlacement(data);
+      const { digest, size, contentType } = data;
+      if (!p || typeof digest !== 'string' || typeof size !== 'number' || typeof contentType !== 'string')
+        return `Scan attached (malformed) on ${event.streamId}`;
+      return `Scan attached for ${p.pollingAreaId} / ${p.contestId}: ${contentType}, ${n(size)} bytes, SHA-256 ${digest}`;
+    }
     case 'TurnoutReported': {
       const { pollingAreaId, votersVoted, asOf } = data;
       if (typeof pollingAreaId !== 'string' || typeof votersVoted !== 'number' || typeof asOf !== 'string')
@@ -64,5 +81,37 @@ export function auditSummary(event: StoredEvent): string {
     }
     default:
       return `${event.type} on ${event.streamId}`;
+  }
+}
+
+/** One change of an amendment as a few words: "withdrew candidate na-10-4 (na)". */
+function describeChange(value: unknown): string {
+  const c = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '?');
+  const area = c.pollingArea as Record<string, unknown> | undefined;
+  const candidate = c.candidate as Record<string, unknown> | undefined;
+  switch (c.type) {
+    case 'withdrawCandidate':
+      return `withdrew candidate ${s(c.candidateId)} (${s(c.contestId)})`;
+    case 'addCandidate':
+      return `added candidate ${s(candidate?.candidateId)} to ${s(c.contestId)}/${s(c.unitId)}`;
+    case 'addPollingArea':
+      return `added polling area ${s(area?.pollingAreaId)} (${s(area?.districtId)}, ${n(Number(area?.registeredVoters) || 0)} voters)`;
+    case 'removePollingArea':
+      return `removed polling area ${s(c.pollingAreaId)}`;
+    case 'movePollingArea':
+      return `moved polling area ${s(c.pollingAreaId)}${c.districtId ? ` to district ${s(c.districtId)}` : ''}${
+        Array.isArray(c.units) && c.units.length > 0
+          ? ` to ${c.units.map((u: { contestId?: unknown; unitId?: unknown }) => `${s(u?.contestId)}/${s(u?.unitId)}`).join(', ')}`
+          : ''
+      }`;
+    case 'changeRegisteredVoters':
+      return `${s(c.pollingAreaId)} has ${n(Number(c.registeredVoters) || 0)} registered voters`;
+    case 'changeSeats':
+      return `${s(c.contestId)}/${s(c.unitId)} elects ${s(c.seats)}`;
+    case 'rename':
+      return `renamed ${s(c.target)}${c.id ? ` ${s(c.id)}` : ''} to "${s(c.name)}"`;
+    default:
+      return `${s(c.type)}`;
   }
 }

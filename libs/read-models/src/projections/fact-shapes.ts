@@ -1,4 +1,13 @@
-import type { ElectionDefinition, TallyCounts, TallyPlacement, UnitRef } from '@tally/domain';
+import type { StoredEvent } from '@tally/event-store';
+import { ELECTION_STREAM_PREFIX } from '@tally/domain';
+import type {
+  AmendmentChange,
+  ElectionDefinition,
+  PollingAreaChange,
+  TallyCounts,
+  TallyPlacement,
+  UnitEventRef,
+} from '@tally/domain';
 
 /**
  * Shape checks on stored facts. A projection must never throw on a fact, and a malformed one must not reach a
@@ -31,7 +40,7 @@ export function asPlacement(data: Record<string, unknown>): TallyPlacement | nul
   return data as unknown as TallyPlacement;
 }
 
-export function asUnitRef(data: Record<string, unknown>): UnitRef | null {
+export function asUnitRef(data: Record<string, unknown>): UnitEventRef | null {
   const { electionId, contestId, unitId } = data;
   if (![electionId, contestId, unitId].every(isText)) return null;
   return { electionId: electionId as string, contestId: contestId as string, unitId: unitId as string };
@@ -56,3 +65,38 @@ export const ZERO_COUNTS: TallyCounts = {
   invalidBallots: 0,
   candidateVotes: {},
 };
+
+/** The election an ElectionAmended event of an election stream amends; null for any other event. */
+export function amendedElectionId(event: StoredEvent): string | null {
+  if (event.type !== 'ElectionAmended' || !event.streamId.startsWith(ELECTION_STREAM_PREFIX)) return null;
+  const id = event.streamId.slice(ELECTION_STREAM_PREFIX.length);
+  return id.length > 0 ? id : null;
+}
+
+/** The changes and polling-area placements of an ElectionAmended, or null when they are not lists. */
+export function asAmendment(
+  data: Record<string, unknown>,
+): { changes: AmendmentChange[]; pollingAreaChanges: PollingAreaChange[] } | null {
+  const { changes, pollingAreaChanges } = data;
+  if (!Array.isArray(changes) || !Array.isArray(pollingAreaChanges)) return null;
+  const placementOk = (p: unknown) =>
+    p === null ||
+    (typeof p === 'object' &&
+      isText((p as Record<string, unknown>).districtId) &&
+      isCount((p as Record<string, unknown>).registeredVoters) &&
+      typeof (p as Record<string, unknown>).units === 'object' &&
+      (p as Record<string, unknown>).units !== null);
+  const ok = pollingAreaChanges.every(
+    (c) =>
+      typeof c === 'object' &&
+      c !== null &&
+      isText((c as Record<string, unknown>).pollingAreaId) &&
+      placementOk((c as Record<string, unknown>).before) &&
+      placementOk((c as Record<string, unknown>).after),
+  );
+  if (!ok || !changes.every((c) => typeof c === 'object' && c !== null)) return null;
+  return {
+    changes: changes as AmendmentChange[],
+    pollingAreaChanges: pollingAreaChanges as PollingAreaChange[],
+  };
+}

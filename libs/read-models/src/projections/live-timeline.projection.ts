@@ -9,7 +9,7 @@ import {
 } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import { ratio } from '../queries/read-snapshot';
-import { asDefinition } from './fact-shapes';
+import { asAmendment, asDefinition } from './fact-shapes';
 import { asTurnoutFact, electionIdOf, electionTotals, isText, latestReport } from './turnout-facts';
 
 /** One timeline point per election and bucket of this many ms of recording time. */
@@ -108,6 +108,8 @@ export class LiveTimelineProjection implements Projection {
       } else if (event.streamId.startsWith(TURNOUT_STREAM_PREFIX) && event.type === 'TurnoutReported') {
         const key = this.applyReport(event, election, areas);
         if (key) dirtyAreas.add(key);
+      } else if (event.streamId.startsWith(ELECTION_STREAM_PREFIX) && event.type === 'ElectionAmended') {
+        this.applyAmendment(event, election);
       }
       election.lastPosition = event.position;
       dirtyElections.add(election.electionId);
@@ -140,6 +142,32 @@ export class LiveTimelineProjection implements Projection {
       votersVoted: 0,
       lastPosition: event.position,
     };
+  }
+
+  /**
+   * The registered voters and the polling areas expected per contest follow the amended definition: each polling
+   * area the amendment touched leaves its old place and takes its new one (ElectionAmended.pollingAreaChanges).
+   */
+  private applyAmendment(event: StoredEvent, election: ElectionState): void {
+    const amendment = asAmendment(event.data);
+    if (!amendment) {
+      this.logger.warn(
+        `[projection ${this.name}] skipped ${event.type} at position ${event.position} (${event.streamId}@${event.revision}): malformed amendment`,
+      );
+      return;
+    }
+    for (const { before, after } of amendment.pollingAreaChanges) {
+      for (const [placement, sign] of [
+        [before, -1],
+        [after, +1],
+      ] as const) {
+        if (!placement) continue;
+        election.registeredVoters += sign * placement.registeredVoters;
+        for (const contestId of Object.keys(placement.units)) {
+          if (contestId in election.contestsExpected) election.contestsExpected[contestId] += sign;
+        }
+      }
+    }
   }
 
   /** Moves the city's sum to the area's new latest figure; the key of the area row, or null for a skipped report. */

@@ -1,12 +1,13 @@
 import { upsert } from './upsert';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
+import type { ElectionDefinition } from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmElectionEntity } from '../entities/rm-election.entity';
 import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { UNIT_STREAM_PREFIX } from '@tally/domain';
-import { asDefinition, asPlacement, asUnitRef } from './fact-shapes';
+import { amendedElectionId, asDefinition, asPlacement, asUnitRef } from './fact-shapes';
 import type { ResultsState } from './results-state';
 
 export const sheetKey = (electionId: string, pollingAreaId: string, contestId: string) =>
@@ -23,13 +24,16 @@ type Triple = [string, string, string];
  * one upsert per table. A batch of 500 sheets costs about eight round trips instead of several per event.
  */
 export class ResultsBatch implements ResultsState {
-  readonly elections = new Map<string, { revision: number }>();
+  readonly elections = new Map<string, { revision: number; position: number }>();
   readonly sheets = new Map<string, RmTallySheetEntity>();
   private readonly districts = new Map<string, RmDistrictResultEntity>();
   private readonly units = new Map<string, RmUnitResultEntity>();
   private readonly newElections = new Map<string, RmElectionEntity>();
+  /** Definitions in force of the elections this batch amends (loaded) or defines. */
+  private readonly definitions = new Map<string, ElectionDefinition>();
   private readonly dirtySheets = new Set<string>();
   private readonly dirtyDistricts = new Set<string>();
+  private readonly droppedDistricts = new Map<string, Triple>();
   private readonly dirtyUnits = new Set<string>();
 
   static async load(events: StoredEvent[], manager: EntityManager): Promise<ResultsBatch> {
@@ -38,9 +42,16 @@ export class ResultsBatch implements ResultsState {
     const sheetKeys = new Map<string, Triple>();
     const districtKeys = new Map<string, Triple>();
     const unitKeys = new Map<string, Triple>();
+    // An amendment may change any row of its election: those are read whole.
+    const amended = new Set<string>();
     for (const event of events) {
       const definition = event.type === 'ElectionDefined' ? asDefinition(event.data.definition) : null;
       if (definition) electionIds.add(definition.electionId);
+      const amendedId = amendedElectionId(event);
+      if (amendedId) {
+        electionIds.add(amendedId);
+        amended.add(amendedId);
+      }
       const ref = event.streamId.startsWith(UNIT_STREAM_PREFIX) ? asUnitRef(event.data) : null;
       if (ref) {
         electionIds.add(ref.electionId);
@@ -68,11 +79,38 @@ export class ResultsBatch implements ResultsState {
     }
 
     if (electionIds.size > 0) {
-      const rows: Array<{ election_id: string; revision: number }> = await manager.query(
-        'SELECT election_id, revision FROM rm_elections WHERE election_id = ANY($1::text[])',
+      const rows: Array<{ election_id: string; revision: number; position: string }> = await manager.query(
+        'SELECT election_id, revision, position FROM rm_elections WHERE election_id = ANY($1::text[])',
         [[...electionIds]],
       );
-      for (const r of rows) batch.elections.set(r.election_id, { revision: r.revision });
+      for (const r of rows)
+        batch.elections.set(r.election_id, { revision: r.revision, position: Number(r.position) });
+    }
+    if (amended.size > 0) {
+      const ids = [[...amended]];
+      const rows: Array<{ election_id: string; definition: ElectionDefinition }> = await manager.query(
+        'SELECT election_id, definition FROM rm_elections WHERE election_id = ANY($1::text[])',
+        ids,
+      );
+      for (const r of rows) batch.definitions.set(r.election_id, r.definition);
+      const districtRows: Array<Record<string, unknown>> = await manager.query(
+        'SELECT * FROM rm_district_results WHERE election_id = ANY($1::text[])',
+        ids,
+      );
+      for (const r of districtRows) {
+        const row = toDistrict(r);
+        batch.districts.set(districtKey(row.electionId, row.districtId, row.contestId), row);
+        districtKeys.delete(districtKey(row.electionId, row.districtId, row.contestId));
+      }
+      const unitRows: Array<Record<string, unknown>> = await manager.query(
+        'SELECT * FROM rm_unit_results WHERE election_id = ANY($1::text[])',
+        ids,
+      );
+      for (const r of unitRows) {
+        const row = toUnit(r);
+        batch.units.set(unitKey(row.electionId, row.contestId, row.unitId), row);
+        unitKeys.delete(unitKey(row.electionId, row.contestId, row.unitId));
+      }
     }
 
     const sheets = await selectByKeys(
@@ -105,6 +143,7 @@ export class ResultsBatch implements ResultsState {
     );
     for (const r of districts) {
       const row = toDistrict(r);
+      if (amended.has(row.electionId)) continue;
       batch.districts.set(districtKey(row.electionId, row.districtId, row.contestId), row);
     }
     const units = await selectByKeys(
@@ -115,12 +154,13 @@ export class ResultsBatch implements ResultsState {
     );
     for (const r of units) {
       const row = toUnit(r);
+      if (amended.has(row.electionId)) continue;
       batch.units.set(unitKey(row.electionId, row.contestId, row.unitId), row);
     }
     return batch;
   }
 
-  election(electionId: string): { revision: number } | undefined {
+  election(electionId: string): { revision: number; position: number } | undefined {
     return this.elections.get(electionId);
   }
 
@@ -128,24 +168,45 @@ export class ResultsBatch implements ResultsState {
     return this.sheets.get(sheetKey(electionId, pollingAreaId, contestId));
   }
 
-  /** Result rows of an election defined in this batch replace whatever the maps hold for it. */
+  definition(electionId: string): ElectionDefinition | undefined {
+    return this.definitions.get(electionId);
+  }
+
+  districtRows(electionId: string): RmDistrictResultEntity[] {
+    return [...this.districts.values()].filter((d) => d.electionId === electionId);
+  }
+
+  unitRows(electionId: string): RmUnitResultEntity[] {
+    return [...this.units.values()].filter((u) => u.electionId === electionId);
+  }
+
+  /** The election row, and the result rows given: they replace whatever the maps hold for them. */
   putElection(
     election: RmElectionEntity,
     districts: RmDistrictResultEntity[],
     units: RmUnitResultEntity[],
   ): void {
-    this.elections.set(election.electionId, { revision: election.revision });
+    this.elections.set(election.electionId, { revision: election.revision, position: election.position });
     this.newElections.set(election.electionId, election);
+    this.definitions.set(election.electionId, election.definition);
     for (const d of districts) {
       const key = districtKey(d.electionId, d.districtId, d.contestId);
       this.districts.set(key, d);
       this.dirtyDistricts.add(key);
+      this.droppedDistricts.delete(key);
     }
     for (const u of units) {
       const key = unitKey(u.electionId, u.contestId, u.unitId);
       this.units.set(key, u);
       this.dirtyUnits.add(key);
     }
+  }
+
+  dropDistrict(electionId: string, districtId: string, contestId: string): void {
+    const key = districtKey(electionId, districtId, contestId);
+    this.districts.delete(key);
+    this.dirtyDistricts.delete(key);
+    this.droppedDistricts.set(key, [electionId, districtId, contestId]);
   }
 
   putSheet(sheet: RmTallySheetEntity): void {
@@ -190,6 +251,15 @@ export class ResultsBatch implements ResultsState {
     }));
     await upsert(manager, 'rm_elections', ['election_id'], ELECTION_COLUMNS, elections);
 
+    if (this.droppedDistricts.size > 0) {
+      const dropped = [...this.droppedDistricts.values()];
+      await manager.query(
+        `DELETE FROM rm_district_results t
+         USING unnest($1::text[], $2::text[], $3::text[]) AS k(a, b, c)
+         WHERE t.election_id = k.a AND t.district_id = k.b AND t.contest_id = k.c`,
+        [dropped.map((d) => d[0]), dropped.map((d) => d[1]), dropped.map((d) => d[2])],
+      );
+    }
     const districts = [...this.dirtyDistricts]
       .map((k) => this.districts.get(k)!)
       .map((d) => ({

@@ -1,3 +1,4 @@
+import type { ElectionDefinition } from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmElectionEntity } from '../entities/rm-election.entity';
 import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';
@@ -9,7 +10,15 @@ import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
  * the log up to a position) share one implementation.
  */
 export interface ResultsState {
-  election(electionId: string): { revision: number } | undefined;
+  /** `position`: of the ElectionDefined (an amendment keeps it: the election list is ordered by it). */
+  election(electionId: string): { revision: number; position: number } | undefined;
+  /** The definition in force. A PostgreSQL-backed state holds it only for the elections its batch amends or defines. */
+  definition(electionId: string): ElectionDefinition | undefined;
+  /** Every result row of the election; a PostgreSQL-backed state holds them all only for the elections it amends. */
+  districtRows(electionId: string): RmDistrictResultEntity[];
+  unitRows(electionId: string): RmUnitResultEntity[];
+  /** A district × contest the amended definition no longer covers. */
+  dropDistrict(electionId: string, districtId: string, contestId: string): void;
   sheet(electionId: string, pollingAreaId: string, contestId: string): RmTallySheetEntity | undefined;
   /** Result rows of an election defined now replace whatever the state holds for it. */
   putElection(
@@ -48,6 +57,14 @@ export class InMemoryResultsState implements ResultsState {
 
   electionRow(electionId: string): RmElectionEntity | undefined {
     return this.elections.get(electionId);
+  }
+
+  definition(electionId: string): ElectionDefinition | undefined {
+    return this.elections.get(electionId)?.definition as ElectionDefinition | undefined;
+  }
+
+  dropDistrict(electionId: string, districtId: string, contestId: string) {
+    this.districts.delete(key(electionId, districtId, contestId));
   }
 
   sheet(electionId: string, pollingAreaId: string, contestId: string) {

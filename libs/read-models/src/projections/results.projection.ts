@@ -1,10 +1,23 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TallyCounts, UNIT_STREAM_PREFIX } from '@tally/domain';
+import {
+  amendDefinition,
+  ELECTION_STREAM_PREFIX,
+  TALLY_STREAM_PREFIX,
+  TallyCounts,
+  UNIT_STREAM_PREFIX,
+} from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
-import { asCounts, asDefinition, asPlacement, asUnitRef } from './fact-shapes';
-import { initialResultRows } from './election-layout';
+import {
+  amendedElectionId,
+  asAmendment,
+  asCounts,
+  asDefinition,
+  asPlacement,
+  asUnitRef,
+} from './fact-shapes';
+import { amendResultRows, initialResultRows } from './election-layout';
 import { ResultsBatch } from './results-batch';
 import type { ResultsState } from './results-state';
 
@@ -80,6 +93,7 @@ export class ResultsProjection implements Projection {
   }
 
   private applyElectionEvent(batch: ResultsState, event: StoredEvent): void {
+    if (event.type === 'ElectionAmended') return this.applyAmendment(batch, event);
     if (event.type !== 'ElectionDefined') return this.skip(event, 'unknown election event type');
     const definition = asDefinition(event.data.definition);
     if (!definition) return this.skip(event, 'malformed election definition');
@@ -109,7 +123,45 @@ export class ResultsProjection implements Projection {
     );
   }
 
+  /**
+   * The definition in force becomes the amended one (the stored changes applied to the stored definition, with the
+   * domain's own amendDefinition), and the result rows follow it (amendResultRows): names, seats, candidate lists,
+   * polling areas and voters expected, rows of districts the contest gains or loses. The sheets stay where they were
+   * counted.
+   */
+  private applyAmendment(batch: ResultsState, event: StoredEvent): void {
+    const electionId = amendedElectionId(event);
+    const amendment = asAmendment(event.data);
+    if (!electionId || !amendment) return this.skip(event, 'malformed amendment');
+    const known = batch.election(electionId);
+    const definition = batch.definition(electionId);
+    if (!known || !definition) return this.skip(event, 'unknown election');
+    if (known.revision >= event.revision) return;
+    const amended = amendDefinition(definition, amendment.changes);
+    // The decider never stores such an amendment; the election stream's fold treats it as no change, and so does this.
+    const next = amended.violations.length === 0 ? amended.definition : definition;
+    const rows = amendResultRows(next, batch.districtRows(electionId), batch.unitRows(electionId));
+    if (!rows.units.every((u) => Number.isSafeInteger(u.expectedRegisteredVoters))) {
+      return this.skip(event, 'registered voters of a unit are not an exact integer');
+    }
+    batch.putElection(
+      {
+        electionId,
+        name: next.name,
+        pollingDate: next.pollingDate,
+        definition: next,
+        revision: event.revision,
+        position: known.position,
+      },
+      rows.districts,
+      rows.units,
+    );
+    for (const d of rows.droppedDistricts) batch.dropDistrict(electionId, d.districtId, d.contestId);
+  }
+
   private applyTallyEvent(batch: ResultsState, event: StoredEvent): void {
+    // A scan documents the counts; it changes none of them.
+    if (event.type === 'TallyScanAttached') return;
     if (event.type !== 'TallySubmitted' && event.type !== 'TallyCorrected') {
       return this.skip(event, 'unknown tally event type');
     }

@@ -9,12 +9,23 @@ import {
   turnoutSchedule,
 } from '@tally/domain';
 import { consoleLogger, Projection, ProjectionLogger } from '../projection';
-import { asDefinition } from './fact-shapes';
+import { amendedElectionId, asAmendment, asDefinition } from './fact-shapes';
 import { asTurnoutFact, electionIdOf, electionTotals, isText, latestReport } from './turnout-facts';
 
 interface ElectionRow {
   electionId: string;
   reportingTimes: string[];
+  registeredVoters: number;
+  pollingAreasExpected: number;
+  /** Revision of the election stream's last definition event applied (ElectionDefined 0, each amendment +1). */
+  definitionRevision: number;
+}
+
+interface DistrictRow {
+  electionId: string;
+  districtId: string;
+  name: string;
+  ordinal: number;
   registeredVoters: number;
   pollingAreasExpected: number;
 }
@@ -43,7 +54,8 @@ interface AreaRow {
  * latest asOf at or before that time). Districts and city figures are summed at query time from the polling-area rows
  * of one snapshot. The live timeline is a read model of its own (live-timeline.projection.ts).
  *
- * Idempotent: an election is defined once, and every polling-area row remembers the last position applied to it.
+ * Idempotent: an election is defined once and remembers the revision of its last amendment applied, and every
+ * polling-area row remembers the last position applied to it.
  */
 export class TurnoutProjection implements Projection {
   static readonly NAME = 'turnout';
@@ -56,27 +68,38 @@ export class TurnoutProjection implements Projection {
 
   async apply(events: StoredEvent[], manager: EntityManager): Promise<void> {
     const definitions = events.filter(
-      (e) => e.streamId.startsWith(ELECTION_STREAM_PREFIX) && e.type === 'ElectionDefined',
+      (e) =>
+        e.streamId.startsWith(ELECTION_STREAM_PREFIX) &&
+        (e.type === 'ElectionDefined' || e.type === 'ElectionAmended'),
     );
     const reports = events.filter((e) => e.streamId.startsWith(TURNOUT_STREAM_PREFIX));
     if (definitions.length + reports.length === 0) return;
     const electionIds = new Set<string>();
+    const amended = new Set<string>();
     const areaKeys: Array<[string, string]> = [];
     for (const e of [...definitions, ...reports]) {
       const electionId = electionIdOf(e);
       if (!electionId) continue;
       electionIds.add(electionId);
+      if (e.type === 'ElectionAmended') amended.add(electionId);
       if (isText(e.data.pollingAreaId)) areaKeys.push([electionId, e.data.pollingAreaId]);
     }
     if (electionIds.size === 0) return;
     const elections = await loadElections(manager, [...electionIds]);
+    const districts = await loadDistricts(manager, [...amended]);
     const areas = await loadAreas(manager, areaKeys);
-    const newElections: ElectionRow[] = [];
-    const newDistricts: object[] = [];
+    const dirtyElections = new Set<string>();
+    const dirtyDistricts = new Set<string>();
     const dirtyAreas = new Set<string>();
 
     for (const event of events) {
       if (event.streamId.startsWith(ELECTION_STREAM_PREFIX)) {
+        if (event.type === 'ElectionAmended') {
+          if (this.applyAmendment(event, elections, districts, dirtyDistricts)) {
+            dirtyElections.add(electionIdOf(event)!);
+          }
+          continue;
+        }
         if (event.type !== 'ElectionDefined') continue;
         const definition = asDefinition(event.data.definition);
         if (!definition) {
@@ -87,22 +110,24 @@ export class TurnoutProjection implements Projection {
         const index = ElectionIndex.of(definition);
         definition.districts.forEach((d, ordinal) => {
           const areaIds = index.pollingAreasOfDistrict(d.districtId);
-          newDistricts.push({
-            election_id: definition.electionId,
-            district_id: d.districtId,
+          const key = `${definition.electionId}|${d.districtId}`;
+          districts.set(key, {
+            electionId: definition.electionId,
+            districtId: d.districtId,
             name: d.name,
             ordinal,
-            registered_voters: areaIds.reduce((s, a) => s + (index.pollingArea(a)?.registeredVoters ?? 0), 0),
-            polling_areas_expected: areaIds.length,
+            registeredVoters: areaIds.reduce((s, a) => s + (index.pollingArea(a)?.registeredVoters ?? 0), 0),
+            pollingAreasExpected: areaIds.length,
           });
+          dirtyDistricts.add(key);
         });
-        const election = {
+        elections.set(definition.electionId, {
           electionId: definition.electionId,
           reportingTimes: turnoutSchedule(definition).reportingTimes,
           ...electionTotals(definition),
-        };
-        elections.set(definition.electionId, election);
-        newElections.push(election);
+          definitionRevision: event.revision,
+        });
+        dirtyElections.add(definition.electionId);
       } else if (event.streamId.startsWith(TURNOUT_STREAM_PREFIX)) {
         const key = this.applyReport(event, elections, areas);
         if (key) dirtyAreas.add(key);
@@ -110,10 +135,64 @@ export class TurnoutProjection implements Projection {
     }
 
     await flush(manager, {
-      elections: newElections,
-      districts: newDistricts,
+      elections: [...dirtyElections].map((id) => elections.get(id)!),
+      districts: [...dirtyDistricts].map((k) => districts.get(k)!),
       areas: [...dirtyAreas].map((k) => areas.get(k)!),
     });
+  }
+
+  /**
+   * Follows the amended definition without a copy of it: each polling area the amendment touched leaves its old
+   * district (voters and count) and joins its new one (ElectionAmended.pollingAreaChanges), renamed districts take
+   * their new name. A polling area's own row keeps the figures of its reports (an area that reported turnout cannot
+   * be moved or have its voters changed). True when the election's rows changed.
+   */
+  private applyAmendment(
+    event: StoredEvent,
+    elections: Map<string, ElectionRow>,
+    districts: Map<string, DistrictRow>,
+    dirtyDistricts: Set<string>,
+  ): boolean {
+    const electionId = amendedElectionId(event);
+    const amendment = asAmendment(event.data);
+    if (!electionId || !amendment) {
+      this.skip(event, 'malformed amendment');
+      return false;
+    }
+    const election = elections.get(electionId);
+    if (!election) {
+      this.skip(event, 'unknown election');
+      return false;
+    }
+    if (event.revision <= election.definitionRevision) return false;
+    election.definitionRevision = event.revision;
+    const district = (districtId: string) => {
+      const key = `${electionId}|${districtId}`;
+      const row = districts.get(key);
+      if (row) dirtyDistricts.add(key);
+      return row;
+    };
+    for (const { before, after } of amendment.pollingAreaChanges) {
+      for (const [placement, sign] of [
+        [before, -1],
+        [after, +1],
+      ] as const) {
+        if (!placement) continue;
+        election.registeredVoters += sign * placement.registeredVoters;
+        election.pollingAreasExpected += sign;
+        const row = district(placement.districtId);
+        if (row) {
+          row.registeredVoters += sign * placement.registeredVoters;
+          row.pollingAreasExpected += sign;
+        }
+      }
+    }
+    for (const change of amendment.changes) {
+      if (change.type !== 'rename' || change.target !== 'district' || !isText(change.id)) continue;
+      const row = district(change.id);
+      if (row && isText(change.name)) row.name = change.name;
+    }
+    return true;
   }
 
   /** The key of the polling-area row the report changed; null when it was skipped or already applied. */
@@ -179,6 +258,28 @@ async function loadElections(manager: EntityManager, ids: string[]): Promise<Map
         reportingTimes: r.reporting_times as string[],
         registeredVoters: Number(r.registered_voters),
         pollingAreasExpected: Number(r.polling_areas_expected),
+        definitionRevision: Number(r.definition_revision),
+      },
+    ]),
+  );
+}
+
+async function loadDistricts(manager: EntityManager, ids: string[]): Promise<Map<string, DistrictRow>> {
+  if (ids.length === 0) return new Map();
+  const rows: Array<Record<string, unknown>> = await manager.query(
+    'SELECT * FROM rm_turnout_districts WHERE election_id = ANY($1::text[])',
+    [ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.election_id as string}|${r.district_id as string}`,
+      {
+        electionId: r.election_id as string,
+        districtId: r.district_id as string,
+        name: r.name as string,
+        ordinal: Number(r.ordinal),
+        registeredVoters: Number(r.registered_voters),
+        pollingAreasExpected: Number(r.polling_areas_expected),
       },
     ]),
   );
@@ -214,7 +315,7 @@ async function loadAreas(
 
 async function flush(
   manager: EntityManager,
-  rows: { elections: ElectionRow[]; districts: object[]; areas: AreaRow[] },
+  rows: { elections: ElectionRow[]; districts: DistrictRow[]; areas: AreaRow[] },
 ): Promise<void> {
   await upsert(
     manager,
@@ -225,12 +326,14 @@ async function flush(
       reporting_times: 'jsonb',
       registered_voters: 'bigint',
       polling_areas_expected: 'integer',
+      definition_revision: 'integer',
     },
     rows.elections.map((e) => ({
       election_id: e.electionId,
       reporting_times: e.reportingTimes,
       registered_voters: e.registeredVoters,
       polling_areas_expected: e.pollingAreasExpected,
+      definition_revision: e.definitionRevision,
     })),
   );
   await upsert(
@@ -245,7 +348,14 @@ async function flush(
       registered_voters: 'bigint',
       polling_areas_expected: 'integer',
     },
-    rows.districts,
+    rows.districts.map((d) => ({
+      election_id: d.electionId,
+      district_id: d.districtId,
+      name: d.name,
+      ordinal: d.ordinal,
+      registered_voters: d.registeredVoters,
+      polling_areas_expected: d.pollingAreasExpected,
+    })),
   );
   await upsert(
     manager,

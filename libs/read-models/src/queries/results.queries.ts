@@ -13,8 +13,12 @@ type Row = Record<string, unknown>;
 
 /** District and city results. Each method returns null when the election is unknown to the read model. */
 export class ResultsQueries {
-  /** Definitions never change once defined (ElectionDefined is the only event of its stream): parsed once. */
-  private readonly definitions = new Map<string, ElectionDefinition>();
+  /**
+   * The definition in force per election, with the revision of the election stream it reflects. An amendment
+   * changes it (in every api process): each read asks the row's revision, and reads the large definition again only
+   * when the revision moved.
+   */
+  private readonly definitions = new Map<string, { revision: number; definition: ElectionDefinition }>();
 
   constructor(private readonly dataSource: ReadDatabase) {}
 
@@ -49,17 +53,22 @@ export class ResultsQueries {
     });
   }
 
-  /** The definition is large (every polling area): only its presence is read again, in the caller's snapshot. */
+  /**
+   * The definition is large (every polling area): in the caller's snapshot only its revision is read, and the
+   * definition itself when the revision is not the one cached, so the rows and the definition always agree.
+   */
   private async definition(manager: EntityManager, electionId: string): Promise<ElectionDefinition | null> {
     const known = this.definitions.get(electionId);
     const rows: Row[] = await manager.query(
-      `SELECT ${known ? '1' : 'definition'} FROM rm_elections WHERE election_id = $1`,
-      [electionId],
+      `SELECT revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition
+       FROM rm_elections WHERE election_id = $1`,
+      [electionId, known?.revision ?? -1],
     );
     if (rows.length === 0) return null;
-    if (known) return known;
+    const revision = Number(rows[0].revision);
+    if (known && known.revision === revision) return known.definition;
     const definition = rows[0].definition as ElectionDefinition;
-    this.definitions.set(electionId, definition);
+    this.definitions.set(electionId, { revision, definition });
     return definition;
   }
 

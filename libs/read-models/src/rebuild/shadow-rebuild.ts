@@ -5,7 +5,8 @@ import { PROJECTED_STREAM_PREFIXES, Projection } from '../projection';
 import { lockCheckpoint, readCheckpoints, saveCheckpoint } from '../runner/checkpoints';
 
 export interface ShadowProgress {
-  (done: number, total: number): void;
+  /** Events applied so far, and how many there are up to the head when the store can tell (gapless positions). */
+  (done: number, total: number | undefined): void;
 }
 
 export interface TableDifference {
@@ -142,7 +143,8 @@ export class ShadowRebuild {
       else await this.dataSource.transaction(apply);
       this.events += page.length;
       this.shadowPosition = page.length < batchSize ? to : page[page.length - 1].position;
-      this.options.onProgress?.(this.shadowPosition + 1, to + 1);
+      // Positions count events only on a gapless store (postgres); on KurrentDB they are byte offsets.
+      this.options.onProgress?.(this.events, this.store.gaplessPositions ? to + 1 : undefined);
     }
   }
 

@@ -169,8 +169,7 @@ export class ProjectionWorker {
       await this.stop.sleep(this.options.standbyRetryMs);
       return;
     }
-    const head = await this.eventStore.headPosition();
-    const progress = new Progress(this.options, this.tag, head - from);
+    const progress = new Progress(this.options, this.tag);
     const subscription = this.eventStore.subscribeToAll({
       after: from,
       streamPrefixes: PROJECTED_STREAM_PREFIXES,
@@ -211,6 +210,14 @@ export class ProjectionWorker {
           );
         }
         this.clearFailure(true);
+        this.options.logger.debug?.('projection batch', {
+          projection: this.projection.name,
+          version: this.projection.version,
+          events: applied,
+          delivered: batch.length,
+          position: batch[batch.length - 1].position,
+          batchMs: Math.round((performance.now() - started) * 100) / 100,
+        });
         progress.record(applied, batch[batch.length - 1].position, batch.length === this.options.batchSize);
       }
       if (lockLost) throw new Error('lost the advisory lock connection');
@@ -270,21 +277,32 @@ class Progress {
   private readonly startedAt = Date.now();
   private lastLogAt = Date.now();
   private applied = 0;
-  private catchingUp: boolean;
+  /** Undecided until the backlog shows its size: positions are opaque, so it is counted as it is applied. */
+  private catchingUp: boolean | undefined;
 
   constructor(
     private readonly options: WorkerOptions,
     private readonly tag: string,
-    backlog: number,
-  ) {
-    this.catchingUp = backlog >= options.progressBacklog;
-    if (this.catchingUp) options.logger.log(`${tag} catching up on a backlog of about ${backlog} positions`);
-  }
+  ) {}
 
   record(applied: number, position: number, fullBatch: boolean): void {
-    if (!this.catchingUp) return;
+    if (this.catchingUp === false) return;
     this.applied += applied;
     const now = Date.now();
+    if (this.catchingUp === undefined) {
+      // Full batches up to progressBacklog events: a backlog worth logging; a short batch before that: caught up.
+      if (!fullBatch) {
+        this.catchingUp = false;
+        return;
+      }
+      if (this.applied < this.options.progressBacklog) return;
+      this.catchingUp = true;
+      this.lastLogAt = now;
+      this.options.logger.log(
+        `${this.tag} catching up on a backlog: ${this.applied} events applied, at position ${position}`,
+      );
+      return;
+    }
     const rate = Math.round(this.applied / Math.max((now - this.startedAt) / 1000, 0.001));
     if (!fullBatch) {
       this.catchingUp = false;

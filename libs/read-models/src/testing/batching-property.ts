@@ -7,6 +7,7 @@ import {
   type ExpectedRevision,
   migratePostgresEventStore,
   PostgresEventStore,
+  type PositionAtOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
@@ -241,6 +242,7 @@ function compareRows(reference: Rows, actual: Rows): string[] {
  */
 class PlannedBatches extends EventStore {
   readonly name: 'postgres' | 'kurrentdb';
+  readonly gaplessPositions: boolean;
   private step = 0;
   private previous: StoredEvent[] = [];
 
@@ -252,6 +254,11 @@ class PlannedBatches extends EventStore {
   ) {
     super();
     this.name = inner.name;
+    this.gaplessPositions = inner.gaplessPositions;
+  }
+
+  readAt(position: number): Promise<StoredEvent | undefined> {
+    return this.inner.readAt(position);
   }
 
   subscribeToAll(options?: SubscribeOptions): EventSubscription {
@@ -297,8 +304,8 @@ class PlannedBatches extends EventStore {
   headPosition(): Promise<number> {
     return this.inner.headPosition();
   }
-  positionAt(instant: Date): Promise<number> {
-    return this.inner.positionAt(instant);
+  positionAt(instant: Date, options?: PositionAtOptions): Promise<number> {
+    return this.inner.positionAt(instant, options);
   }
   ping(): Promise<void> {
     return this.inner.ping();

@@ -57,6 +57,16 @@ describe('electionNightLog', () => {
     const [{ r }] = await ds.query('SELECT sum(jsonb_array_length(reports))::int AS r FROM rm_turnout_areas');
     expect(r).toBe(reports.filter((e) => e.data.electionId !== 'night-x').length);
     expect(corrections).toBeGreaterThan(300);
+    // Scans change no count (the results skip them silently: no warning below names them).
+    expect(log.filter((e) => e.type === 'TallyScanAttached').length).toBeGreaterThan(50);
+    // Amendments of every election's definition, of several kinds, and the sheets after them fit the amended one.
+    const amendments = log.filter((e) => e.type === 'ElectionAmended');
+    const kinds = new Set(
+      amendments.flatMap((e) => (e.data.changes as Array<{ type: string }>).map((c) => c.type)),
+    );
+    expect(amendments.length).toBeGreaterThan(10);
+    expect(kinds.size).toBeGreaterThanOrEqual(5);
+    expect(new Set(amendments.map((e) => e.streamId)).size).toBe(3);
     expect(reports.length).toBeGreaterThan(500);
     // Each unit's last certification or revocation decides whether it is certified now.
     const lastOfUnit = new Map<string, string>();

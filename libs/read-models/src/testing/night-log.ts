@@ -1,7 +1,10 @@
 import {
+  amendDefinition,
+  AmendmentChange,
   ElectionDefinition,
   ElectionIndex,
   electionStreamId,
+  pollingAreaChanges,
   TallyCounts,
   tallyStreamId,
   turnoutSchedule,
@@ -34,6 +37,8 @@ interface Sheet {
   electionId: string;
   pollingAreaId: string;
   contestId: string;
+  districtId: string;
+  unitId: string;
   counts: TallyCounts;
 }
 
@@ -41,9 +46,12 @@ interface Sheet {
  * A random election night as a store would hold it: positions from 0, revisions per stream, recording times that
  * never decrease (gaps from 0 ms to half a minute, so a few thousand events span hundreds of 10 s buckets).
  *
- * Three elections (one defined mid-night), sheets submitted and corrected, turnout reports (late ones with an
- * earlier asOf, ties), and the odd fact a projection must skip without failing: malformed reports, unknown types,
- * an unknown election, a second definition, and events of streams the projections do not read.
+ * Three elections (one defined mid-night), sheets submitted and corrected, scans attached, turnout reports (late ones
+ * with an earlier asOf, ties), amendments of the definitions (every kind of change, none contradicting what is on
+ * record, and the sheets after them follow the amended definition), and the odd fact a projection must skip or absorb
+ * without failing: malformed reports, unknown types, an unknown election, a second definition, an amendment that
+ * withdraws a candidate with votes (the race of docs/architecture.md), and events of streams the projections do not
+ * read.
  */
 export function electionNightLog(options: NightLogOptions): StoredEvent[] {
   const random = seededRandom(options.seed);
@@ -86,7 +94,8 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
       definedAt: '2021-05-01T00:00:00.000Z',
     });
   };
-  const sheets = new Map<string, Sheet>();
+  const sheets = new Map<string, Sheet & { unitId: string }>();
+  const turnoutReported = new Set<string>();
   const lateElection = generatedElection('night-c', 2, 8);
 
   define(generatedElection('night-a', 3, 20));
@@ -111,6 +120,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     const times = turnoutSchedule(definition).reportingTimes;
     // Mostly near a reporting time; a tie with an earlier report's asOf now and then.
     const asOf = new Date(Date.parse(pick(times)) - int(0, 4) * 15 * 60_000).toISOString();
+    turnoutReported.add(`${definition.electionId}|${area.pollingAreaId}`);
     add(turnoutStreamId(definition.electionId, area.pollingAreaId), 'TurnoutReported', {
       electionId: definition.electionId,
       pollingAreaId: area.pollingAreaId,
@@ -126,7 +136,9 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
   const submitOrCorrect = (correct: boolean) => {
     const { definition, index } = elections.get(pick([...elections.keys()]))!;
     const area = pick(definition.pollingAreas);
-    const contestId = pick(index.contestsOf(area.pollingAreaId));
+    const contests = index.contestsOf(area.pollingAreaId);
+    if (contests.length === 0) return;
+    const contestId = pick(contests);
     const placement = index.placementOf(contestId, area.pollingAreaId)!;
     const key = `${definition.electionId}|${area.pollingAreaId}|${contestId}`;
     const candidates = index.candidatesOf(contestId, placement.unit.unitId).map((c) => c.candidateId);
@@ -209,6 +221,149 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
   };
   const certifiedUnits = new Set<string>();
 
+  /** A scan of a recorded sheet (the counts revision it documents is the sheet's latest counts event). */
+  const attachScan = () => {
+    if (sheets.size === 0) return;
+    const sheet = pick([...sheets.values()]);
+    const streamId = tallyStreamId(sheet.electionId, sheet.pollingAreaId, sheet.contestId);
+    add(streamId, 'TallyScanAttached', {
+      electionId: sheet.electionId,
+      pollingAreaId: sheet.pollingAreaId,
+      contestId: sheet.contestId,
+      districtId: sheet.districtId,
+      unitId: sheet.unitId,
+      digest: Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join(''),
+      size: int(1, 10_000_000),
+      contentType: pick(['image/jpeg', 'image/png', 'application/pdf']),
+      countsRevision: revisions.get(streamId) ?? 0,
+      attachedAt: new Date(clock).toISOString(),
+    });
+  };
+
+  /** One to three changes that the decider would accept given what is on record; none when no try applies. */
+  const amendElection = (race: boolean) => {
+    const electionId = pick([...elections.keys()]);
+    const { definition, index } = elections.get(electionId)!;
+    const reported = (areaId: string) =>
+      turnoutReported.has(`${electionId}|${areaId}`) ||
+      index.contestsOf(areaId).some((c) => sheets.has(`${electionId}|${areaId}|${c}`));
+    const unitsWithSheets = new Set(
+      [...sheets.values()]
+        .filter((x) => x.electionId === electionId)
+        .map((x) => `${x.contestId}|${x.unitId}`),
+    );
+    const units = definition.contests.flatMap((c) =>
+      c.electoralUnits.map((u) => ({ contestId: c.contestId, unit: u })),
+    );
+    const free = units.filter((u) => unitsWithSheets.has(`${u.contestId}|${u.unit.unitId}`) === race);
+    const quiet = definition.pollingAreas.filter((a) => !reported(a.pollingAreaId));
+    const serial = log.length;
+    const proposals: Array<() => AmendmentChange | undefined> = [
+      () => ({ type: 'rename', target: 'election', name: `${definition.name.split(' (')[0]} (${serial})` }),
+      () => ({
+        type: 'rename',
+        target: 'district',
+        id: pick(definition.districts).districtId,
+        name: `District ${serial}`,
+      }),
+      () => {
+        const area = quiet.length > 0 ? pick(quiet) : undefined;
+        return (
+          area && {
+            type: 'changeRegisteredVoters',
+            pollingAreaId: area.pollingAreaId,
+            registeredVoters: int(300, 1500),
+          }
+        );
+      },
+      () => ({
+        type: 'addPollingArea',
+        pollingArea: {
+          pollingAreaId: `new-${serial}`,
+          districtId: pick(definition.districts).districtId,
+          registeredVoters: int(300, 1500),
+        },
+      }),
+      () => {
+        const area = quiet.length > 0 ? pick(quiet) : undefined;
+        return area && { type: 'removePollingArea', pollingAreaId: area.pollingAreaId };
+      },
+      () => {
+        const area = quiet.length > 0 ? pick(quiet) : undefined;
+        return (
+          area && {
+            type: 'movePollingArea',
+            pollingAreaId: area.pollingAreaId,
+            districtId: pick(definition.districts).districtId,
+          }
+        );
+      },
+      () => {
+        const u = free.length > 0 ? pick(free) : undefined;
+        return (
+          u && {
+            type: 'withdrawCandidate',
+            contestId: u.contestId,
+            candidateId: pick(u.unit.candidates).candidateId,
+          }
+        );
+      },
+      () => {
+        const u = free.length > 0 ? pick(free) : undefined;
+        return (
+          u && {
+            type: 'addCandidate',
+            contestId: u.contestId,
+            unitId: u.unit.unitId,
+            candidate: {
+              candidateId: `${u.unit.unitId}-n${serial}`,
+              name: `Candidate ${serial}`,
+              birthDate: '1975-05-05',
+            },
+          }
+        );
+      },
+      () => {
+        const u = free.length > 0 ? pick(free) : undefined;
+        return (
+          u && {
+            type: 'changeSeats',
+            contestId: u.contestId,
+            unitId: u.unit.unitId,
+            seats: int(1, u.unit.candidates.length),
+          }
+        );
+      },
+    ];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const changes = race
+        ? [proposals[6]()].filter((c) => c !== undefined)
+        : Array.from({ length: int(1, 3) }, () => pick(proposals)()).filter((c) => c !== undefined);
+      if (changes.length === 0) continue;
+      const amended = amendDefinition(definition, changes);
+      if (amended.violations.length > 0 || JSON.stringify(amended.definition) === JSON.stringify(definition))
+        continue;
+      const after = ElectionIndex.of(amended.definition);
+      const areaChanges = pollingAreaChanges(index, after);
+      // On record: a reported area keeps its place (the decider's rule); only the race may contradict a sheet.
+      if (areaChanges.some((c) => reported(c.pollingAreaId))) continue;
+      elections.set(electionId, { definition: amended.definition, index: after });
+      add(
+        electionStreamId(electionId),
+        'ElectionAmended',
+        {
+          electionId,
+          reason: 'Hội đồng bầu cử điều chỉnh danh sách',
+          changes,
+          pollingAreaChanges: areaChanges,
+          amendedAt: new Date(clock).toISOString(),
+        },
+        'city-admin',
+      );
+      return;
+    }
+  };
+
   const oddFact = () => {
     const roll = random();
     const b = elections.get('night-b')!.definition;
@@ -248,6 +403,8 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
           certifiedAt: new Date(clock).toISOString(),
         },
       );
+    } else if (roll < 0.65) {
+      amendElection(true);
     } else if (roll < 0.7 && (revisions.get(electionStreamId('night-b')) ?? 0) < 1) {
       // A second definition of an election already defined.
       add(electionStreamId('night-b'), 'ElectionDefined', {
@@ -265,8 +422,10 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     const roll = random();
     if (roll < 0.4) reportTurnout();
     else if (roll < 0.7) submitOrCorrect(false);
-    else if (roll < 0.9) submitOrCorrect(true);
-    else if (roll < 0.94) certifyOrRevoke();
+    else if (roll < 0.86) submitOrCorrect(true);
+    else if (roll < 0.9) attachScan();
+    else if (roll < 0.91) amendElection(false);
+    else if (roll < 0.95) certifyOrRevoke();
     else oddFact();
   }
   return log.slice(0, options.events);

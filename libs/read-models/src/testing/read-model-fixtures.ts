@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
+  amendDefinition,
+  AmendmentChange,
   ElectionDefinition,
+  ElectionIndex,
   electionStreamId,
+  pollingAreaChanges,
   TallyCounts,
   tallyStreamId,
   unitStreamId,
@@ -171,6 +175,38 @@ export const facts = {
         type: 'ElectionDefined',
         data: { definition, definedAt: '2021-05-01T00:00:00.000Z' } as never,
         metadata: metadata(),
+      },
+    };
+  },
+  /**
+   * ElectionAmended as the decider stores it for these changes to `before`, with the definition it leads to. Throws
+   * when the changes break a rule (a spec meant to store a valid amendment).
+   */
+  electionAmended(
+    before: ElectionDefinition,
+    changes: AmendmentChange[],
+    reason = 'Hội đồng bầu cử quốc gia điều chỉnh',
+  ): { streamId: string; event: EventToAppend; definition: ElectionDefinition } {
+    const amended = amendDefinition(before, changes);
+    if (amended.violations.length > 0)
+      throw new Error(`invalid amendment: ${JSON.stringify(amended.violations)}`);
+    return {
+      streamId: electionStreamId(before.electionId),
+      definition: amended.definition,
+      event: {
+        eventId: randomUUID(),
+        type: 'ElectionAmended',
+        data: {
+          electionId: before.electionId,
+          reason,
+          changes,
+          pollingAreaChanges: pollingAreaChanges(
+            ElectionIndex.of(before),
+            ElectionIndex.of(amended.definition),
+          ),
+          amendedAt: '2021-05-16T00:00:00.000Z',
+        } as never,
+        metadata: metadata({ id: 'city-admin', role: 'admin' }),
       },
     };
   },

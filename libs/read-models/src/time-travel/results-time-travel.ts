@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent } from '@tally/event-store';
+import { type EventStore, START, type StoredEvent } from '@tally/event-store';
 import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX, UNIT_STREAM_PREFIX } from '@tally/domain';
 import { consoleLogger, ProjectionLogger } from '../projection';
 import { ResultsProjection } from '../projections/results.projection';
@@ -96,11 +96,16 @@ export class ResultsTimeTravel {
     private readonly store: EventStore,
     private readonly logger: ProjectionLogger = consoleLogger,
     private readonly pageSize = 5000,
+    /** The time index (TimeIndexQueries): without it, positionAt searches the log unbounded. */
+    private readonly timeIndex?: { positionBefore(instant: Date): Promise<number> },
   ) {}
 
   /** The position a point stands for: START (-1) for an instant before the first event. */
   async resolve(point: LogPoint): Promise<number> {
-    return 'atPosition' in point ? point.atPosition : this.store.positionAt(point.asOf);
+    if ('atPosition' in point) return point.atPosition;
+    // The index bounds the search to the events after its last row before the instant (about a minute's worth).
+    const after = this.timeIndex ? await this.timeIndex.positionBefore(point.asOf) : START;
+    return this.store.positionAt(point.asOf, after === START ? {} : { after });
   }
 
   /** Null when the election was not defined at that position. */

@@ -47,6 +47,7 @@ function applyLabels() {
   document.getElementById('election-picker').setAttribute('aria-label', t.chooseElection);
   setConnection(connection);
   showNotice(notice);
+  renderCheckpoint();
 }
 
 function setConnection(next) {
@@ -103,6 +104,45 @@ function connect(electionId) {
   };
   open();
 }
+
+/**
+ * The latest signed checkpoint (GET /elections/{e}/audit/checkpoint, public): its digest is shown in full so a
+ * journalist can write it down and check a later export against it (verify-export --checkpoint --public-key).
+ */
+let checkpoint;
+async function showCheckpoint(electionId) {
+  try {
+    const response = await fetch(`/elections/${encodeURIComponent(electionId)}/audit/checkpoint`, {
+      headers: { accept: 'application/json' },
+    });
+    if (response.ok) {
+      checkpoint = await response.json();
+      renderCheckpoint();
+    }
+  } catch {
+    // offline: the indicator already says so
+  }
+}
+
+function renderCheckpoint() {
+  if (!checkpoint) return;
+  const footer = document.querySelector('[data-testid="checkpoint"]');
+  footer.hidden = false;
+  document.getElementById('checkpoint-digest').textContent = checkpoint.digest;
+  document.getElementById('checkpoint-at').textContent = ctx.t.checkpointAt(
+    ctx.fmt.int(checkpoint.eventCount),
+    ctx.fmt.int(checkpoint.position),
+  );
+}
+
+/** Asked again every few seconds, but only once the page has shown something newer than the digest. */
+function followCheckpoint(electionId) {
+  void showCheckpoint(electionId);
+  setInterval(() => {
+    if (stats.position > (checkpoint?.position ?? -1)) void showCheckpoint(electionId);
+  }, CHECKPOINT_REFRESH_MS);
+}
+const CHECKPOINT_REFRESH_MS = 5_000;
 
 async function checkElection(electionId) {
   try {
@@ -172,6 +212,7 @@ async function pickElection() {
   fillPicker(elections, electionId);
   showNotice((t) => t.waiting);
   connect(electionId);
+  followCheckpoint(electionId);
 }
 
 listenToToggle();

@@ -1,0 +1,4 @@
+import { describeBatchingIndependence } from '../testing/batching-property';
+import { TimeIndexProjection } from './time-index.projection';
+
+describeBatchingIndependence(() => new TimeIndexProjection());

@@ -1,0 +1,2 @@
+export { PostgresScanStore } from './postgres-scan-store';
+export { migratePostgresScanStore } from './postgres-scan-migrations';
