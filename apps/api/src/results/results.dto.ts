@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { CONTEST_KINDS, ROUND_KINDS } from '@tally/domain';
 
 const KIND = {
