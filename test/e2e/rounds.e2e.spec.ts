@@ -214,6 +214,33 @@ describe('follow-up rounds', () => {
     expect(verified.cities).toEqual([{ ...after, position: second.body.position }]);
   });
 
+  it('a round in the definition itself: accepted, and refused (422, nothing defined) when it polls too early', async () => {
+    const definition = election('commune-council', 2, ['a', 'b', 'c']);
+    const early = {
+      ...definition,
+      contests: [
+        ...definition.contests,
+        { ...round('hd-lai', 're-vote', 2, ['a', 'b']), pollingDate: '2021-05-20' },
+      ],
+    };
+    const refused = await post('/elections', early);
+    expect([refused.status, refused.body.code]).toEqual([422, 'ELECTION.ROUND_DATE']);
+    expect(refused.body.violations).toEqual([
+      expect.objectContaining({ code: 'ELECTION.ROUND_DATE', field: 'contests[1].pollingDate' }),
+    ]);
+    expect((await api.call('GET', `/elections/${definition.electionId}`)).status).toBe(404);
+    const ok = {
+      ...definition,
+      contests: [...definition.contests, round('hd-lai', 're-vote', 2, ['a', 'b'])],
+    };
+    expect((await post('/elections', ok)).status).toBe(201);
+    const got = await api.call('GET', `/elections/${definition.electionId}`);
+    expect(got.body.contests[1]).toMatchObject({
+      pollingDate: '2021-06-06',
+      round: { kind: 're-vote', of: 'hd' },
+    });
+  });
+
   it('a council unit whose turnout was not above half → re-vote → its result replaces the unit', async () => {
     const definition = election('commune-council', 2, ['a', 'b', 'c']);
     const e = definition.electionId;
