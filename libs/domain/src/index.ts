@@ -21,6 +21,7 @@ export * from './tally/tally.decider';
 export * from './tally/tally-scan.decider';
 
 export * from './results/winners';
+export * from './results/rounds';
 
 export * from './access/access-policy';
 export * from './audit/hash-chain';

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CONTEST_KINDS } from '@tally/domain';
+import { ApiProperty } from '@nestjs/swagger';
+import { CONTEST_KINDS, ROUND_KINDS } from '@tally/domain';
 
 const KIND = {
   enum: CONTEST_KINDS,
@@ -62,6 +62,54 @@ export class DistrictResultsDto {
   @ApiProperty({ type: [DistrictResultDto] }) districts!: DistrictResultDto[];
 }
 
+const OUTCOME = {
+  enum: ['elected', 'supplementary-required', 're-vote-required'],
+  nullable: true,
+  description:
+    "The law's outcome (Art. 79, 80): elected (every seat, or two thirds for a People's Council), " +
+    'supplementary-required, re-vote-required (turnout not above half, or annulled); null while nothing is counted',
+} as const;
+const OUTCOME_REASON = { enum: ['turnout-not-above-half', 'annulled'], nullable: true } as const;
+
+/** A follow-up round's link to what it follows up (the definition's `round`). */
+export class ContestRoundDto {
+  @ApiProperty({ enum: ROUND_KINDS }) kind!: string;
+  @ApiProperty({ example: 'hdnd-xa', description: 'The original contest' }) of!: string;
+  @ApiProperty({ type: [String], example: ['trang-viet'], description: 'The units it holds again' })
+  units!: string[];
+}
+
+/** A follow-up round of a unit, as its own contest counted it. */
+export class UnitRoundResultDto {
+  @ApiProperty({ example: 'hdnd-xa-lai', description: "The round's contest" }) contestId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROUND_KINDS }) kind!: string;
+  @ApiProperty({ example: '2021-06-06' }) pollingDate!: string;
+  @ApiProperty({ type: 'integer' }) seats!: number;
+  @ApiProperty() provisional!: boolean;
+  @ApiProperty(OUTCOME) outcome!: string | null;
+  @ApiProperty(OUTCOME_REASON) outcomeReason!: string | null;
+  @ApiProperty({ type: 'integer' }) seatsUnfilled!: number;
+  @ApiProperty({ type: [String], description: 'Candidate ids elected in the round' }) elected!: string[];
+}
+
+class CombinedWinnerDto {
+  @ApiProperty() candidateId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'The contest (original or round) that elected them' }) contestId!: string;
+}
+
+/** The unit over all its rounds: a supplementary round adds winners for the unfilled seats, a re-vote replaces. */
+export class CombinedUnitResultDto {
+  @ApiProperty(OUTCOME) outcome!: string | null;
+  @ApiProperty(OUTCOME_REASON) outcomeReason!: string | null;
+  @ApiProperty({ type: 'integer' }) seatsUnfilled!: number;
+  @ApiProperty({ description: 'The unit or one of its rounds is still provisional' }) provisional!: boolean;
+  @ApiProperty({ description: "The contest that decided last: the unit's own or its latest counted round" })
+  decidedBy!: string;
+  @ApiProperty({ type: [CombinedWinnerDto] }) elected!: CombinedWinnerDto[];
+}
+
 export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
@@ -92,12 +140,26 @@ export class UnitResultDto extends TotalsDto {
   unresolvedTie!: boolean;
   @ApiProperty({ type: [CandidateResultDto], description: 'By votes, then age (older first)' })
   candidates!: CandidateResultDto[];
+  @ApiProperty({
+    type: [UnitRoundResultDto],
+    description: 'Its follow-up rounds in definition order; [] for none',
+  })
+  rounds!: UnitRoundResultDto[];
+  @ApiProperty({ type: CombinedUnitResultDto }) combined!: CombinedUnitResultDto;
 }
 
 export class CityContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
   @ApiProperty() name!: string;
   @ApiProperty(KIND) kind!: string | null;
+  @ApiProperty({
+    type: ContestRoundDto,
+    nullable: true,
+    description: 'For a follow-up round: what it follows up; null for an original contest',
+  })
+  round!: ContestRoundDto | null;
+  @ApiProperty({ example: '2021-05-23', description: "The election's polling day, or a round's own" })
+  pollingDate!: string;
   @ApiProperty({ description: 'Every expected polling area has reported' }) complete!: boolean;
   @ApiProperty({ type: [UnitResultDto] }) units!: UnitResultDto[];
 }

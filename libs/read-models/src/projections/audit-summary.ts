@@ -109,6 +109,12 @@ function describeChange(value: unknown): string {
       return `${s(c.pollingAreaId)} has ${n(Number(c.registeredVoters) || 0)} registered voters`;
     case 'changeSeats':
       return `${s(c.contestId)}/${s(c.unitId)} elects ${s(c.seats)}`;
+    case 'addRound': {
+      const contest = (c.contest ?? {}) as Record<string, unknown>;
+      const round = (contest.round ?? {}) as Record<string, unknown>;
+      const units = Array.isArray(round.units) ? round.units.map(s).join(', ') : '?';
+      return `added ${s(round.kind)} round ${s(contest.contestId)} of ${s(round.of)} (${units}) on ${s(contest.pollingDate)}`;
+    }
     case 'rename':
       return `renamed ${s(c.target)}${c.id ? ` ${s(c.id)}` : ''} to "${s(c.name)}"`;
     default:

@@ -171,6 +171,16 @@ describe('ResultsProjection and AuditTrailProjection', () => {
           seatsUnfilled: 1,
           provisional: false,
           certified: null,
+          // No follow-up round: the combined outcome is the unit's own.
+          rounds: [],
+          combined: {
+            outcome: 'supplementary-required',
+            outcomeReason: null,
+            seatsUnfilled: 1,
+            provisional: false,
+            decidedBy: 'na',
+            elected: [{ candidateId: 'na-01-1', name: 'An', contestId: 'na' }],
+          },
         },
       ],
     });
@@ -452,6 +462,15 @@ describe('ResultsProjection and AuditTrailProjection', () => {
             seatsUnfilled: 0,
             provisional: false,
             certified: null,
+            rounds: [],
+            combined: {
+              outcome: 'elected',
+              outcomeReason: null,
+              seatsUnfilled: 0,
+              provisional: false,
+              decidedBy: 'na',
+              elected: [{ candidateId: 'na-d1-1', name: 'First', contestId: 'na' }],
+            },
           },
         ],
       },
@@ -463,6 +482,8 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       contestId: 'na',
       name: 'Quốc hội',
       kind: null,
+      round: null,
+      pollingDate: '2021-05-23',
       ...expected,
       turnout: 0.8889,
       complete: true,
@@ -488,6 +509,15 @@ describe('ResultsProjection and AuditTrailProjection', () => {
           { candidateId: 'na-d1-1', name: 'First', votes: votes.first, share: 0.9494, elected: true },
           { candidateId: 'na-d1-2', name: 'Second', votes: votes.second, share: 0.0506, elected: false },
         ],
+        rounds: [],
+        combined: {
+          outcome: 'elected',
+          outcomeReason: null,
+          seatsUnfilled: 0,
+          provisional: false,
+          decidedBy: 'na',
+          elected: [{ candidateId: 'na-d1-1', name: 'First', contestId: 'na' }],
+        },
       },
     ]);
 

@@ -67,6 +67,17 @@ describe('electionNightLog', () => {
     expect(amendments.length).toBeGreaterThan(10);
     expect(kinds.size).toBeGreaterThanOrEqual(5);
     expect(new Set(amendments.map((e) => e.streamId)).size).toBe(3);
+    // Follow-up rounds are added on the night, and their sheets counted like any contest's.
+    const rounds = amendments.flatMap((e) =>
+      (e.data.changes as Array<{ type: string; contest?: { contestId: string } }>)
+        .filter((c) => c.type === 'addRound')
+        .map((c) => c.contest!.contestId),
+    );
+    expect(rounds.length).toBeGreaterThan(1);
+    const roundSheets = log.filter(
+      (e) => e.type === 'TallySubmitted' && rounds.includes(e.data.contestId as string),
+    );
+    expect(roundSheets.length).toBeGreaterThan(0);
     expect(reports.length).toBeGreaterThan(500);
     // Each unit's last certification or revocation decides whether it is certified now.
     const lastOfUnit = new Map<string, string>();

@@ -334,6 +334,36 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
           }
         );
       },
+      () => {
+        // A follow-up round of one unit of an original contest (its sheets follow like any contest's).
+        const originals = units.filter(
+          (u) => !definition.contests.find((c) => c.contestId === u.contestId)?.round,
+        );
+        const u = originals.length > 0 ? pick(originals) : undefined;
+        if (!u) return undefined;
+        const kind = random() < 0.5 ? 'supplementary' : 're-vote';
+        const { districtIds, pollingAreaIds } = u.unit;
+        return {
+          type: 'addRound',
+          contest: {
+            contestId: `${u.contestId}-r${serial}`,
+            name: `Round ${serial}`,
+            pollingDate: '2021-06-06',
+            round: { kind, of: u.contestId, units: [u.unit.unitId] },
+            electoralUnits: [
+              {
+                unitId: u.unit.unitId,
+                name: u.unit.name,
+                seats: kind === 're-vote' ? u.unit.seats : int(1, u.unit.seats),
+                ...(districtIds
+                  ? { districtIds: [...districtIds] }
+                  : { pollingAreaIds: [...(pollingAreaIds ?? [])] }),
+                candidates: u.unit.candidates.map((c) => ({ ...c })),
+              },
+            ],
+          },
+        };
+      },
     ];
     for (let attempt = 0; attempt < 10; attempt++) {
       const changes = race
@@ -346,7 +376,16 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
       const after = ElectionIndex.of(amended.definition);
       const areaChanges = pollingAreaChanges(index, after);
       // On record: a reported area keeps its place (the decider's rule); only the race may contradict a sheet.
-      if (areaChanges.some((c) => reported(c.pollingAreaId))) continue;
+      // A round only adds the area to a new contest: that moves nothing on record.
+      const moves = areaChanges.filter(
+        (c) =>
+          !c.before ||
+          !c.after ||
+          c.before.districtId !== c.after.districtId ||
+          c.before.registeredVoters !== c.after.registeredVoters ||
+          Object.entries(c.before.units).some(([contestId, unitId]) => c.after!.units[contestId] !== unitId),
+      );
+      if (moves.some((c) => reported(c.pollingAreaId))) continue;
       elections.set(electionId, { definition: amended.definition, index: after });
       add(
         electionStreamId(electionId),
