@@ -272,4 +272,14 @@ describe('GET /elections/{e}/live', () => {
     const unknown = await api.call('GET', '/elections/no-such-election/live');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'ELECTION.NOT_FOUND']);
   });
+
+  it("HEAD answers the stream's headers at once and ends: no stream held open (the fuzz found it hanging)", async () => {
+    const res = await fetch(`${base}/elections/${electionId}/live`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await res.text()).toBe('');
+  });
 });

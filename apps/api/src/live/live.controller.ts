@@ -86,15 +86,23 @@ export class LiveController {
         { errors: [{ field: 'Last-Event-ID', message: 'must be the id of a message of this stream' }] },
       );
     }
+    const headers = {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    };
+    // HEAD (Fastify answers it on every GET route): the stream's headers, and no stream held open.
+    if (request.method === 'HEAD') {
+      void reply.status(200).headers(headers).send();
+      return;
+    }
     const channel = await this.channels.channel(electionId);
 
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
+      ...headers,
       connection: 'keep-alive',
-      'x-accel-buffering': 'no',
       'x-request-id': String(request.id),
     });
     raw.write('retry: 2000\n\n');
