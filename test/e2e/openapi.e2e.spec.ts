@@ -2,7 +2,14 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AddressInfo } from 'node:net';
 import { startTestApi, TestApi } from '../support/api';
-import { naSheet, scanFiles, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
+import {
+  naSheet,
+  scanFiles,
+  secondBaDinhNaSheet,
+  sheetOf as sheetFor,
+  smallElection,
+  uuidFor,
+} from '../support/fixtures';
 import { SseClient } from '../support/sse-client';
 
 /*
@@ -441,6 +448,31 @@ describe('real answers match the schema their operation documents', () => {
     expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
     const district = await call('GET', `/elections/${id}/results/districts/tay-ho?${at}`, 200);
     expectDocumented('GET', '/elections/{electionId}/results/districts/{districtId}', 200, district.body);
+  });
+
+  it('POST …/units/{u}/certification and …/certification/revocation 201; results show the certification', async () => {
+    const id = smallElection().electionId;
+    await call('POST', '/elections', 201, smallElection(id));
+    for (const pa of ['ba-dinh-0001', 'ba-dinh-0002'])
+      await call('POST', `/elections/${id}/tallies`, 201, sheetFor(pa, 'hdnd-tp'));
+    const unitPath = '/elections/{electionId}/contests/{contestId}/units/{unitId}';
+    const unit = `/elections/${id}/contests/hdnd-tp/units/tp-01`;
+    const certified = await call('POST', `${unit}/certification`, 201, {
+      reason: 'Biên bản xác định kết quả',
+    });
+    expectDocumented('POST', `${unitPath}/certification`, 201, certified.body);
+    const at = `minPosition=${certified.body.position}`;
+    const city = await call('GET', `/elections/${id}/results/city?${at}`, 200);
+    expect(city.body.contests[1].units[0].certified).toEqual(
+      expect.objectContaining({ position: certified.body.position }),
+    );
+    expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
+    const district = await call('GET', `/elections/${id}/results/districts/ba-dinh?${at}`, 200);
+    expectDocumented('GET', '/elections/{electionId}/results/districts/{districtId}', 200, district.body);
+    const revoked = await call('POST', `${unit}/certification/revocation`, 201, {
+      reason: 'Khiếu nại về biên bản kiểm phiếu',
+    });
+    expectDocumented('POST', `${unitPath}/certification/revocation`, 201, revoked.body);
   });
 
   it('amendments, scans, open data and the public key', async () => {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { CONTEST_KINDS, ROUND_KINDS } from '@tally/domain';
 
 const KIND = {
@@ -40,6 +40,13 @@ export class DistrictContestResultDto extends TotalsDto {
   @ApiProperty() name!: string;
   @ApiProperty(KIND) kind!: string | null;
   @ApiProperty({ type: [DistrictCandidateResultDto] }) candidates!: DistrictCandidateResultDto[];
+  @ApiProperty({
+    type: () => DistrictUnitSummaryDto,
+    isArray: true,
+    description:
+      'The units with polling areas in the district, with their (unit-wide) outcome and certification',
+  })
+  units!: DistrictUnitSummaryDto[];
 }
 
 export class SingleDistrictResultDto {
@@ -110,6 +117,23 @@ export class CombinedUnitResultDto {
   @ApiProperty({ type: [CombinedWinnerDto] }) elected!: CombinedWinnerDto[];
 }
 
+/** The record of a certified unit, as the results show it. */
+export class UnitCertificationDto {
+  @ApiProperty({ description: 'When it was certified (ISO 8601)' }) at!: string;
+  @ApiProperty({ example: 'city-admin', description: 'The actor id that certified it' }) by!: string;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Global position of the certification (time travel before it shows the unit uncertified)',
+  })
+  position!: number;
+}
+
+const CERTIFIED = {
+  type: UnitCertificationDto,
+  nullable: true,
+  description: 'Null until certified, and again after a revocation',
+} as const;
+
 export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
@@ -146,7 +170,21 @@ export class UnitResultDto extends TotalsDto {
   })
   rounds!: UnitRoundResultDto[];
   @ApiProperty({ type: CombinedUnitResultDto }) combined!: CombinedUnitResultDto;
+  @ApiProperty(CERTIFIED) certified!: UnitCertificationDto | null;
 }
+
+/** A unit in a district's results: its unit-wide outcome, certification and rounds (the votes: the city results). */
+export class DistrictUnitSummaryDto extends PickType(UnitResultDto, [
+  'unitId',
+  'name',
+  'outcome',
+  'outcomeReason',
+  'seatsUnfilled',
+  'provisional',
+  'certified',
+  'rounds',
+  'combined',
+] as const) {}
 
 export class CityContestResultDto extends TotalsDto {
   @ApiProperty({ example: 'na' }) contestId!: string;
@@ -161,12 +199,21 @@ export class CityContestResultDto extends TotalsDto {
   @ApiProperty({ example: '2021-05-23', description: "The election's polling day, or a round's own" })
   pollingDate!: string;
   @ApiProperty({ description: 'Every expected polling area has reported' }) complete!: boolean;
+  @ApiProperty({ type: 'integer', description: 'Units of the contest certified' }) unitsCertified!: number;
+  @ApiProperty({ type: 'integer' }) unitsTotal!: number;
   @ApiProperty({ type: [UnitResultDto] }) units!: UnitResultDto[];
 }
 
 export class CityResultsDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;
   @ApiProperty({ type: 'integer', description: 'Global position these results reflect' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Units certified, over every contest (also with ?contest=)' })
+  unitsCertified!: number;
+  @ApiProperty({ type: 'integer' }) unitsTotal!: number;
+  @ApiProperty({
+    description: 'Every unit of every contest is certified: the results are official, no longer provisional',
+  })
+  official!: boolean;
   @ApiProperty({ type: [CityContestResultDto], description: 'Totals are the sums of the district rows' })
   contests!: CityContestResultDto[];
 }
