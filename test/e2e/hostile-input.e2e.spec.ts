@@ -293,6 +293,16 @@ const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
+  [
+    'POST certification',
+    `/elections/${ELECTION}/contests/na/units/na-01/certification`,
+    () => ({ reason: 'Biên bản xác định kết quả' }),
+  ],
+  [
+    'POST certification revocation',
+    `/elections/${ELECTION}/contests/na/units/na-01/certification/revocation`,
+    () => ({ reason: 'Khiếu nại về biên bản kiểm phiếu' }),
+  ],
 ];
 
 describe('hostile input to every write endpoint', () => {
