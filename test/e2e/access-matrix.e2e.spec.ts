@@ -135,6 +135,14 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
   [{ name: 'PUT scan tay-ho-0001/na', method: 'PUT', headers: { 'content-type': 'image/jpeg' },
      url: (e) => `/elections/${e}/tallies/tay-ho-0001/na/scan`,
      body: () => scanFiles.jpeg() },                                             401,  401, 401,  401,  403,  201,  403,  201,  403],
+  // Last: once certified, the unit's sheets are locked. The NA unit spans both districts: a district admin of one of
+  // them may not certify it; the city admin has all four sheets by now (the rows above).
+  [{ name: 'POST certification na-01', method: 'POST',
+     url: (e) => `/elections/${e}/contests/na/units/na-01/certification`, body: () => ({}) },
+                                                                                  401,  401, 401,  401,  403,  403,  403,  201,  403],
+  [{ name: 'POST certification revocation na-01', method: 'POST',
+     url: (e) => `/elections/${e}/contests/na/units/na-01/certification/revocation`,
+     body: () => ({ reason: 'Khiếu nại về biên bản kiểm phiếu' }) },          401,  401, 401,  401,  403,  403,  403,  201,  403],
   // GET /elections/{e}/live is public like the results; its stream never ends, so test/e2e/live.e2e.spec.ts covers it.
 ];
 

@@ -256,12 +256,53 @@ function amendmentBase(): Json {
   };
 }
 
+/** A follow-up round (addRound): a re-vote of unit tp-02 of the city council, with nested round and units. */
+function roundAmendmentBase(): Json {
+  return {
+    reason: 'Nghị quyết của Ủy ban bầu cử thành phố: bầu cử lại tại đơn vị số 2',
+    changes: [
+      {
+        type: 'addRound',
+        contest: {
+          contestId: 'hdnd-tp-lai',
+          name: 'Bầu cử lại HĐND thành phố',
+          pollingDate: '2021-06-06',
+          round: { kind: 're-vote', of: 'hdnd-tp', units: ['tp-02'] },
+          electoralUnits: [
+            {
+              unitId: 'tp-02',
+              name: 'Đơn vị số 2',
+              seats: 1,
+              pollingAreaIds: ['tay-ho-0001', 'tay-ho-0002'],
+              candidates: [
+                { candidateId: 'tp-02-1', name: 'Vũ Thị Giang', birthDate: '1968-06-06' },
+                { candidateId: 'tp-02-3', name: 'Lý Văn Khoa', birthDate: '1979-09-09' },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
+
 const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST /elections', '/elections', () => smallElection(ELECTION)],
   ['POST amendments', `/elections/${ELECTION}/amendments`, amendmentBase],
+  ['POST amendments (addRound)', `/elections/${ELECTION}/amendments`, roundAmendmentBase],
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
+  [
+    'POST certification',
+    `/elections/${ELECTION}/contests/na/units/na-01/certification`,
+    () => ({ reason: 'Biên bản xác định kết quả' }),
+  ],
+  [
+    'POST certification revocation',
+    `/elections/${ELECTION}/contests/na/units/na-01/certification/revocation`,
+    () => ({ reason: 'Khiếu nại về biên bản kiểm phiếu' }),
+  ],
 ];
 
 describe('hostile input to every write endpoint', () => {

@@ -2,7 +2,14 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AddressInfo } from 'node:net';
 import { startTestApi, TestApi } from '../support/api';
-import { naSheet, scanFiles, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
+import {
+  naSheet,
+  scanFiles,
+  secondBaDinhNaSheet,
+  sheetOf as sheetFor,
+  smallElection,
+  uuidFor,
+} from '../support/fixtures';
 import { SseClient } from '../support/sse-client';
 
 /*
@@ -403,6 +410,69 @@ describe('real answers match the schema their operation documents', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expectDocumented('POST', path, status, res.body);
     }
+  });
+
+  it('GET results of a unit with a follow-up round: its rounds and the combined outcome', async () => {
+    const id = smallElection().electionId;
+    await call('POST', '/elections', 201, smallElection(id));
+    const unit = smallElection(id).contests[1].electoralUnits[1];
+    const round = {
+      contestId: 'hdnd-tp-lai',
+      name: 'Bầu cử lại',
+      pollingDate: '2021-06-06',
+      round: { kind: 're-vote', of: 'hdnd-tp', units: [unit.unitId] },
+      electoralUnits: [unit],
+    };
+    await call(
+      'POST',
+      `/elections/${id}/amendments`,
+      201,
+      { reason: 'Nghị quyết: bầu cử lại tại đơn vị số 2', changes: [{ type: 'addRound', contest: round }] },
+      { 'if-match': '"0"' },
+    );
+    const sheet = await call('POST', `/elections/${id}/tallies`, 201, {
+      submissionId: uuidFor(`${id}.round`),
+      pollingAreaId: 'tay-ho-0001',
+      contestId: 'hdnd-tp-lai',
+      registeredVoters: 1000,
+      votersVoted: 900,
+      ballotsIssued: 900,
+      ballotsReceived: 900,
+      validBallots: 900,
+      invalidBallots: 0,
+      candidateVotes: { 'tp-02-1': 600, 'tp-02-2': 300 },
+    });
+    const at = `minPosition=${sheet.body.position}`;
+    const city = await call('GET', `/elections/${id}/results/city?${at}`, 200);
+    expect(city.body.contests[1].units[1].rounds).toHaveLength(1);
+    expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
+    const district = await call('GET', `/elections/${id}/results/districts/tay-ho?${at}`, 200);
+    expectDocumented('GET', '/elections/{electionId}/results/districts/{districtId}', 200, district.body);
+  });
+
+  it('POST …/units/{u}/certification and …/certification/revocation 201; results show the certification', async () => {
+    const id = smallElection().electionId;
+    await call('POST', '/elections', 201, smallElection(id));
+    for (const pa of ['ba-dinh-0001', 'ba-dinh-0002'])
+      await call('POST', `/elections/${id}/tallies`, 201, sheetFor(pa, 'hdnd-tp'));
+    const unitPath = '/elections/{electionId}/contests/{contestId}/units/{unitId}';
+    const unit = `/elections/${id}/contests/hdnd-tp/units/tp-01`;
+    const certified = await call('POST', `${unit}/certification`, 201, {
+      reason: 'Biên bản xác định kết quả',
+    });
+    expectDocumented('POST', `${unitPath}/certification`, 201, certified.body);
+    const at = `minPosition=${certified.body.position}`;
+    const city = await call('GET', `/elections/${id}/results/city?${at}`, 200);
+    expect(city.body.contests[1].units[0].certified).toEqual(
+      expect.objectContaining({ position: certified.body.position }),
+    );
+    expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
+    const district = await call('GET', `/elections/${id}/results/districts/ba-dinh?${at}`, 200);
+    expectDocumented('GET', '/elections/{electionId}/results/districts/{districtId}', 200, district.body);
+    const revoked = await call('POST', `${unit}/certification/revocation`, 201, {
+      reason: 'Khiếu nại về biên bản kiểm phiếu',
+    });
+    expectDocumented('POST', `${unitPath}/certification/revocation`, 201, revoked.body);
   });
 
   it('amendments, scans, open data and the public key', async () => {

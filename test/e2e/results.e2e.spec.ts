@@ -237,6 +237,8 @@ describe('HTTP conventions', () => {
         '/elections/{electionId}/audit/checkpoint',
         '/elections/{electionId}/audit/export',
         '/elections/{electionId}/audit/public-key',
+        '/elections/{electionId}/contests/{contestId}/units/{unitId}/certification',
+        '/elections/{electionId}/contests/{contestId}/units/{unitId}/certification/revocation',
         '/elections/{electionId}/live',
         '/elections/{electionId}/results/city',
         '/elections/{electionId}/results/districts',
@@ -278,7 +280,7 @@ describe('HTTP conventions', () => {
     );
     expect(Object.keys(amend.responses)).toEqual(expect.arrayContaining(['201', '409', '412', '422', '428']));
     const changes = res.body.components.schemas.AmendElectionDto.properties.changes.items.oneOf;
-    expect(changes).toHaveLength(8);
+    expect(changes).toHaveLength(9);
     for (const { $ref } of changes) expect(res.body.components.schemas[$ref.split('/').pop()]).toBeDefined();
     const page = await api.app.inject({ method: 'GET', url: '/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([

@@ -104,6 +104,66 @@ export function uuidFor(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+const REGISTERED: Record<string, number> = {
+  'ba-dinh-0001': 1250,
+  'ba-dinh-0002': 900,
+  'tay-ho-0001': 1000,
+  'tay-ho-0002': 800,
+};
+const CANDIDATES: Record<string, Array<[string, number]>> = {
+  na: [
+    ['na-01-1', 0.8],
+    ['na-01-2', 0.6],
+    ['na-01-3', 0.3],
+  ],
+  'tp-01': [
+    ['tp-01-1', 0.7],
+    ['tp-01-2', 0.3],
+  ],
+  'tp-02': [
+    ['tp-02-1', 0.4],
+    ['tp-02-2', 0.6],
+  ],
+};
+
+/**
+ * A valid sheet of smallElection() for any polling area and contest: 10 fewer voted than listed, 10 invalid,
+ * votes shared 80/60/30 % (NA: both seats filled) or 70/30 (tp-01), 40/60 (tp-02). `shift` moves that many votes
+ * from the first candidate to the second (a different but valid sheet).
+ */
+export function sheetOf(pollingAreaId: string, contestId: 'na' | 'hdnd-tp', shift = 0) {
+  const registeredVoters = REGISTERED[pollingAreaId];
+  const votersVoted = registeredVoters - 10;
+  const validBallots = votersVoted - 10;
+  const unit = contestId === 'na' ? 'na' : pollingAreaId.startsWith('ba-dinh') ? 'tp-01' : 'tp-02';
+  const candidateVotes = Object.fromEntries(
+    CANDIDATES[unit].map(([id, share]) => [id, Math.floor(validBallots * share)]),
+  );
+  const [first, second] = Object.keys(candidateVotes);
+  candidateVotes[first] -= shift;
+  candidateVotes[second] += shift;
+  return {
+    submissionId: randomUUID(),
+    pollingAreaId,
+    contestId,
+    registeredVoters,
+    votersVoted,
+    ballotsIssued: votersVoted,
+    ballotsReceived: votersVoted,
+    validBallots,
+    invalidBallots: 10,
+    candidateVotes,
+  };
+}
+
+/** The counts of a sheet as a correction body takes them, with a reason. */
+export function correctionOf(sheet: ReturnType<typeof sheetOf>, reason = 'Biên bản ghi nhầm số phiếu') {
+  const { submissionId: _s, pollingAreaId: _p, contestId: _c, ...counts } = sheet;
+  return { ...counts, reason };
+}
+
+export const POLLING_AREAS = Object.keys(REGISTERED);
+
 /**
  * Files for PUT …/scan: a real 1×1 PNG, and JPEG / PDF bytes that start with their magic numbers (what the api checks)
  * followed by random bytes, so every call gives a file of its own.

@@ -15,6 +15,7 @@ import { ResultsController } from './results/results.controller';
 import { ScansModule } from './scans/scans.module';
 import { TalliesModule } from './tallies/tallies.module';
 import { TurnoutModule } from './turnout/turnout.module';
+import { UnitsModule } from './units/units.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         AuthModule,
         ElectionsModule,
         TalliesModule,
+        UnitsModule,
         ScansModule,
         AuditorModule,
         TurnoutModule,

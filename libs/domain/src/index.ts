@@ -21,6 +21,7 @@ export * from './tally/tally.decider';
 export * from './tally/tally-scan.decider';
 
 export * from './results/winners';
+export * from './results/rounds';
 
 export * from './access/access-policy';
 export * from './audit/hash-chain';
@@ -31,3 +32,7 @@ export * from './turnout/turnout-schedule';
 export * from './turnout/turnout.decider';
 export * from './election/election-amendment';
 export * from './election/amendment-conflicts';
+
+export * from './unit/unit.events';
+export * from './unit/unit.commands';
+export * from './unit/unit.decider';

@@ -2,6 +2,7 @@
 export const ELECTION_STREAM_PREFIX = 'election-';
 export const TALLY_STREAM_PREFIX = 'tally-';
 export const TURNOUT_STREAM_PREFIX = 'turnout-';
+export const UNIT_STREAM_PREFIX = 'unit-';
 
 export function electionStreamId(electionId: string): string {
   return `${ELECTION_STREAM_PREFIX}${electionId}`;
@@ -16,6 +17,11 @@ export function turnoutStreamId(electionId: string, pollingAreaId: string): stri
   return `${TURNOUT_STREAM_PREFIX}${electionId}.${pollingAreaId}`;
 }
 
+/** One stream per electoral unit of a contest: its certification, revocations and annulment. */
+export function unitStreamId(electionId: string, contestId: string, unitId: string): string {
+  return `${UNIT_STREAM_PREFIX}${electionId}.${contestId}.${unitId}`;
+}
+
 /** Ids are restricted to [a-z0-9-] (see ID_PATTERN), so '.' separates the parts unambiguously. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -24,12 +30,16 @@ export function tallyId(electionId: string, pollingAreaId: string, contestId: st
   return `${electionId}.${pollingAreaId}.${contestId}`;
 }
 
-/** Every stream of one election, as readAll prefixes: its definition, its tally sheets and its turnout reports. */
+/**
+ * Every stream of one election, as readAll prefixes: its definition, its tally sheets, its turnout reports and its
+ * electoral units (certification).
+ */
 export function electionStreamPrefixes(electionId: string): string[] {
   return [
     electionStreamId(electionId),
     `${TALLY_STREAM_PREFIX}${electionId}.`,
     `${TURNOUT_STREAM_PREFIX}${electionId}.`,
+    `${UNIT_STREAM_PREFIX}${electionId}.`,
   ];
 }
 

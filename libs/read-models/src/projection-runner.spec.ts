@@ -30,8 +30,10 @@ const quiet: ProjectionLogger = {
 const fast: ProjectionRunnerOptions = { batchSize: 2, standbyRetryMs: 100, errorRetryMs: 100, logger: quiet };
 const projections = (): Projection[] => [new ResultsProjection(quiet), new AuditTrailProjection(quiet)];
 
+const RESULTS_VERSION = new ResultsProjection(quiet).version;
+/** The next version of the results projection: same rules, so a rebuild must give the same rows. */
 class ResultsProjectionV2 extends ResultsProjection {
-  override readonly version = 2;
+  override readonly version = RESULTS_VERSION + 1;
 }
 
 /** Throws on one event while `broken`, as a projection with a bug (or a column too narrow) would. */
@@ -151,7 +153,7 @@ describe('ProjectionRunner over the postgres event store', () => {
     });
     const status = await first.status();
     expect(status.map((s) => [s.name, s.version, s.position, s.headPosition, s.lag, s.state])).toEqual([
-      ['results', 1, third, third, 0, 'active'],
+      ['results', RESULTS_VERSION, third, third, 0, 'active'],
       ['audit-trail', 2, third, third, 0, 'active'],
     ]);
     await first.stop();
@@ -226,7 +228,7 @@ describe('ProjectionRunner over the postgres event store', () => {
     const [checkpoint] = await ds.query(
       `SELECT version, position FROM projection_checkpoints WHERE name = 'results'`,
     );
-    expect(checkpoint).toEqual({ version: 2, position: String(head) });
+    expect(checkpoint).toEqual({ version: RESULTS_VERSION + 1, position: String(head) });
   });
 
   it('an older version never rebuilds over the rows of a newer one (rolling deploy): it stands by', async () => {
@@ -237,7 +239,7 @@ describe('ProjectionRunner over the postgres event store', () => {
     await old.start();
     const deadline = Date.now() + 5000;
     while (warnings.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(warnings.join('\n')).toContain('belong to version 2');
+    expect(warnings.join('\n')).toContain(`belong to version ${RESULTS_VERSION + 1}`);
     const results = await waitForStatus(old, (s) => s.name === 'results' && s.state === 'standby');
     expect(results.state).toBe('standby');
     // The newer version's rows still answer read-your-writes for the older code.
@@ -245,7 +247,7 @@ describe('ProjectionRunner over the postgres event store', () => {
     await old.stop();
     expect(await dumpReadModels(ds)).toEqual(before);
     const [checkpoint] = await ds.query(`SELECT version FROM projection_checkpoints WHERE name = 'results'`);
-    expect(checkpoint).toEqual({ version: 2 });
+    expect(checkpoint).toEqual({ version: RESULTS_VERSION + 1 });
   });
 
   it('reports a projection whose batch keeps failing as failing, with the error, and recovers once it applies', async () => {

@@ -1,6 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
+import {
+  ELECTION_STREAM_PREFIX,
+  TALLY_STREAM_PREFIX,
+  TURNOUT_STREAM_PREFIX,
+  UNIT_STREAM_PREFIX,
+} from '@tally/domain';
 
 /**
  * One projection per query model. `apply` runs inside the runner's transaction, together with the checkpoint update.
@@ -30,8 +35,13 @@ export const consoleLogger: ProjectionLogger = {
   error: (m) => console.error(m),
 };
 
-/** The streams every projection reads: election definitions, tally sheets and turnout reports. */
-export const PROJECTED_STREAM_PREFIXES = [ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX];
+/** The streams every projection reads: election definitions, tally sheets, turnout reports and electoral units. */
+export const PROJECTED_STREAM_PREFIXES = [
+  ELECTION_STREAM_PREFIX,
+  TALLY_STREAM_PREFIX,
+  TURNOUT_STREAM_PREFIX,
+  UNIT_STREAM_PREFIX,
+];
 
 export function isProjectedStream(streamId: string): boolean {
   return PROJECTED_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));

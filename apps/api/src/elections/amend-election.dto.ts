@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
 import { IsSafeText } from '../http/validators/safe-text.validator';
-import { CandidateDto, PollingAreaDto } from './define-election.dto';
+import { CandidateDto, ContestDto, PollingAreaDto } from './define-election.dto';
 
 const ID_MESSAGE =
   '$property must be 1-64 lowercase letters, digits or dashes, starting with a letter or digit';
@@ -168,6 +168,16 @@ export class RenameDto extends AmendmentChangeDto {
   name!: string;
 }
 
+/** A follow-up round: a contest with `round` and its own `pollingDate` (docs/api.md, Follow-up rounds). */
+export class AddRoundDto extends AmendmentChangeDto {
+  @ApiProperty({ type: ContestDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ContestDto)
+  contest!: ContestDto;
+}
+
 export const CHANGE_DTOS = [
   WithdrawCandidateDto,
   AddCandidateDto,
@@ -177,6 +187,7 @@ export const CHANGE_DTOS = [
   ChangeRegisteredVotersDto,
   ChangeSeatsDto,
   RenameDto,
+  AddRoundDto,
 ];
 
 const DTO_OF_TYPE = new Map<string, new () => AmendmentChangeDto>(

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsDateString,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -15,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CONTEST_KINDS, ContestKind, ROUND_KINDS, RoundKind } from '@tally/domain';
 import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
 import { IsSafeText } from '../http/validators/safe-text.validator';
 
@@ -119,6 +121,24 @@ export class ElectoralUnitDto {
   candidates!: CandidateDto[];
 }
 
+/** What a follow-up round follows up (Art. 79 bầu cử thêm, Art. 80 bầu cử lại). */
+export class ContestRoundInputDto {
+  @ApiProperty({ enum: ROUND_KINDS, example: 're-vote' })
+  @IsIn(ROUND_KINDS)
+  kind!: RoundKind;
+
+  @ApiProperty({ example: 'hdnd-xa', description: 'The original contest' })
+  @Matches(ID_REGEX, { message: ID_MESSAGE })
+  of!: string;
+
+  @ApiProperty({ type: [String], example: ['trang-viet'], description: 'Exactly the units it holds again' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50_000)
+  @Matches(ID_REGEX, { each: true, message: ID_MESSAGE })
+  units!: string[];
+}
+
 export class ContestDto {
   @ApiProperty({ example: 'na' })
   @Matches(ID_REGEX, { message: ID_MESSAGE })
@@ -129,6 +149,36 @@ export class ContestDto {
   @Length(1, 200)
   @IsSafeText()
   name!: string;
+
+  @ApiPropertyOptional({
+    enum: CONTEST_KINDS,
+    example: 'national-assembly',
+    description:
+      "Decides when a unit's seats are filled enough (Art. 79): the National Assembly needs every seat, a People's " +
+      'Council two thirds. Without it a unit is judged like the National Assembly.',
+  })
+  @IsOptional()
+  @IsIn(CONTEST_KINDS)
+  kind?: ContestKind;
+
+  @ApiPropertyOptional({
+    type: ContestRoundInputDto,
+    description:
+      'Only for a follow-up round: the contest and units it follows up (its units carry the same ids)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContestRoundInputDto)
+  round?: ContestRoundInputDto;
+
+  @ApiPropertyOptional({
+    example: '2021-06-06',
+    description: 'Only for a follow-up round: its own polling day',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'pollingDate must be a date YYYY-MM-DD' })
+  pollingDate?: string;
 
   @ApiProperty({ type: [ElectoralUnitDto] })
   @IsArray()

@@ -18,15 +18,15 @@ function viewAt(position: number): LiveView {
       {
         districtId: 'ba-dinh',
         name: 'Ba Đình',
-        contests: [{ contestId: 'na', name: 'NA', ...totals(position) }],
+        contests: [{ contestId: 'na', name: 'NA', kind: null, ...totals(position) }],
       },
       {
         districtId: 'tay-ho',
         name: 'Tây Hồ',
-        contests: [{ contestId: 'na', name: 'NA', ...totals(position % 2) }],
+        contests: [{ contestId: 'na', name: 'NA', kind: null, ...totals(position % 2) }],
       },
     ],
-    city: { electionId: ELECTION, position, contests: [] },
+    city: { electionId: ELECTION, position, unitsCertified: 0, unitsTotal: 0, official: false, contests: [] },
     turnout: {
       electionId: ELECTION,
       position: 0,

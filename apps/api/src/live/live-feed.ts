@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { electionStreamId, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
+import { electionStreamPrefixes } from '@tally/domain';
 import { EventStore, StoredEvent } from '@tally/event-store';
 import { CityResults, ReadRouter, ResultsQueries, TurnoutQueries } from '@tally/read-models';
 import type { ElectionCatalog } from '../elections/election-catalog';
@@ -48,7 +48,9 @@ export class LiveFeed {
       districts: districts.districts.map((d) => ({
         districtId: d.districtId,
         name: d.name,
-        contests: d.contests.map(({ candidates: _candidates, turnout: _turnout, ...totals }) => totals),
+        contests: d.contests.map(
+          ({ candidates: _candidates, turnout: _turnout, units: _units, ...totals }) => totals,
+        ),
       })),
       city: {
         ...city,
@@ -99,11 +101,8 @@ export class LiveFeed {
     upTo: number,
     limit = Number.POSITIVE_INFINITY,
   ): Promise<StoredEvent[]> {
-    const prefixes = [
-      electionStreamId(electionId),
-      `${TALLY_STREAM_PREFIX}${electionId}.`,
-      `${TURNOUT_STREAM_PREFIX}${electionId}.`,
-    ];
+    // The definition, sheets, turnout reports and units (a certification changes the view too).
+    const prefixes = electionStreamPrefixes(electionId);
     const events: StoredEvent[] = [];
     let cursor = after;
     while (cursor < upTo) {

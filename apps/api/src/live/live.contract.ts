@@ -24,11 +24,14 @@ import type {
  */
 export type LiveEventName = 'snapshot' | 'update' | 'reconnect';
 
-/** A district as the live view shows it: its totals per contest (per-candidate votes: GET …/results/districts/{d}). */
+/**
+ * A district as the live view shows it: its totals per contest (per-candidate votes and the unit summaries:
+ * GET …/results/districts/{d}; the units themselves are in `city`).
+ */
 export interface LiveDistrict {
   districtId: string;
   name: string;
-  contests: Array<Omit<DistrictContestResult, 'candidates' | 'turnout'>>;
+  contests: Array<Omit<DistrictContestResult, 'candidates' | 'turnout' | 'units'>>;
 }
 
 type WithoutTurnout<T> = Omit<T, 'turnout'>;

@@ -11,7 +11,11 @@ import { TurnoutViewDto } from '../turnout/turnout.dto';
 /* OpenAPI shapes of the live stream's messages (the types and the protocol: live.contract.ts). The rows are those of
    the results endpoints without the ratios (`turnout` of a total, `share` of a candidate): the viewer derives them. */
 
-class LiveDistrictContestDto extends OmitType(DistrictContestResultDto, ['candidates', 'turnout'] as const) {}
+class LiveDistrictContestDto extends OmitType(DistrictContestResultDto, [
+  'candidates',
+  'turnout',
+  'units',
+] as const) {}
 
 class LiveDistrictDto {
   @ApiProperty({ example: 'ba-dinh' }) districtId!: string;

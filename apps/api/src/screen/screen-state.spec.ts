@@ -17,7 +17,14 @@ const screen = require('./public/js/state.js') as {
 };
 
 const district = (districtId: string, name = districtId) => ({ districtId, name, contests: [] });
-const city = (position: number) => ({ electionId: 'e', position, contests: [] });
+const city = (position: number) => ({
+  electionId: 'e',
+  position,
+  unitsCertified: 0,
+  unitsTotal: 0,
+  official: false,
+  contests: [],
+});
 const correction = (position: number, districtId = 'ba-dinh'): LiveCorrection => ({
   position,
   at: '2021-05-23T13:00:00.000Z',

@@ -19,6 +19,7 @@ import {
 } from '@tally/event-store';
 import { randomUUID } from 'node:crypto';
 import { ElectionCatalog } from '../elections/election-catalog';
+import { UnitLocks } from '../units/unit-locks';
 import { loadStream, toAppend } from '../infrastructure/event-streams';
 import { CorrectTallyCommand } from './correct-tally.command';
 import { correctionEventId } from './tally-event-ids';
@@ -30,6 +31,7 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
     private readonly metrics: Metrics,
+    private readonly locks: UnitLocks,
   ) {}
 
   async execute({ correction }: CorrectTallyCommand): Promise<TallyWriteResult> {
@@ -42,8 +44,16 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
 
     // Twice at most: a racing retry with the same correctionId is recognised by the store, then by decide.
     for (let attempt = 1; ; attempt++) {
-      const stream = await loadStream<TallyEvent>(this.eventStore, streamId);
-      const events = decideTally({ type: 'CorrectTally', ...correction }, foldTally(stream.events), index);
+      const [stream, unit] = await Promise.all([
+        loadStream<TallyEvent>(this.eventStore, streamId),
+        this.locks.lockOf(index, contestId, pollingAreaId),
+      ]);
+      const events = decideTally(
+        { type: 'CorrectTally', ...correction },
+        foldTally(stream.events),
+        index,
+        unit,
+      );
       if (events.length === 0) {
         this.metrics.replayed('tally');
         return replayOf(
@@ -58,6 +68,9 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
           expectedRevision,
         );
         if (appended.alreadyStored && attempt < 2) continue;
+        // A certification recorded meanwhile, without this correction, no longer holds.
+        if (index)
+          await this.locks.reconcile(index, contestId, pollingAreaId, appended.revision, correction.context);
         return {
           tallyId: id,
           revision: appended.revision,

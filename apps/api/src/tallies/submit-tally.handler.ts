@@ -13,6 +13,7 @@ import {
 } from '@tally/domain';
 import { DuplicateEventIdError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
 import { ElectionCatalog } from '../elections/election-catalog';
+import { UnitLocks } from '../units/unit-locks';
 import { emptyStream, loadStream, toAppend } from '../infrastructure/event-streams';
 import { SubmitTallyCommand } from './submit-tally.command';
 import { submissionEventId } from './tally-event-ids';
@@ -26,6 +27,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
     private readonly metrics: Metrics,
+    private readonly locks: UnitLocks,
   ) {}
 
   async execute({ submission }: SubmitTallyCommand): Promise<TallyWriteResult> {
@@ -45,7 +47,15 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
         attempt === 1
           ? emptyStream<TallyEvent>(streamId)
           : await loadStream<TallyEvent>(this.eventStore, streamId);
-      const events = decideTally({ type: 'SubmitTally', ...submission }, foldTally(stream.events), index);
+      // A first submission needs no lock (a certified unit has no unreported sheet): the hot path reads one stream.
+      const unit =
+        stream.events.length > 0 ? await this.locks.lockOf(index, contestId, pollingAreaId) : undefined;
+      const events = decideTally(
+        { type: 'SubmitTally', ...submission },
+        foldTally(stream.events),
+        index,
+        unit,
+      );
       if (events.length === 0) {
         if (!storeReplayed) this.metrics.replayed('tally');
         const original = stream.stored[0];

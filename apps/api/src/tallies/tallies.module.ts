@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DistrictScope } from '../auth/district-scope';
 import { ElectionsModule } from '../elections/elections.module';
+import { UnitsModule } from '../units/units.module';
 import { CorrectTallyHandler } from './correct-tally.handler';
 import { SubmitTallyHandler } from './submit-tally.handler';
 import { TalliesController } from './tallies.controller';
 import { TallySheetReader } from './tally-sheet.reader';
 
 @Module({
-  imports: [ElectionsModule],
+  imports: [ElectionsModule, UnitsModule],
   controllers: [TalliesController],
   providers: [SubmitTallyHandler, CorrectTallyHandler, TallySheetReader, DistrictScope],
 })

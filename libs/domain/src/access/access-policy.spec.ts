@@ -1,6 +1,13 @@
 import { DomainError } from '../shared/domain-error';
 import { Actor } from '../shared/event-metadata';
-import { Action, assertMayPerformIn, mayPerform, mayPerformIn } from './access-policy';
+import {
+  Action,
+  assertMayPerformIn,
+  assertMayPerformOver,
+  mayPerform,
+  mayPerformIn,
+  mayPerformOver,
+} from './access-policy';
 
 const cityAdmin: Actor = { id: 'admin-1', role: 'admin' };
 const baDinhAdmin: Actor = { id: 'admin-2', role: 'admin', districts: ['ba-dinh'] };
@@ -25,6 +32,13 @@ describe('access policy: what a role may do at all (the guard)', () => {
     ['read-sheets',        'allow',    'allow',          'allow',          'allow',          'AUTH.FORBIDDEN'],
     ['read-audit',         'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['read-export',        'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['certify-unit',       'allow',    'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['revoke-certification','allow',   'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['annul-unit',         'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['resolve-discrepancy','allow',    'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['review-sheet',       'allow',    'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['read-review',        'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
+    ['define-round',       'allow',    'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
     ['attach-scan',        'allow',    'allow',          'AUTH.FORBIDDEN', 'allow',          'AUTH.FORBIDDEN'],
     ['read-scans',         'allow',    'allow',          'allow',          'AUTH.FORBIDDEN', 'AUTH.FORBIDDEN'],
   ];
@@ -41,6 +55,29 @@ describe('access policy: what a role may do at all (the guard)', () => {
       expect(outcome(mayPerform(actor, 'read-election'))).toBe('AUTH.FORBIDDEN');
       expect(outcome(mayPerform(actor, 'submit-tally'))).toBe('AUTH.FORBIDDEN');
     }
+  });
+});
+
+describe('access policy: over several districts (certifying a unit)', () => {
+  const twoDistrictAdmin: Actor = { id: 'admin-3', role: 'admin', districts: ['ba-dinh', 'tay-ho'] };
+  // prettier-ignore
+  const table: [string, Actor, readonly string[], string][] = [
+    ['a city admin certifies any unit',                         cityAdmin,         ['ba-dinh', 'tay-ho'], 'allow'],
+    ['a district admin certifies a unit inside its district',   baDinhAdmin,       ['ba-dinh'],           'allow'],
+    ['a district admin certifies a unit spanning another one',  baDinhAdmin,       ['ba-dinh', 'tay-ho'], 'AUTH.OUT_OF_SCOPE'],
+    ['an admin of both districts certifies the spanning unit',  twoDistrictAdmin,  ['ba-dinh', 'tay-ho'], 'allow'],
+    ['a district admin meets a unit of no resolved district',   baDinhAdmin,       [],                    'AUTH.OUT_OF_SCOPE'],
+    ['a submitter certifies nothing',                           baDinhSubmitter,   ['ba-dinh'],           'AUTH.FORBIDDEN'],
+    ['an auditor certifies nothing',                            auditor,           ['ba-dinh'],           'AUTH.FORBIDDEN'],
+  ];
+  it.each(table)('%s', (_, actor, districts, expected) => {
+    expect(outcome(mayPerformOver(actor, 'certify-unit', districts))).toBe(expected);
+  });
+
+  it('assertMayPerformOver throws a forbidden DomainError (403)', () => {
+    expect(() => assertMayPerformOver(baDinhAdmin, 'certify-unit', ['ba-dinh', 'tay-ho'])).toThrow(
+      expect.objectContaining({ kind: 'forbidden', code: 'AUTH.OUT_OF_SCOPE' }) as unknown as DomainError,
+    );
   });
 });
 
@@ -69,6 +106,14 @@ describe('access policy: district scope', () => {
   ];
   it.each(table)('%s', (_, actor, action, districtId, expected) => {
     expect(outcome(mayPerformIn(actor, action, districtId))).toBe(expected);
+  });
+
+  it('a district admin resolves and reviews sheets of its own districts only', () => {
+    for (const action of ['resolve-discrepancy', 'review-sheet'] as const) {
+      expect(outcome(mayPerformIn(baDinhAdmin, action, 'ba-dinh'))).toBe('allow');
+      expect(outcome(mayPerformIn(baDinhAdmin, action, 'tay-ho'))).toBe('AUTH.OUT_OF_SCOPE');
+      expect(outcome(mayPerformIn(cityAdmin, action, 'tay-ho'))).toBe('allow');
+    }
   });
 
   it('assertMayPerformIn throws a forbidden DomainError (403) with the stable code', () => {

@@ -20,6 +20,13 @@ export const ACTIONS = [
   'read-sheets',
   'read-audit',
   'read-export',
+  'certify-unit',
+  'revoke-certification',
+  'annul-unit',
+  'resolve-discrepancy',
+  'review-sheet',
+  'read-review',
+  'define-round',
   'attach-scan',
   'read-scans',
 ] as const;
@@ -51,6 +58,14 @@ const RULES: Record<Action, Partial<Record<Role, Scope>>> = {
   'read-sheets': { admin: 'any', auditor: 'any', submitter: 'districts' },
   'read-audit': { admin: 'any', auditor: 'any' },
   'read-export': { admin: 'any', auditor: 'any' },
+  // A unit may span districts (an NA unit covers several): a district admin needs every one of them (mayPerformOver).
+  'certify-unit': { admin: 'districts' },
+  'revoke-certification': { admin: 'city' },
+  'annul-unit': { admin: 'city' },
+  'resolve-discrepancy': { admin: 'districts' },
+  'review-sheet': { admin: 'districts' },
+  'read-review': { admin: 'any', auditor: 'any' },
+  'define-round': { admin: 'city' },
   // The submitter who sent the sheet photographs its paper record; a district admin may too.
   'attach-scan': { admin: 'districts', submitter: 'districts' },
   // Unless the definition says publishScans: then anyone (the api checks that before asking the policy).
@@ -117,6 +132,29 @@ export function mayPerformIn(actor: Actor, action: Action, districtId: string | 
     code: AccessErrorCode.OUT_OF_SCOPE,
     reason: `This polling area is not in the districts of ${actor.id} (${(actor.districts ?? []).join(', ')})`,
   };
+}
+
+/**
+ * May the actor perform the action on something that spans `districtIds` (an electoral unit)? A district-scoped
+ * actor needs every one of them; an empty list (nothing resolved) is out of scope for it, like an unknown area.
+ */
+export function mayPerformOver(actor: Actor, action: Action, districtIds: readonly string[]): AccessDecision {
+  const role = mayPerform(actor, action);
+  if (!role.allowed) return role;
+  if (scopeOf(actor, action) !== 'districts' || isCityWide(actor)) return ALLOWED;
+  const own = actor.districts ?? [];
+  const outside = districtIds.filter((d) => !own.includes(d));
+  if (districtIds.length > 0 && outside.length === 0) return ALLOWED;
+  return {
+    allowed: false,
+    code: AccessErrorCode.OUT_OF_SCOPE,
+    reason: `This covers districts outside those of ${actor.id} (${outside.join(', ') || 'none resolved'})`,
+  };
+}
+
+export function assertMayPerformOver(actor: Actor, action: Action, districtIds: readonly string[]): void {
+  const decision = mayPerformOver(actor, action, districtIds);
+  if (!decision.allowed) throw new DomainError('forbidden', decision.code, decision.reason);
 }
 
 /** Throws DomainError 'forbidden' (403) unless the actor may perform the action in the district. */

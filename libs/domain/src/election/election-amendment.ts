@@ -69,6 +69,16 @@ export interface ChangeSeats {
   seats: number;
 }
 
+/**
+ * A follow-up round (Art. 79, 80) defined on the night after the results: a new contest with `round` and its own
+ * `pollingDate`, checked by the rules of a round in a new definition. It changes no polling area's place in the
+ * original contest, so stored sheets never contradict it.
+ */
+export interface AddRound {
+  type: 'addRound';
+  contest: Contest;
+}
+
 export const RENAME_TARGETS = [
   'election',
   'district',
@@ -96,7 +106,8 @@ export type AmendmentChange =
   | MovePollingArea
   | ChangeRegisteredVoters
   | ChangeSeats
-  | Rename;
+  | Rename
+  | AddRound;
 
 export const AMENDMENT_CHANGE_TYPES = [
   'withdrawCandidate',
@@ -107,6 +118,7 @@ export const AMENDMENT_CHANGE_TYPES = [
   'changeRegisteredVoters',
   'changeSeats',
   'rename',
+  'addRound',
 ] as const satisfies ReadonlyArray<AmendmentChange['type']>;
 
 export const AmendmentRuleCode = {
@@ -332,6 +344,19 @@ function applyChange(
     }
     case 'rename':
       return rename(def, change, unknown);
+    case 'addRound': {
+      const contest = change.contest;
+      if (contest?.round === undefined) {
+        violations.push({
+          code: ElectionRuleCode.INVALID_ROUND,
+          message: 'addRound needs a contest with a round (kind, of, units)',
+          field: `${path}.contest.round`,
+        });
+        return;
+      }
+      def.contests.push(structuredClone(contest));
+      return;
+    }
     default:
       // A stored change of a kind this code does not know: reported, so the amendment is not applied half-way.
       violations.push({

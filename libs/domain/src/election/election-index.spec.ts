@@ -17,6 +17,12 @@ describe('ElectionIndex', () => {
     expect(index.unitOf('nope', 'north-01')).toBeUndefined();
   });
 
+  it('lists the districts a unit covers (whose admins may certify it)', () => {
+    expect(index.districtsOfUnit('na', 'na-01')).toEqual(['north', 'south']);
+    expect(index.districtsOfUnit('council', 'c-02')).toEqual(['south']);
+    expect(index.districtsOfUnit('council', 'nope')).toEqual([]);
+  });
+
   it('gives the placement, seats and candidates of a sheet', () => {
     expect(index.placementOf('council', 'south-01')).toEqual({
       contestId: 'council',

@@ -117,6 +117,12 @@ export class ElectionIndex {
     return this.areasOfUnit.get(contestId)?.get(unitId) ?? EMPTY;
   }
 
+  /** Districts with polling areas in the unit, in definition order: whose admins may certify it. */
+  districtsOfUnit(contestId: string, unitId: string): string[] {
+    const areas = new Set(this.pollingAreasOfUnit(contestId, unitId).map((a) => this.districtOf(a)));
+    return this.definition.districts.map((d) => d.districtId).filter((id) => areas.has(id));
+  }
+
   /** Registered voters of a unit according to the definition (the sheets may report other figures). */
   registeredVotersOfUnit(contestId: string, unitId: string): number {
     return this.votersOfUnit.get(contestId)?.get(unitId) ?? 0;

@@ -1,5 +1,5 @@
 import { smallElection } from '../testing/election-fixture';
-import { ElectionDefinition } from './election.types';
+import { CONTEST_KINDS, ContestKind, ElectionDefinition } from './election.types';
 import { validateElectionDefinition } from './election-rules';
 
 /** Breaks one thing in an otherwise valid definition and returns the violations as "code @ field". */
@@ -158,6 +158,19 @@ describe('validateElectionDefinition', () => {
       expect(
         violationsAfter((d) => (d.contests[1].electoralUnits[0].candidates[1].birthDate = '1972-02-29')),
       ).toEqual([]);
+    });
+  });
+
+  describe('ELECTION.INVALID_CONTEST_KIND', () => {
+    it('accepts the four kinds of the law, and no kind at all', () => {
+      for (const kind of CONTEST_KINDS)
+        expect(violationsAfter((d) => (d.contests[0].kind = kind))).toEqual([]);
+      expect(violationsAfter((d) => delete d.contests[0].kind)).toEqual([]);
+    });
+    it('rejects another kind', () => {
+      expect(violationsAfter((d) => (d.contests[1].kind = 'senate' as ContestKind))).toEqual([
+        'ELECTION.INVALID_CONTEST_KIND @ contests[1].kind',
+      ]);
     });
   });
 

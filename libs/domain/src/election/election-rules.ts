@@ -2,7 +2,15 @@ import { RuleViolation } from '../shared/domain-error';
 import { isIsoDate } from '../shared/iso-date';
 import { ID_PATTERN } from '../stream-ids';
 import { isLocalTime, isUtcOffset } from '../turnout/turnout-schedule';
-import { Contest, ElectionDefinition, ElectoralUnit } from './election.types';
+import {
+  CONTEST_KINDS,
+  Contest,
+  ElectionDefinition,
+  ElectoralUnit,
+  isContestKind,
+  isRoundKind,
+  ROUND_KINDS,
+} from './election.types';
 
 /** Stable codes of the rules an election definition must satisfy (422 on POST /elections). */
 export const ElectionRuleCode = {
@@ -16,7 +24,18 @@ export const ElectionRuleCode = {
   INVALID_REGISTERED_VOTERS: 'ELECTION.INVALID_REGISTERED_VOTERS',
   INVALID_DATE: 'ELECTION.INVALID_DATE',
   INVALID_TURNOUT_SCHEDULE: 'ELECTION.INVALID_TURNOUT_SCHEDULE',
+  INVALID_CONTEST_KIND: 'ELECTION.INVALID_CONTEST_KIND',
   INVALID_PUBLISH_SCANS: 'ELECTION.INVALID_PUBLISH_SCANS',
+  /** A follow-up round's shape: its kind, its own polling date only with a round, its contest kind the original's. */
+  INVALID_ROUND: 'ELECTION.INVALID_ROUND',
+  /** `round.of` names no contest, or a contest that is itself a round. */
+  ROUND_UNKNOWN_CONTEST: 'ELECTION.ROUND_UNKNOWN_CONTEST',
+  /** The round's units are not exactly `round.units`, units of the original contest covering the same polling areas. */
+  ROUND_UNITS: 'ELECTION.ROUND_UNITS',
+  /** A supplementary round elects at most the original unit's seats; a re-vote exactly as many. */
+  ROUND_SEATS: 'ELECTION.ROUND_SEATS',
+  /** A round's polling date is missing, not a date, or not after the election's. */
+  ROUND_DATE: 'ELECTION.ROUND_DATE',
 } as const;
 
 /** The districts and polling areas the definition declares, for resolving the units' references. */
@@ -98,7 +117,123 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
     violations,
   );
   contests.forEach((contest, c) => checkContest(contest, `contests[${c}]`, known, violations));
+  contests.forEach((contest, c) => checkRound(def, contest, `contests[${c}]`, known, violations));
   return violations;
+}
+
+/**
+ * A follow-up round (Art. 79, 80) is a contest of its own that re-runs exactly some units of an original contest: the
+ * same unit ids over the same polling areas, with its own candidates and polling day. Whether the original unit did
+ * need it (its outcome on the night) is not checked here: a definition knows no results (see docs/api.md).
+ */
+function checkRound(
+  def: ElectionDefinition,
+  contest: Contest,
+  path: string,
+  known: KnownGeography,
+  violations: RuleViolation[],
+): void {
+  const round = contest.round;
+  const push = (code: string, message: string, field: string): void => {
+    violations.push({ code, message, field });
+  };
+  if (round === undefined) {
+    if (contest.pollingDate !== undefined)
+      push(
+        ElectionRuleCode.INVALID_ROUND,
+        `contest ${contest.contestId} has its own pollingDate but is no follow-up round`,
+        `${path}.pollingDate`,
+      );
+    return;
+  }
+  if (typeof round !== 'object' || round === null || !isRoundKind(round.kind)) {
+    return push(
+      ElectionRuleCode.INVALID_ROUND,
+      `round of contest ${contest.contestId} must have a kind: one of ${ROUND_KINDS.join(', ')}`,
+      `${path}.round.kind`,
+    );
+  }
+  if (!isIsoDate(contest.pollingDate) || !(contest.pollingDate > def.pollingDate)) {
+    push(
+      ElectionRuleCode.ROUND_DATE,
+      `round ${contest.contestId} needs its own pollingDate (YYYY-MM-DD) after the election's ${def.pollingDate}`,
+      `${path}.pollingDate`,
+    );
+  }
+  const original = (def.contests ?? []).find((c) => c.contestId === round.of);
+  if (!original || original.round !== undefined || original === contest) {
+    return push(
+      ElectionRuleCode.ROUND_UNKNOWN_CONTEST,
+      `round ${contest.contestId} follows up "${String(round.of)}", which is no original contest of the election`,
+      `${path}.round.of`,
+    );
+  }
+  if (contest.kind !== undefined && contest.kind !== original.kind) {
+    push(
+      ElectionRuleCode.INVALID_ROUND,
+      `round ${contest.contestId} elects for contest ${original.contestId}: its kind is ${String(original.kind)}`,
+      `${path}.kind`,
+    );
+  }
+  const listed = Array.isArray(round.units) ? round.units : [];
+  const own = new Map((contest.electoralUnits ?? []).map((u) => [u.unitId, u]));
+  if (listed.length === 0 || new Set(listed).size !== listed.length) {
+    push(
+      ElectionRuleCode.ROUND_UNITS,
+      `round ${contest.contestId} must list the units it holds, each once`,
+      `${path}.round.units`,
+    );
+  }
+  listed.forEach((unitId, i) => {
+    const before = original.electoralUnits.find((u) => u.unitId === unitId);
+    const field = `${path}.round.units[${i}]`;
+    if (!before)
+      return push(
+        ElectionRuleCode.ROUND_UNITS,
+        `unit ${String(unitId)} is not a unit of contest ${original.contestId}`,
+        field,
+      );
+    const unit = own.get(unitId);
+    if (!unit)
+      return push(
+        ElectionRuleCode.ROUND_UNITS,
+        `round ${contest.contestId} lists unit ${unitId} but has no electoral unit ${unitId}`,
+        field,
+      );
+    const was = coveredAreas(before, known);
+    const now = coveredAreas(unit, known);
+    if (was.size !== now.size || [...was].some((a) => !now.has(a))) {
+      push(
+        ElectionRuleCode.ROUND_UNITS,
+        `unit ${unitId} of round ${contest.contestId} must cover the same polling areas as in ${original.contestId}`,
+        field,
+      );
+    }
+    const seatsOk = round.kind === 're-vote' ? unit.seats === before.seats : unit.seats <= before.seats;
+    if (!seatsOk) {
+      push(
+        ElectionRuleCode.ROUND_SEATS,
+        round.kind === 're-vote'
+          ? `a re-vote of unit ${unitId} elects its ${before.seats} seats, not ${String(unit.seats)}`
+          : `a supplementary round of unit ${unitId} elects at most its ${before.seats} seats, not ${String(unit.seats)}`,
+        `${path}.electoralUnits[${contest.electoralUnits.indexOf(unit)}].seats`,
+      );
+    }
+  });
+  (contest.electoralUnits ?? []).forEach((unit, u) => {
+    if (!listed.includes(unit.unitId))
+      push(
+        ElectionRuleCode.ROUND_UNITS,
+        `unit ${unit.unitId} of round ${contest.contestId} is not in round.units`,
+        `${path}.electoralUnits[${u}].unitId`,
+      );
+  });
+}
+
+function coveredAreas(unit: ElectoralUnit, known: KnownGeography): Set<string> {
+  if (unit.districtIds !== undefined)
+    return new Set(unit.districtIds.flatMap((d) => known.areasOfDistrict.get(d) ?? []));
+  return new Set((unit.pollingAreaIds ?? []).filter((a) => known.areaDistrict.has(a)));
 }
 
 function checkContest(
@@ -108,6 +243,13 @@ function checkContest(
   violations: RuleViolation[],
 ): void {
   const units = contest.electoralUnits ?? [];
+  if (contest.kind !== undefined && !isContestKind(contest.kind)) {
+    violations.push({
+      code: ElectionRuleCode.INVALID_CONTEST_KIND,
+      message: `kind "${String(contest.kind)}" of contest ${contest.contestId} is not one of ${CONTEST_KINDS.join(', ')}`,
+      field: `${path}.kind`,
+    });
+  }
   uniqueIds(
     units.map((u) => u.unitId),
     (i) => `${path}.electoralUnits[${i}].unitId`,

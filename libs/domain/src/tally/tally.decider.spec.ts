@@ -18,6 +18,13 @@ const specWithoutElection = DeciderSpecification.for({
   initialState: initialTallyState,
 });
 
+/** The same decider for a sheet whose unit is certified. */
+const specCertified = DeciderSpecification.for({
+  decide: (command: TallyCommand, state) => decideTally(command, state, index, { certified: true }),
+  evolve: evolveTally,
+  initialState: initialTallyState,
+});
+
 const placement = {
   electionId: 'e-1',
   pollingAreaId: 'north-01',
@@ -270,6 +277,40 @@ describe('tally decider: CorrectTally', () => {
         .when(correct({ correctionId: 'fix-2', expectedRevision: 0, counts: validNaCounts() }))
         .thenThrows('TALLY.REVISION_MISMATCH', 'stale');
     });
+  });
+});
+
+describe('tally decider: a certified unit locks its sheets', () => {
+  it('TALLY.UNIT_CERTIFIED: a correction (409)', () => {
+    const error = specCertified
+      .given([submitted])
+      .when(correct())
+      .thenThrows('TALLY.UNIT_CERTIFIED', 'conflict');
+    expect(error.details).toEqual({ contestId: 'na', unitId: 'na-01' });
+  });
+  it('TALLY.UNIT_CERTIFIED: another sheet for the area (409), instead of TALLY.ALREADY_SUBMITTED', () => {
+    specCertified
+      .given([submitted])
+      .when(submit({ submissionId: 'sub-2' }))
+      .thenThrows('TALLY.UNIT_CERTIFIED', 'conflict');
+  });
+  it('a retry of the stored submission or of a keyed correction still answers as before', () => {
+    specCertified.given([submitted]).when(submit()).thenNothing();
+    const keyed: TallyCorrected = { ...corrected, data: { ...corrected.data, correctionId: 'fix-1' } };
+    specCertified
+      .given([submitted, keyed])
+      .when(correct({ correctionId: 'fix-1' }))
+      .thenNothing();
+  });
+  it('an uncertified unit changes nothing', () => {
+    DeciderSpecification.for({
+      decide: (command: TallyCommand, state) => decideTally(command, state, index, { certified: false }),
+      evolve: evolveTally,
+      initialState: initialTallyState,
+    })
+      .given([submitted])
+      .when(correct())
+      .then([corrected]);
   });
 });
 

@@ -16,6 +16,7 @@ export const TallyErrorCode = {
   REASON_TOO_SHORT: 'TALLY.REASON_TOO_SHORT',
   CORRECTION_CHANGES_NOTHING: 'TALLY.CORRECTION_CHANGES_NOTHING',
   CORRECTION_ID_REUSED: 'TALLY.CORRECTION_ID_REUSED',
+  UNIT_CERTIFIED: 'TALLY.UNIT_CERTIFIED',
 } as const;
 
 export const MIN_REASON_LENGTH = 10;
@@ -43,6 +44,24 @@ export interface RecordedTally {
 }
 
 export type TallyState = { status: 'empty' } | RecordedTally;
+
+/** Where a polling area's sheet stands for its unit: only a `counted` sheet is in the totals. */
+export type SheetStanding = 'unreported' | 'counted';
+
+export function sheetStanding(state: TallyState): SheetStanding {
+  return state.status === 'empty' ? 'unreported' : 'counted';
+}
+
+/** The counts the sheet puts into its unit's totals; null while it puts none. */
+export function countedCounts(state: TallyState): TallyCounts | null {
+  return sheetStanding(state) === 'counted' && state.status === 'recorded' ? state.counts : null;
+}
+
+/** What the tally decider needs to know of the sheet's electoral unit (its stream, unit-<e>.<contest>.<unit>). */
+export interface UnitLock {
+  /** The unit's result is certified: its sheets are locked until a city admin revokes the certification. */
+  certified: boolean;
+}
 
 export const initialTallyState = (): TallyState => ({ status: 'empty' });
 
@@ -123,39 +142,45 @@ export function foldTally(events: readonly TallyEvent[]): TallyState {
 }
 
 /**
- * `index` is the definition of the command's election, undefined when it is not defined. Returns [] for a retry of the
- * submission that is already stored: the handler then answers with the original result.
+ * `index` is the definition of the command's election, undefined when it is not defined; `unit` the state of the
+ * sheet's unit (undefined: not certified; a first submission needs no lock, a certified unit has no unreported
+ * sheet). Returns [] for a retry that is already stored: the handler then answers with the original result.
  */
 export function decideTally(
   command: SubmitTally,
   state: TallyState,
   index: ElectionIndex | undefined,
+  unit?: UnitLock,
 ): TallySubmitted[];
 export function decideTally(
   command: CorrectTally,
   state: TallyState,
   index: ElectionIndex | undefined,
+  unit?: UnitLock,
 ): TallyCorrected[];
 export function decideTally(
   command: AttachTallyScan,
   state: TallyState,
   index: ElectionIndex | undefined,
+  unit?: UnitLock,
 ): TallyScanAttached[];
 export function decideTally(
   command: TallyCommand,
   state: TallyState,
   index: ElectionIndex | undefined,
+  unit?: UnitLock,
 ): TallyEvent[];
 export function decideTally(
   command: TallyCommand,
   state: TallyState,
   index: ElectionIndex | undefined,
+  unit?: UnitLock,
 ): TallyEvent[] {
   switch (command.type) {
     case 'SubmitTally':
-      return decideSubmitTally(command, state, index);
+      return decideSubmitTally(command, state, index, unit);
     case 'CorrectTally':
-      return decideCorrectTally(command, state, index);
+      return decideCorrectTally(command, state, index, unit);
     case 'AttachTallyScan':
       return decideAttachTallyScan(command, state, index);
     default:
@@ -167,6 +192,7 @@ export function decideSubmitTally(
   command: SubmitTally,
   state: TallyState,
   index: ElectionIndex | undefined,
+  unit?: UnitLock,
 ): TallySubmitted[] {
   const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
   if (state.status === 'recorded') {
@@ -183,6 +209,7 @@ export function decideSubmitTally(
         },
       );
     }
+    assertUnitOpen(unit, state.placement);
     throw new DomainError(
       'conflict',
       TallyErrorCode.ALREADY_SUBMITTED,
@@ -212,7 +239,8 @@ export function decideCorrectTally(
   command: CorrectTally,
   state: TallyState,
   index: ElectionIndex | undefined,
-): TallyCorrected[] {
+  unit?: UnitLock,
+): TallyEvent[] {
   const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
   if (state.status === 'empty') {
     throw new DomainError(
@@ -236,6 +264,7 @@ export function decideCorrectTally(
       { correctionId: command.correctionId, revision: earlier.revision },
     );
   }
+  assertUnitOpen(unit, state.placement);
   if (command.expectedRevision !== state.revision) {
     throw new DomainError(
       'stale',
@@ -284,6 +313,18 @@ export function decideCorrectTally(
       },
     },
   ];
+}
+
+/** 409 TALLY.UNIT_CERTIFIED: a certified unit's sheets change only after a city admin revokes the certification. */
+export function assertUnitOpen(unit: UnitLock | undefined, placement: TallyPlacement): void {
+  if (!unit?.certified) return;
+  throw new DomainError(
+    'conflict',
+    TallyErrorCode.UNIT_CERTIFIED,
+    `The result of unit ${placement.unitId} of contest ${placement.contestId} is certified: a city admin must revoke the certification before its sheets change`,
+    [],
+    { contestId: placement.contestId, unitId: placement.unitId },
+  );
 }
 
 function placementOf(sheet: SheetExpectations): TallyPlacement {

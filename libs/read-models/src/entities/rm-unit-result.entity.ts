@@ -8,6 +8,13 @@ export interface UnitCandidateRow {
   votes: number;
 }
 
+/** The certification of a unit as the results show it: when, by whom, at which global position. */
+export interface UnitCertificationRow {
+  at: string;
+  by: string;
+  position: number;
+}
+
 /** Running totals of one electoral unit; names and birth dates ride along so Art. 78 can be decided at read time. */
 @Entity({ name: 'rm_unit_results' })
 export class RmUnitResultEntity {
@@ -51,4 +58,12 @@ export class RmUnitResultEntity {
 
   @Column({ type: 'jsonb' })
   candidates!: UnitCandidateRow[];
+
+  /** Null while the unit's result is not certified. */
+  @Column({ type: 'jsonb', nullable: true })
+  certification!: UnitCertificationRow | null;
+
+  /** Revision of the unit stream last applied (-1: none): the idempotency guard for its events. */
+  @Column({ name: 'unit_revision', type: 'integer' })
+  unitRevision!: number;
 }

@@ -6,6 +6,7 @@ import { LiveTimelineProjection1764000000000 } from './1764000000000-live-timeli
 import { CreateTimeIndex1764100000000 } from './1764100000000-create-time-index.migration';
 import { CreatePollingAreaResults1765000000000 } from './1765000000000-create-polling-area-results.migration';
 import { ElectionAmendments1765120000000 } from './1765120000000-election-amendments.migration';
+import { UnitCertification1765200000000 } from './1765200000000-unit-certification.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const READ_MODEL_MIGRATIONS = [
   CreateTimeIndex1764100000000,
   CreatePollingAreaResults1765000000000,
   ElectionAmendments1765120000000,
+  UnitCertification1765200000000,
 ];

@@ -4,6 +4,18 @@ import { asCounts, asDefinition, asPlacement } from './fact-shapes';
 const n = (value: number) => value.toLocaleString('en-US');
 const MAX_LISTED_FIELDS = 3;
 
+/** The event types auditSummary knows; any other is still listed, with a generic line. */
+export const SUMMARISED_EVENT_TYPES: readonly string[] = [
+  'ElectionDefined',
+  'ElectionAmended',
+  'TallySubmitted',
+  'TallyCorrected',
+  'TallyScanAttached',
+  'TurnoutReported',
+  'UnitCertified',
+  'UnitCertificationRevoked',
+];
+
 /** One line a person can scan in the audit trail; the full facts stay in the event. */
 export function auditSummary(event: StoredEvent): string {
   const data = event.data;
@@ -40,6 +52,19 @@ export function auditSummary(event: StoredEvent): string {
       const more = fields.length > MAX_LISTED_FIELDS ? ` and ${fields.length - MAX_LISTED_FIELDS} more` : '';
       const changed = fields.length > 0 ? `; changed ${listed}${more}` : '';
       return `Tally corrected for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid${changed}`;
+    }
+    case 'UnitCertified': {
+      const { unitId, contestId, outcome, candidates } = data;
+      if (typeof unitId !== 'string' || typeof contestId !== 'string' || !Array.isArray(candidates))
+        return `Unit certified (malformed) on ${event.streamId}`;
+      const elected = candidates.filter((c) => (c as { elected?: unknown }).elected === true).length;
+      return `Unit ${unitId} / ${contestId} certified: ${String(outcome ?? 'no outcome')}, ${n(elected)} elected`;
+    }
+    case 'UnitCertificationRevoked': {
+      const { unitId, contestId, automatic } = data;
+      if (typeof unitId !== 'string' || typeof contestId !== 'string')
+        return `Unit certification revoked (malformed) on ${event.streamId}`;
+      return `Certification of unit ${unitId} / ${contestId} revoked${automatic === true ? ' (a sheet changed while it was certified)' : ''}`;
     }
     case 'TallyScanAttached': {
       const p = asPlacement(data);
@@ -84,6 +109,12 @@ function describeChange(value: unknown): string {
       return `${s(c.pollingAreaId)} has ${n(Number(c.registeredVoters) || 0)} registered voters`;
     case 'changeSeats':
       return `${s(c.contestId)}/${s(c.unitId)} elects ${s(c.seats)}`;
+    case 'addRound': {
+      const contest = (c.contest ?? {}) as Record<string, unknown>;
+      const round = (contest.round ?? {}) as Record<string, unknown>;
+      const units = Array.isArray(round.units) ? round.units.map(s).join(', ') : '?';
+      return `added ${s(round.kind)} round ${s(contest.contestId)} of ${s(round.of)} (${units}) on ${s(contest.pollingDate)}`;
+    }
     case 'rename':
       return `renamed ${s(c.target)}${c.id ? ` ${s(c.id)}` : ''} to "${s(c.name)}"`;
     default:

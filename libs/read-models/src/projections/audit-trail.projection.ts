@@ -1,18 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
-import { ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX } from '@tally/domain';
+import {
+  ELECTION_STREAM_PREFIX,
+  TALLY_STREAM_PREFIX,
+  TURNOUT_STREAM_PREFIX,
+  UNIT_STREAM_PREFIX,
+} from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
-import { auditSummary } from './audit-summary';
+import { auditSummary, SUMMARISED_EVENT_TYPES } from './audit-summary';
 import { asDefinition } from './fact-shapes';
-
-const KNOWN_TYPES = [
-  'ElectionDefined',
-  'ElectionAmended',
-  'TallySubmitted',
-  'TallyCorrected',
-  'TallyScanAttached',
-  'TurnoutReported',
-];
 
 /**
  * Every event of the election, tally and turnout streams, one row each, keyed by global position (so replaying a row is a
@@ -54,7 +50,7 @@ export class AuditTrailProjection implements Projection {
       );
       return [];
     }
-    if (!KNOWN_TYPES.includes(event.type)) {
+    if (!SUMMARISED_EVENT_TYPES.includes(event.type)) {
       this.logger.warn(
         `[projection ${this.name}] unknown event type ${event.type} at position ${event.position}`,
       );
@@ -89,7 +85,7 @@ function electionIdOf(event: StoredEvent): string | null {
   if (typeof fromData === 'string' && fromData.length > 0) return fromData;
   if (event.streamId.startsWith(ELECTION_STREAM_PREFIX))
     return event.streamId.slice(ELECTION_STREAM_PREFIX.length);
-  for (const prefix of [TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX]) {
+  for (const prefix of [TALLY_STREAM_PREFIX, TURNOUT_STREAM_PREFIX, UNIT_STREAM_PREFIX]) {
     if (event.streamId.startsWith(prefix)) return event.streamId.slice(prefix.length).split('.')[0] || null;
   }
   return null;

@@ -40,6 +40,8 @@ export function initialResultRows(definition: ElectionDefinition): {
           birthDate: c.birthDate,
           votes: 0,
         })),
+        certification: null,
+        unitRevision: -1,
       });
       for (const districtId of new Set(areas.map((a) => index.districtOf(a)!))) {
         const votes = candidatesOfDistrict.get(districtId) ?? {};

@@ -6,6 +6,7 @@ import type {
   PollingAreaChange,
   TallyCounts,
   TallyPlacement,
+  UnitEventRef,
 } from '@tally/domain';
 
 /**
@@ -37,6 +38,12 @@ export function asPlacement(data: Record<string, unknown>): TallyPlacement | nul
   const { electionId, pollingAreaId, contestId, districtId, unitId } = data;
   if (![electionId, pollingAreaId, contestId, districtId, unitId].every(isText)) return null;
   return data as unknown as TallyPlacement;
+}
+
+export function asUnitRef(data: Record<string, unknown>): UnitEventRef | null {
+  const { electionId, contestId, unitId } = data;
+  if (![electionId, contestId, unitId].every(isText)) return null;
+  return { electionId: electionId as string, contestId: contestId as string, unitId: unitId as string };
 }
 
 export function asDefinition(value: unknown): ElectionDefinition | null {

@@ -6,7 +6,8 @@ import type { RmDistrictResultEntity } from '../entities/rm-district-result.enti
 import type { RmElectionEntity } from '../entities/rm-election.entity';
 import type { RmTallySheetEntity } from '../entities/rm-tally-sheet.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
-import { amendedElectionId, asDefinition, asPlacement } from './fact-shapes';
+import { UNIT_STREAM_PREFIX } from '@tally/domain';
+import { amendedElectionId, asDefinition, asPlacement, asUnitRef } from './fact-shapes';
 import type { ResultsState } from './results-state';
 
 export const sheetKey = (electionId: string, pollingAreaId: string, contestId: string) =>
@@ -50,6 +51,16 @@ export class ResultsBatch implements ResultsState {
       if (amendedId) {
         electionIds.add(amendedId);
         amended.add(amendedId);
+      }
+      const ref = event.streamId.startsWith(UNIT_STREAM_PREFIX) ? asUnitRef(event.data) : null;
+      if (ref) {
+        electionIds.add(ref.electionId);
+        unitKeys.set(unitKey(ref.electionId, ref.contestId, ref.unitId), [
+          ref.electionId,
+          ref.contestId,
+          ref.unitId,
+        ]);
+        continue;
       }
       const p = asPlacement(event.data);
       if (!p) continue;
@@ -287,6 +298,8 @@ export class ResultsBatch implements ResultsState {
         valid_ballots: u.validBallots,
         invalid_ballots: u.invalidBallots,
         candidates: u.candidates,
+        certification: u.certification,
+        unit_revision: u.unitRevision,
       }));
     await upsert(manager, 'rm_unit_results', ['election_id', 'contest_id', 'unit_id'], UNIT_COLUMNS, units);
 
@@ -347,6 +360,8 @@ const UNIT_COLUMNS = {
   ...TOTAL_COLUMNS,
   expected_registered_voters: 'bigint',
   candidates: 'jsonb',
+  certification: 'jsonb',
+  unit_revision: 'integer',
 };
 const SHEET_COLUMNS = {
   election_id: 'text',
@@ -421,5 +436,7 @@ export function toUnit(r: Record<string, unknown>): RmUnitResultEntity {
     ...totals(r),
     expectedRegisteredVoters: Number(r.expected_registered_voters),
     candidates: r.candidates as RmUnitResultEntity['candidates'],
+    certification: (r.certification ?? null) as RmUnitResultEntity['certification'],
+    unitRevision: Number(r.unit_revision ?? -1),
   };
 }

@@ -15,6 +15,7 @@ import {
   place,
   SheetPlace,
   smallElection,
+  unitFacts,
 } from '../testing/read-model-fixtures';
 import { AuditTrailProjection } from './audit-trail.projection';
 import { ResultsProjection } from './results.projection';
@@ -146,6 +147,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     expect(na).toEqual({
       contestId: 'na',
       name: 'Quốc hội',
+      kind: 'national-assembly',
       pollingAreasReported: 2,
       pollingAreasExpected: 2,
       registeredVoters: 1800,
@@ -158,6 +160,28 @@ describe('ResultsProjection and AuditTrailProjection', () => {
         // Above half in this district, but `elected` is the unit's outcome, where Bình has 1300 of 2650.
         { candidateId: 'na-01-2', unitId: 'na-01', name: 'Bình', votes: 1000, share: 0.6369, elected: false },
         { candidateId: 'na-01-3', unitId: 'na-01', name: 'Cường', votes: 500, share: 0.3185, elected: false },
+      ],
+      // The NA unit spans both districts: its outcome is the unit's, not this district's.
+      units: [
+        {
+          unitId: 'na-01',
+          name: 'Đơn vị số 1',
+          outcome: 'supplementary-required',
+          outcomeReason: null,
+          seatsUnfilled: 1,
+          provisional: false,
+          certified: null,
+          // No follow-up round: the combined outcome is the unit's own.
+          rounds: [],
+          combined: {
+            outcome: 'supplementary-required',
+            outcomeReason: null,
+            seatsUnfilled: 1,
+            provisional: false,
+            decidedBy: 'na',
+            elected: [{ candidateId: 'na-01-1', name: 'An', contestId: 'na' }],
+          },
+        },
       ],
     });
     // hdnd in ba-dinh has no sheet yet.
@@ -187,6 +211,9 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       provisional: false,
       // Only An passes half of the valid ballots: one of two seats stays open (Art. 79).
       status: 'seats_unfilled',
+      outcome: 'supplementary-required',
+      outcomeReason: null,
+      seatsUnfilled: 1,
       unresolvedTie: false,
       expectedRegisteredVoters: 3000,
     });
@@ -198,9 +225,9 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     ]);
     const cityHdnd = city!.contests.find((c) => c.contestId === 'hdnd')!;
     expect(cityHdnd).toMatchObject({ complete: false, pollingAreasReported: 0, pollingAreasExpected: 3 });
-    expect(cityHdnd.units.map((u) => [u.unitId, u.provisional, u.status])).toEqual([
-      ['hd-01', true, 'no_ballots'],
-      ['hd-02', true, 'no_ballots'],
+    expect(cityHdnd.units.map((u) => [u.unitId, u.provisional, u.status, u.outcome])).toEqual([
+      ['hd-01', true, 'no_ballots', null],
+      ['hd-02', true, 'no_ballots', null],
     ]);
   });
 
@@ -405,6 +432,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       {
         contestId: 'na',
         name: 'Quốc hội',
+        kind: null,
         ...expected,
         turnout: 0.8889,
         candidates: [
@@ -425,6 +453,26 @@ describe('ResultsProjection and AuditTrailProjection', () => {
             elected: false,
           },
         ],
+        units: [
+          {
+            unitId: 'na-d1',
+            name: 'Unit d1',
+            outcome: 'elected',
+            outcomeReason: null,
+            seatsUnfilled: 0,
+            provisional: false,
+            certified: null,
+            rounds: [],
+            combined: {
+              outcome: 'elected',
+              outcomeReason: null,
+              seatsUnfilled: 0,
+              provisional: false,
+              decidedBy: 'na',
+              elected: [{ candidateId: 'na-d1-1', name: 'First', contestId: 'na' }],
+            },
+          },
+        ],
       },
     ]);
 
@@ -433,9 +481,14 @@ describe('ResultsProjection and AuditTrailProjection', () => {
     expect(contest).toEqual({
       contestId: 'na',
       name: 'Quốc hội',
+      kind: null,
+      round: null,
+      pollingDate: '2021-05-23',
       ...expected,
       turnout: 0.8889,
       complete: true,
+      unitsCertified: 0,
+      unitsTotal: 1,
     });
     expect(units).toEqual([
       {
@@ -447,11 +500,24 @@ describe('ResultsProjection and AuditTrailProjection', () => {
         expectedRegisteredVoters: 2_700_000_000,
         provisional: false,
         status: 'seats_filled',
+        outcome: 'elected',
+        outcomeReason: null,
+        seatsUnfilled: 0,
+        certified: null,
         unresolvedTie: false,
         candidates: [
           { candidateId: 'na-d1-1', name: 'First', votes: votes.first, share: 0.9494, elected: true },
           { candidateId: 'na-d1-2', name: 'Second', votes: votes.second, share: 0.0506, elected: false },
         ],
+        rounds: [],
+        combined: {
+          outcome: 'elected',
+          outcomeReason: null,
+          seatsUnfilled: 0,
+          provisional: false,
+          decidedBy: 'na',
+          elected: [{ candidateId: 'na-d1-1', name: 'First', contestId: 'na' }],
+        },
       },
     ]);
 
@@ -484,6 +550,102 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       pollingAreasReported: 1,
       registeredVoters: huge,
       validBallots: 880,
+    });
+  });
+
+  describe('certification', () => {
+    function certifiedNight(): MemoryLog {
+      const log = electionNight();
+      log.add(unitFacts.certified(E, 'na', 'na-01'));
+      return log;
+    }
+
+    it('shows a certified unit with when, by whom and at which position; counts per contest and city', async () => {
+      const log = certifiedNight();
+      await apply(log.events);
+      const city = await new ResultsQueries(ds).cityResults(E);
+      const na = city!.contests.find((c) => c.contestId === 'na')!;
+      expect(na.units[0].certified).toEqual({
+        at: '2021-05-25T10:00:00.000Z',
+        by: 'admin-ba-dinh',
+        position: 4,
+      });
+      expect([na.unitsCertified, na.unitsTotal]).toEqual([1, 1]);
+      const hdnd = city!.contests.find((c) => c.contestId === 'hdnd')!;
+      expect([hdnd.unitsCertified, hdnd.unitsTotal]).toEqual([0, 2]);
+      expect(hdnd.units.map((u) => u.certified)).toEqual([null, null]);
+      expect([city!.unitsCertified, city!.unitsTotal, city!.official]).toEqual([1, 3, false]);
+      const district = await new ResultsQueries(ds).districtResult(E, 'dong-da');
+      expect(district!.contests.find((c) => c.contestId === 'na')!.units[0].certified).toMatchObject({
+        position: 4,
+      });
+    });
+
+    it('the election is official once every unit of every contest is certified', async () => {
+      const log = certifiedNight();
+      log.add(unitFacts.certified(E, 'hdnd', 'hd-01'));
+      await apply(log.events);
+      expect((await new ResultsQueries(ds).cityResults(E))!.official).toBe(false);
+      log.add(unitFacts.certified(E, 'hdnd', 'hd-02'));
+      await apply(log.events.slice(-1));
+      const city = await new ResultsQueries(ds).cityResults(E);
+      expect([city!.unitsCertified, city!.unitsTotal, city!.official]).toEqual([3, 3, true]);
+    });
+
+    it('a revocation reopens the unit; certified again, it carries the new position', async () => {
+      const log = certifiedNight();
+      log.add(unitFacts.revoked(E, 'na', 'na-01'));
+      await apply(log.events);
+      let city = await new ResultsQueries(ds).cityResults(E);
+      expect(city!.contests[0].units[0].certified).toBeNull();
+      log.add(unitFacts.certified(E, 'na', 'na-01', '2021-05-27T09:00:00.000Z', 'city-admin'));
+      await apply(log.events.slice(-1));
+      city = await new ResultsQueries(ds).cityResults(E);
+      expect(city!.contests[0].units[0].certified).toEqual({
+        at: '2021-05-27T09:00:00.000Z',
+        by: 'city-admin',
+        position: 6,
+      });
+    });
+
+    it('is idempotent when delivered twice and independent of the batching', async () => {
+      const log = certifiedNight();
+      log.add(unitFacts.revoked(E, 'na', 'na-01'));
+      log.add(unitFacts.certified(E, 'hdnd', 'hd-02'));
+      log.add(unitFacts.certified(E, 'na', 'na-01', '2021-05-27T09:00:00.000Z'));
+      await apply(log.events);
+      const once = await dumpReadModels(ds);
+      // The revocation again must not reopen the unit certified after it.
+      await apply(log.events.slice(5, 6));
+      expect(await dumpReadModels(ds)).toEqual(once);
+      await apply(log.events);
+      expect(await dumpReadModels(ds)).toEqual(once);
+      await ds.query(
+        'TRUNCATE rm_elections, rm_tally_sheets, rm_district_results, rm_unit_results, rm_audit_entries',
+      );
+      for (const event of log.events) await apply([event]);
+      expect(await dumpReadModels(ds)).toEqual(once);
+    });
+
+    it('skips, with a warning, a unit the definition does not have and an unknown unit event', async () => {
+      const log = electionNight();
+      log.add(unitFacts.certified(E, 'na', 'na-99'));
+      const odd = unitFacts.certified(E, 'na', 'na-01');
+      log.add({ ...odd, event: { ...odd.event, type: 'UnitSealed' } });
+      await expect(apply(log.events)).resolves.toBeUndefined();
+      expect(warnings.some((w) => w.includes('no unit row na/na-99'))).toBe(true);
+      expect(warnings.some((w) => w.includes('unknown unit event type'))).toBe(true);
+      const [{ n }] = await ds.query(
+        'SELECT count(*)::int AS n FROM rm_unit_results WHERE certification IS NOT NULL',
+      );
+      expect(n).toBe(0);
+      const audit = await ds.query(
+        `SELECT type, summary FROM rm_audit_entries WHERE type LIKE 'Unit%' ORDER BY position`,
+      );
+      expect(audit).toEqual([
+        { type: 'UnitCertified', summary: 'Unit na-99 / na certified: elected, 0 elected' },
+        { type: 'UnitSealed', summary: 'UnitSealed on unit-hn-test.na.na-01' },
+      ]);
     });
   });
 

@@ -1,9 +1,22 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
-import { amendDefinition, ELECTION_STREAM_PREFIX, TALLY_STREAM_PREFIX, TallyCounts } from '@tally/domain';
+import {
+  amendDefinition,
+  ELECTION_STREAM_PREFIX,
+  TALLY_STREAM_PREFIX,
+  TallyCounts,
+  UNIT_STREAM_PREFIX,
+} from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
-import { amendedElectionId, asAmendment, asCounts, asDefinition, asPlacement } from './fact-shapes';
+import {
+  amendedElectionId,
+  asAmendment,
+  asCounts,
+  asDefinition,
+  asPlacement,
+  asUnitRef,
+} from './fact-shapes';
 import { amendResultRows, initialResultRows } from './election-layout';
 import { ResultsBatch } from './results-batch';
 import type { ResultsState } from './results-state';
@@ -14,14 +27,16 @@ type TotalsRow = Pick<
 >;
 
 /**
- * Elections, current tally sheets, and running totals per district × contest and per electoral unit.
+ * Elections, current tally sheets, running totals per district × contest and per electoral unit, and each unit's
+ * certification.
  * Rollups change by deltas: a sheet's current counts are subtracted from its old place and its new counts added,
  * so a correction replaces the original instead of adding to it.
  */
 export class ResultsProjection implements Projection {
   static readonly NAME = 'results';
   readonly name: string = ResultsProjection.NAME;
-  readonly version: number = 1;
+  /** 2: a unit's certification (unit streams). */
+  readonly version: number = 2;
   readonly tables = ['rm_elections', 'rm_tally_sheets', 'rm_district_results', 'rm_unit_results'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
@@ -40,6 +55,40 @@ export class ResultsProjection implements Projection {
       if (!isProjectedStream(event.streamId)) continue;
       if (event.streamId.startsWith(ELECTION_STREAM_PREFIX)) this.applyElectionEvent(state, event);
       else if (event.streamId.startsWith(TALLY_STREAM_PREFIX)) this.applyTallyEvent(state, event);
+      else if (event.streamId.startsWith(UNIT_STREAM_PREFIX)) this.applyUnitEvent(state, event);
+    }
+  }
+
+  /** Certification and its revocation: single-stream facts on the unit's row, guarded by the unit stream revision. */
+  private applyUnitEvent(batch: ResultsState, event: StoredEvent): void {
+    const ref = asUnitRef(event.data);
+    if (!ref) return this.skip(event, 'malformed unit event');
+    if (!batch.election(ref.electionId)) return this.skip(event, 'unknown election');
+    const known = batch.unit(ref.electionId, ref.contestId, ref.unitId, true);
+    if (!known) return this.skip(event, `no unit row ${ref.contestId}/${ref.unitId}`);
+    if (known.unitRevision >= event.revision) return;
+    switch (event.type) {
+      case 'UnitCertified': {
+        const actor = event.metadata?.actor as { id?: unknown } | undefined;
+        const at = event.data.certifiedAt;
+        if (typeof at !== 'string') return this.skip(event, 'malformed certification');
+        const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
+        unit.certification = {
+          at,
+          by: typeof actor?.id === 'string' ? actor.id : 'unknown',
+          position: event.position,
+        };
+        unit.unitRevision = event.revision;
+        return;
+      }
+      case 'UnitCertificationRevoked': {
+        const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
+        unit.certification = null;
+        unit.unitRevision = event.revision;
+        return;
+      }
+      default:
+        return this.skip(event, 'unknown unit event type');
     }
   }
 

@@ -1,13 +1,22 @@
-import { decideUnitOutcome, ElectionDefinition } from '@tally/domain';
+import {
+  combineRounds,
+  Contest,
+  ContestKind,
+  decideUnitOutcome,
+  ElectionDefinition,
+  UnitOutcome,
+} from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
 import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { ratio } from './read-snapshot';
 import type {
   CityResults,
+  CombinedUnitResult,
   DistrictContestResult,
   DistrictResult,
   ResultTotals,
   UnitResult,
+  UnitRoundResult,
 } from './results.shapes';
 
 type Totals = Pick<
@@ -31,9 +40,10 @@ export function buildDistrictResults(
   onlyDistrictId?: string,
 ): DistrictResult[] {
   const elected = new Set<string>();
-  for (const unit of unitRows) {
-    for (const c of unitResult(unit).candidates)
-      if (c.elected) elected.add(`${unit.contestId}|${c.candidateId}`);
+  const units = unitResults(definition, unitRows);
+  for (const [key, unit] of units) {
+    const contestId = key.slice(0, key.indexOf('|'));
+    for (const c of unit.candidates) if (c.elected) elected.add(`${contestId}|${c.candidateId}`);
   }
   const rowByKey = new Map(districtRows.map((r) => [`${r.districtId}|${r.contestId}`, r]));
   return definition.districts
@@ -49,6 +59,7 @@ export function buildDistrictResults(
           {
             contestId: contest.contestId,
             name: contest.name,
+            kind: contest.kind ?? null,
             ...totalsOf(row),
             candidates: contest.electoralUnits.flatMap((unit) =>
               unit.candidates
@@ -62,6 +73,24 @@ export function buildDistrictResults(
                   elected: elected.has(`${contest.contestId}|${c.candidateId}`),
                 })),
             ),
+            // The units with polling areas in the district: those whose candidates the row counts.
+            units: contest.electoralUnits.flatMap((u) => {
+              const unit = units.get(`${contest.contestId}|${u.unitId}`);
+              if (!unit || !u.candidates.some((c) => c.candidateId in votes)) return [];
+              return [
+                {
+                  unitId: unit.unitId,
+                  name: unit.name,
+                  outcome: unit.outcome,
+                  outcomeReason: unit.outcomeReason,
+                  seatsUnfilled: unit.seatsUnfilled,
+                  provisional: unit.provisional,
+                  certified: unit.certified,
+                  rounds: unit.rounds,
+                  combined: unit.combined,
+                },
+              ];
+            }),
           },
         ];
       }),
@@ -86,23 +115,36 @@ export function buildCityResults(
     sum.invalidBallots += row.invalidBallots;
     sums.set(row.contestId, sum);
   }
-  const units = new Map(unitRows.map((u) => [`${u.contestId}|${u.unitId}`, u]));
+  const results = unitResults(definition, unitRows);
+  const contests = definition.contests.map((contest) => {
+    const totals = totalsOf(sums.get(contest.contestId) ?? zeroTotals());
+    const units = contest.electoralUnits.flatMap((u) => {
+      const unit = results.get(`${contest.contestId}|${u.unitId}`);
+      return unit ? [unit] : [];
+    });
+    return {
+      contestId: contest.contestId,
+      name: contest.name,
+      kind: contest.kind ?? null,
+      round: contest.round ? { ...contest.round, units: [...contest.round.units] } : null,
+      pollingDate: contest.pollingDate ?? definition.pollingDate,
+      ...totals,
+      complete: totals.pollingAreasReported >= totals.pollingAreasExpected,
+      unitsCertified: units.filter((u) => u.certified !== null).length,
+      unitsTotal: units.length,
+      units,
+    };
+  });
+  const unitsTotal = contests.reduce((n, c) => n + c.unitsTotal, 0);
+  const unitsCertified = contests.reduce((n, c) => n + c.unitsCertified, 0);
   return {
     electionId: definition.electionId,
     position,
-    contests: definition.contests.map((contest) => {
-      const totals = totalsOf(sums.get(contest.contestId) ?? zeroTotals());
-      return {
-        contestId: contest.contestId,
-        name: contest.name,
-        ...totals,
-        complete: totals.pollingAreasReported >= totals.pollingAreasExpected,
-        units: contest.electoralUnits.flatMap((u) => {
-          const row = units.get(`${contest.contestId}|${u.unitId}`);
-          return row ? [unitResult(row)] : [];
-        }),
-      };
-    }),
+    unitsCertified,
+    unitsTotal,
+    // Official: the record of every unit of every contest is certified.
+    official: unitsTotal > 0 && unitsCertified === unitsTotal,
+    contests,
   };
 }
 
@@ -129,16 +171,77 @@ function totalsOf(r: Totals): ResultTotals {
   };
 }
 
-/** Art. 78 is decided by the domain on the reported sheets' figures; this only shapes the answer. */
-export function unitResult(row: RmUnitResultEntity): UnitResult {
-  const totals = totalsOf(row);
-  const outcome = decideUnitOutcome({
+/**
+ * Every unit's result keyed `contestId|unitId`, each with its follow-up rounds (the round contests whose `round.of`
+ * and `round.units` name it, in definition order) and the outcome the law makes of them together (combineRounds).
+ */
+function unitResults(
+  definition: ElectionDefinition,
+  unitRows: RmUnitResultEntity[],
+): Map<string, UnitResult> {
+  const contests = new Map(definition.contests.map((c) => [c.contestId, c]));
+  // A round is judged by its original contest's kind.
+  const kindOf = (contest: Contest | undefined): ContestKind | undefined =>
+    contest?.kind ?? (contest?.round ? contests.get(contest.round.of)?.kind : undefined);
+  const decided = new Map<string, { row: RmUnitResultEntity; outcome: UnitOutcome }>();
+  for (const row of unitRows) {
+    decided.set(`${row.contestId}|${row.unitId}`, {
+      row,
+      outcome: outcomeOf(row, kindOf(contests.get(row.contestId))),
+    });
+  }
+  const results = new Map<string, UnitResult>();
+  for (const [key, { row, outcome }] of decided) {
+    const contest = contests.get(row.contestId);
+    const rounds = definition.contests.flatMap((c) => {
+      if (!c.round || c.round.of !== row.contestId || !c.round.units.includes(row.unitId)) return [];
+      const found = decided.get(`${c.contestId}|${row.unitId}`);
+      return found ? [{ contest: c, kind: c.round.kind, ...found }] : [];
+    });
+    const combined = combineRounds(
+      { contestId: row.contestId, kind: kindOf(contest), seats: row.seats, outcome },
+      rounds.map((r) => ({ contestId: r.contest.contestId, kind: r.kind, outcome: r.outcome })),
+    );
+    const roundResults: UnitRoundResult[] = rounds.map((r) => ({
+      contestId: r.contest.contestId,
+      name: r.contest.name,
+      kind: r.kind,
+      pollingDate: r.contest.pollingDate ?? definition.pollingDate,
+      seats: r.row.seats,
+      provisional: r.row.pollingAreasReported < r.row.pollingAreasExpected,
+      outcome: r.outcome.outcome,
+      outcomeReason: r.outcome.outcomeReason,
+      seatsUnfilled: r.outcome.seatsUnfilled,
+      elected: r.outcome.candidates.filter((c) => c.elected).map((c) => c.candidateId),
+    }));
+    const combinedResult: CombinedUnitResult = {
+      outcome: combined.outcome,
+      outcomeReason: combined.outcomeReason,
+      seatsUnfilled: combined.seatsUnfilled,
+      provisional:
+        row.pollingAreasReported < row.pollingAreasExpected || roundResults.some((r) => r.provisional),
+      decidedBy: combined.decidedBy,
+      elected: combined.elected.map((w) => ({ ...w })),
+    };
+    results.set(key, { ...shapeUnit(row, outcome), rounds: roundResults, combined: combinedResult });
+  }
+  return results;
+}
+
+function outcomeOf(row: RmUnitResultEntity, kind: ContestKind | undefined): UnitOutcome {
+  return decideUnitOutcome({
+    kind,
     seats: row.seats,
-    registeredVoters: totals.registeredVoters,
-    votersVoted: totals.votersVoted,
-    validBallots: totals.validBallots,
+    registeredVoters: row.registeredVoters,
+    votersVoted: row.votersVoted,
+    validBallots: row.validBallots,
     candidates: row.candidates,
   });
+}
+
+/** Art. 78–80 are decided by the domain on the reported sheets' figures; this only shapes the answer. */
+function shapeUnit(row: RmUnitResultEntity, outcome: UnitOutcome): Omit<UnitResult, 'rounds' | 'combined'> {
+  const totals = totalsOf(row);
   return {
     unitId: row.unitId,
     name: row.name,
@@ -147,6 +250,10 @@ export function unitResult(row: RmUnitResultEntity): UnitResult {
     expectedRegisteredVoters: row.expectedRegisteredVoters,
     provisional: totals.pollingAreasReported < totals.pollingAreasExpected,
     status: outcome.status,
+    outcome: outcome.outcome,
+    outcomeReason: outcome.outcomeReason,
+    seatsUnfilled: outcome.seatsUnfilled,
+    certified: row.certification ? { ...row.certification } : null,
     unresolvedTie: outcome.unresolvedTie,
     candidates: outcome.candidates.map((c) => ({
       candidateId: c.candidateId,

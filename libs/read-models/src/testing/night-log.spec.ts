@@ -67,12 +67,40 @@ describe('electionNightLog', () => {
     expect(amendments.length).toBeGreaterThan(10);
     expect(kinds.size).toBeGreaterThanOrEqual(5);
     expect(new Set(amendments.map((e) => e.streamId)).size).toBe(3);
+    // Follow-up rounds are added on the night, and their sheets counted like any contest's.
+    const rounds = amendments.flatMap((e) =>
+      (e.data.changes as Array<{ type: string; contest?: { contestId: string } }>)
+        .filter((c) => c.type === 'addRound')
+        .map((c) => c.contest!.contestId),
+    );
+    expect(rounds.length).toBeGreaterThan(1);
+    const roundSheets = log.filter(
+      (e) => e.type === 'TallySubmitted' && rounds.includes(e.data.contestId as string),
+    );
+    expect(roundSheets.length).toBeGreaterThan(0);
     expect(reports.length).toBeGreaterThan(500);
+    // Each unit's last certification or revocation decides whether it is certified now.
+    const lastOfUnit = new Map<string, string>();
+    for (const e of log) {
+      if (e.streamId.startsWith('unit-') && ['UnitCertified', 'UnitCertificationRevoked'].includes(e.type))
+        lastOfUnit.set(e.streamId, e.type);
+    }
+    const certified = [...lastOfUnit].filter(
+      ([id, type]) => type === 'UnitCertified' && !id.endsWith('.na-99'),
+    );
+    const [{ u }] = await ds.query(
+      'SELECT count(*)::int AS u FROM rm_unit_results WHERE certification IS NOT NULL',
+    );
+    expect(u).toBe(certified.length);
+    expect(certified.length).toBeGreaterThan(3);
+    expect(log.filter((e) => e.type === 'UnitCertificationRevoked').length).toBeGreaterThan(3);
     const reasons = new Set(warnings.map((w) => w.replace(/^.*: /, '')));
     expect([...reasons].sort()).toEqual([
       'malformed turnout report',
+      'no unit row na/na-99',
       'unknown election',
       'unknown tally event type',
+      'unknown unit event type',
     ]);
   });
 });

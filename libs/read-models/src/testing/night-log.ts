@@ -9,6 +9,7 @@ import {
   tallyStreamId,
   turnoutSchedule,
   turnoutStreamId,
+  unitStreamId,
 } from '@tally/domain';
 import type { StoredEvent } from '@tally/event-store';
 import { counts, generatedElection, smallElection } from './read-model-fixtures';
@@ -180,6 +181,46 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     sheets.set(key, { ...place, counts: next });
   };
 
+  /** Certifies a random unit, or revokes its certification (a projection must not care whether it was complete). */
+  const certifyOrRevoke = () => {
+    const { definition, index } = elections.get(pick([...elections.keys()]))!;
+    const contest = pick(definition.contests);
+    const unit = pick(contest.electoralUnits);
+    const ref = { electionId: definition.electionId, contestId: contest.contestId, unitId: unit.unitId };
+    const streamId = unitStreamId(ref.electionId, ref.contestId, ref.unitId);
+    if (certifiedUnits.has(streamId)) {
+      if (random() < 0.7) return;
+      certifiedUnits.delete(streamId);
+      add(
+        streamId,
+        'UnitCertificationRevoked',
+        { ...ref, reason: 'complaint', automatic: false, revokedAt: new Date(clock).toISOString() },
+        'admin-1',
+      );
+      return;
+    }
+    certifiedUnits.add(streamId);
+    add(
+      streamId,
+      'UnitCertified',
+      {
+        ...ref,
+        districtIds: index.districtsOfUnit(ref.contestId, ref.unitId),
+        sheets: [],
+        totals: { registeredVoters: 0, votersVoted: 0, validBallots: 0, invalidBallots: 0 },
+        candidates: [],
+        status: 'seats_filled',
+        outcome: 'elected',
+        outcomeReason: null,
+        seatsUnfilled: 0,
+        reason: null,
+        certifiedAt: new Date(clock).toISOString(),
+      },
+      pick(['admin-1', 'admin-2']),
+    );
+  };
+  const certifiedUnits = new Set<string>();
+
   /** A scan of a recorded sheet (the counts revision it documents is the sheet's latest counts event). */
   const attachScan = () => {
     if (sheets.size === 0) return;
@@ -293,6 +334,36 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
           }
         );
       },
+      () => {
+        // A follow-up round of one unit of an original contest (its sheets follow like any contest's).
+        const originals = units.filter(
+          (u) => !definition.contests.find((c) => c.contestId === u.contestId)?.round,
+        );
+        const u = originals.length > 0 ? pick(originals) : undefined;
+        if (!u) return undefined;
+        const kind = random() < 0.5 ? 'supplementary' : 're-vote';
+        const { districtIds, pollingAreaIds } = u.unit;
+        return {
+          type: 'addRound',
+          contest: {
+            contestId: `${u.contestId}-r${serial}`,
+            name: `Round ${serial}`,
+            pollingDate: '2021-06-06',
+            round: { kind, of: u.contestId, units: [u.unit.unitId] },
+            electoralUnits: [
+              {
+                unitId: u.unit.unitId,
+                name: u.unit.name,
+                seats: kind === 're-vote' ? u.unit.seats : int(1, u.unit.seats),
+                ...(districtIds
+                  ? { districtIds: [...districtIds] }
+                  : { pollingAreaIds: [...(pollingAreaIds ?? [])] }),
+                candidates: u.unit.candidates.map((c) => ({ ...c })),
+              },
+            ],
+          },
+        };
+      },
     ];
     for (let attempt = 0; attempt < 10; attempt++) {
       const changes = race
@@ -305,7 +376,16 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
       const after = ElectionIndex.of(amended.definition);
       const areaChanges = pollingAreaChanges(index, after);
       // On record: a reported area keeps its place (the decider's rule); only the race may contradict a sheet.
-      if (areaChanges.some((c) => reported(c.pollingAreaId))) continue;
+      // A round only adds the area to a new contest: that moves nothing on record.
+      const moves = areaChanges.filter(
+        (c) =>
+          !c.before ||
+          !c.after ||
+          c.before.districtId !== c.after.districtId ||
+          c.before.registeredVoters !== c.after.registeredVoters ||
+          Object.entries(c.before.units).some(([contestId, unitId]) => c.after!.units[contestId] !== unitId),
+      );
+      if (moves.some((c) => reported(c.pollingAreaId))) continue;
       elections.set(electionId, { definition: amended.definition, index: after });
       add(
         electionStreamId(electionId),
@@ -349,8 +429,19 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
         registeredVoters: 100,
         reportedAt: new Date(clock).toISOString(),
       });
-    } else if (roll < 0.6) {
+    } else if (roll < 0.55) {
       add(tallyStreamId('night-b', 'ba-dinh-0001', 'na'), 'TallyAnnotated', { note: 'unknown to this code' });
+    } else if (roll < 0.6) {
+      // A unit the definition does not have, and a unit event of a type this code does not know.
+      const ref = { electionId: 'night-b', contestId: 'na', unitId: random() < 0.5 ? 'na-99' : 'na-01' };
+      add(
+        unitStreamId(ref.electionId, ref.contestId, ref.unitId),
+        random() < 0.5 ? 'UnitCertified' : 'UnitSealed',
+        {
+          ...ref,
+          certifiedAt: new Date(clock).toISOString(),
+        },
+      );
     } else if (roll < 0.65) {
       amendElection(true);
     } else if (roll < 0.7 && (revisions.get(electionStreamId('night-b')) ?? 0) < 1) {
@@ -370,9 +461,10 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     const roll = random();
     if (roll < 0.4) reportTurnout();
     else if (roll < 0.7) submitOrCorrect(false);
-    else if (roll < 0.88) submitOrCorrect(true);
-    else if (roll < 0.92) attachScan();
-    else if (roll < 0.93) amendElection(false);
+    else if (roll < 0.86) submitOrCorrect(true);
+    else if (roll < 0.9) attachScan();
+    else if (roll < 0.91) amendElection(false);
+    else if (roll < 0.95) certifyOrRevoke();
     else oddFact();
   }
   return log.slice(0, options.events);

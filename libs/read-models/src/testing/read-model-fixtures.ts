@@ -8,6 +8,7 @@ import {
   pollingAreaChanges,
   TallyCounts,
   tallyStreamId,
+  unitStreamId,
   turnoutStreamId,
 } from '@tally/domain';
 import type { EventToAppend, StoredEvent } from '@tally/event-store';
@@ -35,6 +36,7 @@ export function smallElection(electionId = 'hn-test'): ElectionDefinition {
       {
         contestId: 'na',
         name: 'Quốc hội',
+        kind: 'national-assembly',
         electoralUnits: [
           {
             unitId: 'na-01',
@@ -277,6 +279,59 @@ export const facts = {
           reportedAt: '2021-05-23T13:00:00.000Z',
         },
         metadata: metadata(),
+      },
+    };
+  },
+};
+
+/** Unit facts (certification), as the unit decider would store them. */
+export const unitFacts = {
+  certified(
+    electionId: string,
+    contestId: string,
+    unitId: string,
+    certifiedAt = '2021-05-25T10:00:00.000Z',
+    actor = 'admin-ba-dinh',
+  ): { streamId: string; event: EventToAppend } {
+    return {
+      streamId: unitStreamId(electionId, contestId, unitId),
+      event: {
+        eventId: randomUUID(),
+        type: 'UnitCertified',
+        data: {
+          electionId,
+          contestId,
+          unitId,
+          districtIds: [],
+          sheets: [],
+          totals: { registeredVoters: 0, votersVoted: 0, validBallots: 0, invalidBallots: 0 },
+          candidates: [],
+          status: 'seats_filled',
+          outcome: 'elected',
+          outcomeReason: null,
+          seatsUnfilled: 0,
+          reason: null,
+          certifiedAt,
+        } as never,
+        metadata: metadata({ id: actor, role: 'admin' }),
+      },
+    };
+  },
+  revoked(electionId: string, contestId: string, unitId: string): { streamId: string; event: EventToAppend } {
+    return {
+      streamId: unitStreamId(electionId, contestId, unitId),
+      event: {
+        eventId: randomUUID(),
+        type: 'UnitCertificationRevoked',
+        data: {
+          electionId,
+          contestId,
+          unitId,
+          reason: 'Complaint about a polling area',
+          automatic: false,
+          revokedAt: '2021-05-26T10:00:00.000Z',
+        } as never,
+        metadata: metadata({ id: 'city-admin', role: 'admin' }),
       },
     };
   },

@@ -1,5 +1,5 @@
 import { type EventStore, START, type StoredEvent } from '@tally/event-store';
-import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX } from '@tally/domain';
+import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX, UNIT_STREAM_PREFIX } from '@tally/domain';
 import { consoleLogger, ProjectionLogger } from '../projection';
 import { ResultsProjection } from '../projections/results.projection';
 import { InMemoryResultsState } from '../projections/results-state';
@@ -17,11 +17,19 @@ export interface FoldedElection {
   state: InMemoryResultsState;
 }
 
-/** The events of one election (its election stream and its tally streams), in global order. */
+/** The streams the results are folded from: the election's definition, its tally sheets and its units. */
+export function resultsStreamPrefixes(electionId: string): string[] {
+  return [
+    electionStreamId(electionId),
+    `${TALLY_STREAM_PREFIX}${electionId}.`,
+    `${UNIT_STREAM_PREFIX}${electionId}.`,
+  ];
+}
+
+/** The events of one election the results fold (election, tally and unit streams), in global order. */
 export function isElectionEvent(electionId: string, streamId: string): boolean {
-  return (
-    streamId === electionStreamId(electionId) || streamId.startsWith(`${TALLY_STREAM_PREFIX}${electionId}.`)
-  );
+  const [definition, ...categories] = resultsStreamPrefixes(electionId);
+  return streamId === definition || categories.some((prefix) => streamId.startsWith(prefix));
 }
 
 /** Folds events with ResultsProjection into memory; null when the election is not defined in them. */
@@ -103,7 +111,7 @@ export class ResultsTimeTravel {
   /** Null when the election was not defined at that position. */
   async fold(electionId: string, position: number): Promise<FoldedElection | null> {
     const events: StoredEvent[] = [];
-    const prefixes = [electionStreamId(electionId), `${TALLY_STREAM_PREFIX}${electionId}.`];
+    const prefixes = resultsStreamPrefixes(electionId);
     let after = -1;
     while (after < position) {
       const page = await this.store.readAll({

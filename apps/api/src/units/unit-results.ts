@@ -1,0 +1,21 @@
+import { ReVoteReason, UnitLawOutcome } from '@tally/domain';
+
+/** The answer to a certification or a revocation (201). */
+export interface UnitWriteResult {
+  electionId: string;
+  contestId: string;
+  unitId: string;
+  /** Revision of the unit stream; its ETag. */
+  revision: number;
+  /** Global position of the event: certified units show it, `?minPosition=` reads it. */
+  position: number;
+  status: 'certified' | 'uncertified';
+  /** The certified record (null after a revocation). */
+  record: {
+    outcome: UnitLawOutcome | null;
+    outcomeReason: ReVoteReason | null;
+    seatsUnfilled: number;
+    elected: string[];
+    pollingAreas: number;
+  } | null;
+}

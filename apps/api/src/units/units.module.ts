@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ElectionsModule } from '../elections/elections.module';
+import { CertifyUnitHandler } from './certify-unit.handler';
+import { RevokeCertificationHandler } from './revoke-certification.handler';
+import { UnitLocks } from './unit-locks';
+import { UnitsController } from './units.controller';
+
+@Module({
+  imports: [ElectionsModule],
+  controllers: [UnitsController],
+  providers: [CertifyUnitHandler, RevokeCertificationHandler, UnitLocks],
+  exports: [UnitLocks],
+})
+export class UnitsModule {}
