@@ -5,7 +5,6 @@ import { COUNT_FIELDS } from './tally-counts';
 import { AnomalyCode } from './tally-review';
 import { Anomaly, TallyCounts } from './tally.types';
 
-
 /** Hard rules: a sheet that breaks one is rejected (422) and nothing is appended. */
 export const TallyRuleCode = {
   POLLING_AREA_NOT_IN_CONTEST: 'TALLY.POLLING_AREA_NOT_IN_CONTEST',

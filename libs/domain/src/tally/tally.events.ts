@@ -144,8 +144,11 @@ export function tallyEffect(
     case 'TallySubmitted':
     case 'TallyCorrected':
       return { standing: standingOf(data.standing, ['awaiting-second-entry', 'held'], 'counted'), counts };
-    case 'TallySecondEntryRecorded':
-      return { standing: standingOf(data.standing, ['held', 'discrepancy'], 'counted'), counts };
+    case 'TallySecondEntryRecorded': {
+      // In discrepancy the sheet keeps the first entry's figures (and counts with neither).
+      const standing = standingOf(data.standing, ['held', 'discrepancy'], 'counted');
+      return standing === 'discrepancy' ? { standing } : { standing, counts };
+    }
     case 'TallyDiscrepancyResolved':
       return { standing: standingOf(data.standing, ['held'], 'counted'), counts };
     case 'TallyReviewed':

@@ -160,7 +160,7 @@ describe('unit decider: CertifyUnit', () => {
     const corrected: TallyCorrected = {
       type: 'TallyCorrected',
       data: {
-        ...submittedSouth01.data,
+        ...placementOf(submittedSouth01),
         counts: { ...councilCounts(), candidateVotes: { 'c-02-1': 380, 'c-02-2': 610 } },
         previousCounts: councilCounts(),
         changedFields: ['candidateVotes.c-02-1', 'candidateVotes.c-02-2'],
@@ -275,3 +275,8 @@ describe('foldUnit', () => {
     expect(foldUnit([certified, revoked])).toEqual({ revision: 1, certification: null });
   });
 });
+
+function placementOf(event: TallySubmitted) {
+  const { electionId, pollingAreaId, contestId, districtId, unitId } = event.data;
+  return { electionId, pollingAreaId, contestId, districtId, unitId };
+}
