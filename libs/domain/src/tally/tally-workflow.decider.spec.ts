@@ -535,6 +535,7 @@ describe('tallyEffect: the projections read the same standing as the decider fol
         d.pollingAreas[0].registeredVoters = 990;
       }),
     ];
+    const reached = new Set<string>();
     fc.assert(
       fc.property(
         fc.constantFrom(...indexes),
@@ -553,6 +554,7 @@ describe('tallyEffect: the projections read the same standing as the decider fol
               state = evolveTally(state, event);
               const effect = tallyEffect(event.type, event.data as unknown as Record<string, unknown>);
               expect(effect?.standing).toBe(sheetStanding(state));
+              reached.add(`${event.type}:${sheetStanding(state)}`);
               if (effect?.counts) counts = effect.counts;
               expect(state.status === 'recorded' && state.counts).toEqual(counts);
             }
@@ -561,5 +563,16 @@ describe('tallyEffect: the projections read the same standing as the decider fol
       ),
       { numRuns: 300 },
     );
+    // The runs went through every step of the workflow, not just the first entries.
+    expect([...reached].sort()).toEqual([
+      'TallyCorrected:counted',
+      'TallyCorrected:held',
+      'TallyDiscrepancyResolved:counted',
+      'TallyReviewed:correction-required',
+      'TallyReviewed:counted',
+      'TallySecondEntryRecorded:counted',
+      'TallySecondEntryRecorded:discrepancy',
+      'TallySubmitted:awaiting-second-entry',
+    ]);
   });
 });
