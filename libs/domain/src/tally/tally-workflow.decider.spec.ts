@@ -539,7 +539,7 @@ describe('tallyEffect: the projections read the same standing as the decider fol
     fc.assert(
       fc.property(
         fc.constantFrom(...indexes),
-        fc.array(fc.nat(steps.length - 1), { maxLength: 12 }),
+        fc.array(fc.nat(steps.length - 1), { minLength: 4, maxLength: 24 }),
         (index, picks) => {
           let state: TallyState = initialTallyState();
           let counts: TallyCounts | undefined;
@@ -561,7 +561,7 @@ describe('tallyEffect: the projections read the same standing as the decider fol
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
     // The runs went through every step of the workflow, not just the first entries.
     expect([...reached].sort()).toEqual([
