@@ -45,7 +45,10 @@ export class TallySheetDto {
     description: 'The latest scan, null before one is attached',
   })
   scan!: TallyScanDto | null;
-  @ApiProperty({ enum: STANDINGS, description: 'Whether it counts in the totals, and if not what it waits for' })
+  @ApiProperty({
+    enum: STANDINGS,
+    description: 'Whether it counts in the totals, and if not what it waits for',
+  })
   standing!: string;
   @ApiProperty({ type: [String], description: 'The anomaly codes that hold it for review ([] unless held)' })
   heldOn!: string[];

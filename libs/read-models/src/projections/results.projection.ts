@@ -3,8 +3,10 @@ import type { StoredEvent } from '@tally/event-store';
 import {
   amendDefinition,
   ELECTION_STREAM_PREFIX,
+  SheetStanding,
   TALLY_STREAM_PREFIX,
   TallyCounts,
+  tallyEffect,
   UNIT_STREAM_PREFIX,
 } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
@@ -35,8 +37,8 @@ type TotalsRow = Pick<
 export class ResultsProjection implements Projection {
   static readonly NAME = 'results';
   readonly name: string = ResultsProjection.NAME;
-  /** 2: a unit's certification (unit streams). */
-  readonly version: number = 2;
+  /** 2: a unit's certification (unit streams). 3: a sheet's standing (double entry, review). */
+  readonly version: number = 3;
   readonly tables = ['rm_elections', 'rm_tally_sheets', 'rm_district_results', 'rm_unit_results'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
@@ -162,24 +164,25 @@ export class ResultsProjection implements Projection {
   private applyTallyEvent(batch: ResultsState, event: StoredEvent): void {
     // A scan documents the counts; it changes none of them.
     if (event.type === 'TallyScanAttached') return;
-    if (event.type !== 'TallySubmitted' && event.type !== 'TallyCorrected') {
-      return this.skip(event, 'unknown tally event type');
-    }
+    const effect = tallyEffect(event.type, event.data);
+    if (!effect) return this.skip(event, 'unknown tally event type');
     const placement = asPlacement(event.data);
-    const counts = asCounts(event.data.counts);
-    if (!placement || !counts) return this.skip(event, 'malformed tally placement or counts');
+    if (!placement) return this.skip(event, 'malformed tally placement');
     if (!batch.election(placement.electionId)) return this.skip(event, 'unknown election');
 
     const current = batch.sheet(placement.electionId, placement.pollingAreaId, placement.contestId);
     if (current && current.revision >= event.revision) return;
+    // An event that sets no figures (a review, an entry in discrepancy) keeps the ones in force.
+    const counts = effect.counts === undefined ? current?.counts : asCounts(effect.counts);
+    if (!counts) return this.skip(event, 'malformed tally counts');
 
     // Totals are bigint columns and JS numbers: a sum past 2^53 would lose precision (the api's caps keep real
     // elections below 2^38). Skipping such a fact keeps the projection running instead of storing wrong numbers.
-    if (!this.staysExact(batch, placement, counts)) {
+    if (effect.standing === 'counted' && !this.staysExact(batch, placement, counts)) {
       return this.skip(event, 'totals would exceed Number.MAX_SAFE_INTEGER');
     }
-    if (current) this.rollUp(batch, current, current.counts, -1, event);
-    this.rollUp(batch, placement, counts, +1, event);
+    if (current) this.rollUp(batch, current, current.counts, current.standing, -1, event);
+    this.rollUp(batch, placement, counts, effect.standing, +1, event);
     const corrected = event.type === 'TallyCorrected';
     batch.putSheet({
       electionId: placement.electionId,
@@ -190,20 +193,38 @@ export class ResultsProjection implements Projection {
       counts,
       revision: event.revision,
       status: corrected || current?.status === 'corrected' ? 'corrected' : 'submitted',
+      standing: effect.standing,
+      heldOn: heldOnOf(event, effect.standing, current?.heldOn),
       corrections: (current?.corrections ?? 0) + (corrected ? 1 : 0),
       lastPosition: event.position,
     });
   }
 
-  /** Adds (sign +1) or removes (sign −1) one sheet's counts in its district and unit rows. */
+  /**
+   * Adds (sign +1) or removes (sign −1) one sheet in its district and unit rows: its counts when it counts, else
+   * one held or unverified sheet.
+   */
   private rollUp(
     batch: ResultsState,
     place: { electionId: string; districtId: string; contestId: string; unitId: string },
     counts: TallyCounts,
+    standing: SheetStanding,
     sign: 1 | -1,
     event: StoredEvent,
   ): void {
     const district = batch.district(place.electionId, place.districtId, place.contestId);
+    const unit = batch.unit(place.electionId, place.contestId, place.unitId);
+    if (!district) this.skip(event, `no district row ${place.districtId}/${place.contestId}`);
+    if (!unit) this.skip(event, `no unit row ${place.contestId}/${place.unitId}`);
+    if (standing !== 'counted') {
+      const field =
+        standing === 'held' || standing === 'correction-required'
+          ? 'pollingAreasHeld'
+          : 'pollingAreasUnverified';
+      if (district) district[field] += sign;
+      if (unit) unit[field] += sign;
+      return;
+    }
     if (district) {
       district.pollingAreasReported += sign;
       district.registeredVoters += sign * counts.registeredVoters;
@@ -213,10 +234,7 @@ export class ResultsProjection implements Projection {
       for (const [candidateId, votes] of Object.entries(counts.candidateVotes)) {
         district.candidateVotes[candidateId] = (district.candidateVotes[candidateId] ?? 0) + sign * votes;
       }
-    } else {
-      this.skip(event, `no district row ${place.districtId}/${place.contestId}`);
     }
-    const unit = batch.unit(place.electionId, place.contestId, place.unitId);
     if (unit) {
       unit.pollingAreasReported += sign;
       unit.registeredVoters += sign * counts.registeredVoters;
@@ -226,8 +244,6 @@ export class ResultsProjection implements Projection {
       for (const candidate of unit.candidates) {
         candidate.votes += sign * (counts.candidateVotes[candidate.candidateId] ?? 0);
       }
-    } else {
-      this.skip(event, `no unit row ${place.contestId}/${place.unitId}`);
     }
   }
 
@@ -265,4 +281,12 @@ export class ResultsProjection implements Projection {
       `[projection ${this.name}] skipped ${event.type} at position ${event.position} (${event.streamId}@${event.revision}): ${why}`,
     );
   }
+}
+
+/** The anomaly codes holding the sheet after the event: a review keeps those it was held on. */
+function heldOnOf(event: StoredEvent, standing: SheetStanding, before: string[] | undefined): string[] {
+  if (standing === 'counted') return [];
+  const codes = event.data.heldOn;
+  if (Array.isArray(codes) && codes.every((c) => typeof c === 'string')) return codes as string[];
+  return standing === 'correction-required' ? (before ?? []) : [];
 }

@@ -22,6 +22,8 @@ import type {
 type Totals = Pick<
   RmDistrictResultEntity,
   | 'pollingAreasReported'
+  | 'pollingAreasHeld'
+  | 'pollingAreasUnverified'
   | 'pollingAreasExpected'
   | 'registeredVoters'
   | 'votersVoted'
@@ -108,6 +110,8 @@ export function buildCityResults(
   for (const row of districtRows) {
     const sum = sums.get(row.contestId) ?? zeroTotals();
     sum.pollingAreasReported += row.pollingAreasReported;
+    sum.pollingAreasHeld += row.pollingAreasHeld;
+    sum.pollingAreasUnverified += row.pollingAreasUnverified;
     sum.pollingAreasExpected += row.pollingAreasExpected;
     sum.registeredVoters += row.registeredVoters;
     sum.votersVoted += row.votersVoted;
@@ -151,6 +155,8 @@ export function buildCityResults(
 function zeroTotals(): Totals {
   return {
     pollingAreasReported: 0,
+    pollingAreasHeld: 0,
+    pollingAreasUnverified: 0,
     pollingAreasExpected: 0,
     registeredVoters: 0,
     votersVoted: 0,
@@ -162,6 +168,9 @@ function zeroTotals(): Totals {
 function totalsOf(r: Totals): ResultTotals {
   return {
     pollingAreasReported: r.pollingAreasReported,
+    // Held sheets do not count until an admin releases them; unverified ones until their entries agree.
+    pollingAreasHeld: r.pollingAreasHeld,
+    pollingAreasUnverified: r.pollingAreasUnverified,
     pollingAreasExpected: r.pollingAreasExpected,
     registeredVoters: r.registeredVoters,
     votersVoted: r.votersVoted,

@@ -19,7 +19,12 @@ export interface CandidateResult {
 }
 
 export interface ResultTotals {
+  /** Sheets in the totals. */
   pollingAreasReported: number;
+  /** Sheets held for review (or sent back for a correction): recorded, not in the totals. */
+  pollingAreasHeld: number;
+  /** Double-entry sheets awaiting their second entry or in discrepancy: recorded, not in the totals. */
+  pollingAreasUnverified: number;
   pollingAreasExpected: number;
   /** Of the reported sheets, like the other totals. */
   registeredVoters: number;
