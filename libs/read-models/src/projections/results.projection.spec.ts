@@ -149,6 +149,8 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       name: 'Quốc hội',
       kind: 'national-assembly',
       pollingAreasReported: 2,
+      pollingAreasHeld: 0,
+      pollingAreasUnverified: 0,
       pollingAreasExpected: 2,
       registeredVoters: 1800,
       votersVoted: 1600,
@@ -414,6 +416,8 @@ describe('ResultsProjection and AuditTrailProjection', () => {
 
     const expected = {
       pollingAreasReported: AREAS,
+      pollingAreasHeld: 0,
+      pollingAreasUnverified: 0,
       pollingAreasExpected: AREAS,
       registeredVoters: 2_700_000_000,
       votersVoted: 2_400_000_000,

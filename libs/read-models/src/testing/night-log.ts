@@ -40,13 +40,15 @@ interface Sheet {
   districtId: string;
   unitId: string;
   counts: TallyCounts;
+  /** Where the sheet stands in the workflow (double entry, review). */
+  standing: 'counted' | 'awaiting-second-entry' | 'discrepancy' | 'held' | 'correction-required';
 }
 
 /**
  * A random election night as a store would hold it: positions from 0, revisions per stream, recording times that
  * never decrease (gaps from 0 ms to half a minute, so a few thousand events span hundreds of 10 s buckets).
  *
- * Three elections (one defined mid-night), sheets submitted and corrected, scans attached, turnout reports (late ones
+ * Three elections (one defined mid-night), sheets submitted and corrected (some through double entry and review), scans attached, turnout reports (late ones
  * with an earlier asOf, ties), amendments of the definitions (every kind of change, none contradicting what is on
  * record, and the sheets after them follow the amended definition), and the odd fact a projection must skip or absorb
  * without failing: malformed reports, unknown types, an unknown election, a second definition, an amendment that
@@ -152,33 +154,107 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
       unitId: placement.unit.unitId,
     };
     const streamId = tallyStreamId(definition.electionId, area.pollingAreaId, contestId);
+    const now = () => new Date(clock).toISOString();
+    const heldOn = ['ANOMALY.VOTERS_EXCEED_LIST'];
     if (!current) {
       if (correct) return;
+      // Most sheets count at once; some await a second entry (double entry), some are held for review.
+      const roll = random();
+      const standing = roll < 0.15 ? 'awaiting-second-entry' : roll < 0.25 ? 'held' : 'counted';
       add(streamId, 'TallySubmitted', {
         ...place,
         submissionId: uuid(),
         counts: next,
         anomalies: [],
-        submittedAt: new Date(clock).toISOString(),
+        submittedAt: now(),
+        ...(standing === 'awaiting-second-entry' ? { standing, enteredBy: 'official-1' } : {}),
+        ...(standing === 'held' ? { standing, heldOn } : {}),
       });
-    } else {
-      if (!correct) return;
-      add(
-        streamId,
-        'TallyCorrected',
-        {
-          ...place,
-          counts: next,
-          previousCounts: current.counts,
-          changedFields: ['votersVoted'],
-          reason: 'recount',
-          anomalies: [],
-          correctedAt: new Date(clock).toISOString(),
-        },
-        'admin-1',
-      );
+      sheets.set(key, { ...place, counts: next, standing });
+      return;
     }
-    sheets.set(key, { ...place, counts: next });
+    if (!correct) return;
+    switch (current.standing) {
+      case 'awaiting-second-entry': {
+        const agree = random() < 0.6;
+        const entered = agree ? current.counts : next;
+        const standing = agree ? 'counted' : 'discrepancy';
+        add(
+          streamId,
+          'TallySecondEntryRecorded',
+          {
+            ...place,
+            submissionId: uuid(),
+            counts: entered,
+            anomalies: [],
+            firstSubmissionId: 'first',
+            discrepancies: agree ? [] : ['votersVoted'],
+            standing,
+            enteredAt: now(),
+          },
+          'official-2',
+        );
+        sheets.set(key, { ...place, counts: current.counts, standing });
+        return;
+      }
+      case 'discrepancy':
+        add(
+          streamId,
+          'TallyDiscrepancyResolved',
+          {
+            ...place,
+            counts: next,
+            firstCounts: current.counts,
+            secondCounts: next,
+            reason: 'paper record checked',
+            anomalies: [],
+            standing: 'counted',
+            resolvedAt: now(),
+          },
+          'admin-1',
+        );
+        sheets.set(key, { ...place, counts: next, standing: 'counted' });
+        return;
+      case 'held': {
+        const release = random() < 0.6;
+        const standing = release ? 'counted' : 'correction-required';
+        add(
+          streamId,
+          'TallyReviewed',
+          {
+            ...place,
+            decision: release ? 'release' : 'correction-required',
+            reason: 'reviewed by the board',
+            heldOn,
+            standing,
+            reviewedAt: now(),
+          },
+          'admin-1',
+        );
+        sheets.set(key, { ...place, counts: current.counts, standing });
+        return;
+      }
+      default: {
+        // A correction; now and then its figures are held again.
+        const held = random() < 0.15;
+        add(
+          streamId,
+          'TallyCorrected',
+          {
+            ...place,
+            counts: next,
+            previousCounts: current.counts,
+            changedFields: ['votersVoted'],
+            reason: 'recount',
+            anomalies: [],
+            correctedAt: now(),
+            ...(held ? { standing: 'held', heldOn } : {}),
+          },
+          'admin-1',
+        );
+        sheets.set(key, { ...place, counts: next, standing: held ? 'held' : 'counted' });
+      }
+    }
   };
 
   /** Certifies a random unit, or revokes its certification (a projection must not care whether it was complete). */
