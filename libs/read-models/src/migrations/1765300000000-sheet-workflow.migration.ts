@@ -16,6 +16,7 @@ export class SheetWorkflow1765300000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX rm_tally_sheets_waiting_idx ON rm_tally_sheets (election_id, standing)
         WHERE standing <> 'counted'`);
+    await q.query("ALTER TABLE rm_polling_area_results ADD COLUMN standing text NOT NULL DEFAULT 'counted'");
     for (const table of ['rm_district_results', 'rm_unit_results']) {
       await q.query(`
         ALTER TABLE ${table}
@@ -30,6 +31,7 @@ export class SheetWorkflow1765300000000 implements MigrationInterface {
         `ALTER TABLE ${table} DROP COLUMN polling_areas_held, DROP COLUMN polling_areas_unverified`,
       );
     }
+    await q.query('ALTER TABLE rm_polling_area_results DROP COLUMN standing');
     await q.query('DROP INDEX rm_tally_sheets_waiting_idx');
     await q.query('ALTER TABLE rm_tally_sheets DROP COLUMN standing, DROP COLUMN held_on');
   }

@@ -11,6 +11,9 @@ export const SUMMARISED_EVENT_TYPES: readonly string[] = [
   'TallySubmitted',
   'TallyCorrected',
   'TallyScanAttached',
+  'TallySecondEntryRecorded',
+  'TallyDiscrepancyResolved',
+  'TallyReviewed',
   'TurnoutReported',
   'UnitCertified',
   'UnitCertificationRevoked',
@@ -41,7 +44,34 @@ export function auditSummary(event: StoredEvent): string {
       const p = asPlacement(data);
       const c = asCounts(data.counts);
       if (!p || !c) return `Tally submitted (malformed) on ${event.streamId}`;
-      return `Tally submitted for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid`;
+      const standing =
+        data.standing === 'awaiting-second-entry'
+          ? ' (first entry, awaiting the second)'
+          : data.standing === 'held'
+            ? ` (held for review: ${Array.isArray(data.heldOn) ? data.heldOn.map(String).join(', ') : ''})`
+            : '';
+      return `Tally submitted for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid${standing}`;
+    }
+    case 'TallySecondEntryRecorded': {
+      const p = asPlacement(data);
+      if (!p) return `Second entry (malformed) on ${event.streamId}`;
+      const differing = Array.isArray(data.discrepancies) ? data.discrepancies.map(String) : [];
+      return differing.length === 0
+        ? `Second entry for ${p.pollingAreaId} / ${p.contestId} agrees: verified${data.standing === 'held' ? ', held for review' : ''}`
+        : `Second entry for ${p.pollingAreaId} / ${p.contestId} differs in ${differing.slice(0, MAX_LISTED_FIELDS).join(', ')}${differing.length > MAX_LISTED_FIELDS ? ` and ${differing.length - MAX_LISTED_FIELDS} more` : ''}`;
+    }
+    case 'TallyDiscrepancyResolved': {
+      const p = asPlacement(data);
+      const c = asCounts(data.counts);
+      if (!p || !c) return `Discrepancy resolved (malformed) on ${event.streamId}`;
+      return `Discrepancy resolved for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid`;
+    }
+    case 'TallyReviewed': {
+      const p = asPlacement(data);
+      if (!p) return `Tally reviewed (malformed) on ${event.streamId}`;
+      return data.decision === 'release'
+        ? `Held tally for ${p.pollingAreaId} / ${p.contestId} released: it counts`
+        : `Held tally for ${p.pollingAreaId} / ${p.contestId} sent back: a correction is required`;
     }
     case 'TallyCorrected': {
       const p = asPlacement(data);
