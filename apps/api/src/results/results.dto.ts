@@ -24,7 +24,19 @@ export class DistrictCandidateResultDto extends CandidateResultDto {
 }
 
 class TotalsDto {
-  @ApiProperty({ type: 'integer', example: 12 }) pollingAreasReported!: number;
+  @ApiProperty({ type: 'integer', example: 12, description: 'Sheets in the totals' }) pollingAreasReported!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Sheets held for review or sent back for a correction: recorded, not in the totals',
+  })
+  pollingAreasHeld!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Double-entry sheets awaiting their second entry or in discrepancy: recorded, not in the totals',
+  })
+  pollingAreasUnverified!: number;
   @ApiProperty({ type: 'integer', example: 133 }) pollingAreasExpected!: number;
   @ApiProperty({ type: 'integer', description: 'Registered voters of the reported sheets' })
   registeredVoters!: number;
