@@ -293,6 +293,13 @@ const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
+  // The sheet counts: a body that survives the mutations meets 409 (nothing to resolve or review), never a 201.
+  ['POST resolution', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/resolution`, correctionBase],
+  [
+    'POST review',
+    `/elections/${ELECTION}/tallies/ba-dinh-0001/na/review`,
+    () => ({ decision: 'release', reason: 'Cử tri bổ sung trong ngày bầu cử' }),
+  ],
   [
     'POST certification',
     `/elections/${ELECTION}/contests/na/units/na-01/certification`,
