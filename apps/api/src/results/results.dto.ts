@@ -134,6 +134,20 @@ const CERTIFIED = {
   description: 'Null until certified, and again after a revocation',
 } as const;
 
+/** The annulment of a unit's result (Art. 80), as the results show it. */
+export class UnitAnnulmentDto {
+  @ApiProperty({ description: 'When it was annulled (ISO 8601)' }) at!: string;
+  @ApiProperty({ example: 'city-admin', description: 'The actor id that annulled it' }) by!: string;
+  @ApiProperty({ example: 'Số phiếu thu vào nhiều hơn số phiếu phát ra 75 phiếu' }) reason!: string;
+}
+
+const ANNULMENT = {
+  type: UnitAnnulmentDto,
+  nullable: true,
+  description:
+    "Null unless the unit's result was annulled; then outcome is re-vote-required, outcomeReason annulled",
+} as const;
+
 export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
@@ -171,6 +185,7 @@ export class UnitResultDto extends TotalsDto {
   rounds!: UnitRoundResultDto[];
   @ApiProperty({ type: CombinedUnitResultDto }) combined!: CombinedUnitResultDto;
   @ApiProperty(CERTIFIED) certified!: UnitCertificationDto | null;
+  @ApiProperty(ANNULMENT) annulment!: UnitAnnulmentDto | null;
 }
 
 /** A unit in a district's results: its unit-wide outcome, certification and rounds (the votes: the city results). */
@@ -182,6 +197,7 @@ export class DistrictUnitSummaryDto extends PickType(UnitResultDto, [
   'seatsUnfilled',
   'provisional',
   'certified',
+  'annulment',
   'rounds',
   'combined',
 ] as const) {}
