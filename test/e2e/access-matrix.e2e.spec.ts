@@ -156,6 +156,11 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
   [{ name: 'POST certification revocation na-01', method: 'POST',
      url: (e) => `/elections/${e}/contests/na/units/na-01/certification/revocation`,
      body: () => ({ reason: 'Khiếu nại về biên bản kiểm phiếu' }) },          401,  401, 401,  401,  403,  403,  403,  201,  403],
+  // Annulling the result is the city's decision (Art. 80): no district admin, auditor or submitter.
+  [{ name: 'POST annulment na-01', method: 'POST',
+     url: (e) => `/elections/${e}/contests/na/units/na-01/annulment`,
+     body: () => ({ reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra' }) },
+                                                                                  401,  401, 401,  401,  403,  403,  403,  201,  403],
   // GET /elections/{e}/live is public like the results; its stream never ends, so test/e2e/live.e2e.spec.ts covers it.
 ];
 

@@ -549,6 +549,32 @@ describe('real answers match the schema their operation documents', () => {
     expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
   });
 
+  it('POST …/units/{u}/annulment 201, its 409 and 422; results show the annulment', async () => {
+    const id = smallElection().electionId;
+    await call('POST', '/elections', 201, smallElection(id));
+    for (const pa of ['ba-dinh-0001', 'ba-dinh-0002'])
+      await call('POST', `/elections/${id}/tallies`, 201, sheetFor(pa, 'hdnd-tp'));
+    const path = '/elections/{electionId}/contests/{contestId}/units/{unitId}/annulment';
+    const url = `/elections/${id}/contests/hdnd-tp/units/tp-01/annulment`;
+    const tooShort = await call('POST', url, 422, { reason: 'vi phạm' });
+    expectDocumented('POST', path, 422, tooShort.body);
+    const annulled = await call('POST', url, 201, { reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra' });
+    expectDocumented('POST', path, 201, annulled.body);
+    const again = await call('POST', url, 409, { reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra' });
+    expectDocumented('POST', path, 409, again.body);
+    const at = `minPosition=${annulled.body.position}`;
+    const city = await call('GET', `/elections/${id}/results/city?${at}`, 200);
+    expect(city.body.contests[1].units[0]).toMatchObject({
+      outcome: 're-vote-required',
+      outcomeReason: 'annulled',
+      annulment: expect.objectContaining({ by: expect.any(String) }),
+    });
+    expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
+    const district = await call('GET', `/elections/${id}/results/districts/ba-dinh?${at}`, 200);
+    expect(district.body.contests[1].units[0].annulment).not.toBeNull();
+    expectDocumented('GET', '/elections/{electionId}/results/districts/{districtId}', 200, district.body);
+  });
+
   it('amendments, scans, open data and the public key', async () => {
     const other = smallElection().electionId;
     await call('POST', '/elections', 201, smallElection(other));

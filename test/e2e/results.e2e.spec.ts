@@ -237,6 +237,7 @@ describe('HTTP conventions', () => {
         '/elections/{electionId}/audit/checkpoint',
         '/elections/{electionId}/audit/export',
         '/elections/{electionId}/audit/public-key',
+        '/elections/{electionId}/contests/{contestId}/units/{unitId}/annulment',
         '/elections/{electionId}/contests/{contestId}/units/{unitId}/certification',
         '/elections/{electionId}/contests/{contestId}/units/{unitId}/certification/revocation',
         '/elections/{electionId}/live',

@@ -467,7 +467,8 @@ function checkWorkflow(def: ElectionDefinition, violations: RuleViolation[]): vo
       isPlainObject(review) &&
       Object.keys(review).every((k) => k === 'holdOn') &&
       (holdOn === undefined ||
-        (Array.isArray(holdOn) && holdOn.every((code) => (ANOMALY_CODES as readonly unknown[]).includes(code))));
+        (Array.isArray(holdOn) &&
+          holdOn.every((code) => (ANOMALY_CODES as readonly unknown[]).includes(code))));
     if (!ok) {
       violations.push({
         code: ElectionRuleCode.INVALID_REVIEW,

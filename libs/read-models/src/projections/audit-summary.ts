@@ -17,6 +17,7 @@ export const SUMMARISED_EVENT_TYPES: readonly string[] = [
   'TurnoutReported',
   'UnitCertified',
   'UnitCertificationRevoked',
+  'UnitResultAnnulled',
 ];
 
 /** One line a person can scan in the audit trail; the full facts stay in the event. */
@@ -95,6 +96,12 @@ export function auditSummary(event: StoredEvent): string {
       if (typeof unitId !== 'string' || typeof contestId !== 'string')
         return `Unit certification revoked (malformed) on ${event.streamId}`;
       return `Certification of unit ${unitId} / ${contestId} revoked${automatic === true ? ' (a sheet changed while it was certified)' : ''}`;
+    }
+    case 'UnitResultAnnulled': {
+      const { unitId, contestId } = data;
+      if (typeof unitId !== 'string' || typeof contestId !== 'string')
+        return `Unit result annulled (malformed) on ${event.streamId}`;
+      return `Result of unit ${unitId} / ${contestId} annulled: a re-vote is required`;
     }
     case 'TallyScanAttached': {
       const p = asPlacement(data);

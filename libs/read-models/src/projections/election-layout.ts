@@ -43,6 +43,7 @@ export function initialResultRows(definition: ElectionDefinition): {
           votes: 0,
         })),
         certification: null,
+        annulment: null,
         unitRevision: -1,
       });
       for (const districtId of new Set(areas.map((a) => index.districtOf(a)!))) {

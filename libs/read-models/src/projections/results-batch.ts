@@ -303,6 +303,7 @@ export class ResultsBatch implements ResultsState {
         invalid_ballots: u.invalidBallots,
         candidates: u.candidates,
         certification: u.certification,
+        annulment: u.annulment,
         unit_revision: u.unitRevision,
       }));
     await upsert(manager, 'rm_unit_results', ['election_id', 'contest_id', 'unit_id'], UNIT_COLUMNS, units);
@@ -369,6 +370,7 @@ const UNIT_COLUMNS = {
   expected_registered_voters: 'bigint',
   candidates: 'jsonb',
   certification: 'jsonb',
+  annulment: 'jsonb',
   unit_revision: 'integer',
 };
 const SHEET_COLUMNS = {
@@ -451,6 +453,7 @@ export function toUnit(r: Record<string, unknown>): RmUnitResultEntity {
     expectedRegisteredVoters: Number(r.expected_registered_voters),
     candidates: r.candidates as RmUnitResultEntity['candidates'],
     certification: (r.certification ?? null) as RmUnitResultEntity['certification'],
+    annulment: (r.annulment ?? null) as RmUnitResultEntity['annulment'],
     unitRevision: Number(r.unit_revision ?? -1),
   };
 }

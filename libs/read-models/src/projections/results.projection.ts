@@ -30,15 +30,15 @@ type TotalsRow = Pick<
 
 /**
  * Elections, current tally sheets, running totals per district × contest and per electoral unit, and each unit's
- * certification.
+ * certification and annulment.
  * Rollups change by deltas: a sheet's current counts are subtracted from its old place and its new counts added,
  * so a correction replaces the original instead of adding to it.
  */
 export class ResultsProjection implements Projection {
   static readonly NAME = 'results';
   readonly name: string = ResultsProjection.NAME;
-  /** 2: a unit's certification (unit streams). 3: a sheet's standing (double entry, review). */
-  readonly version: number = 3;
+  /** 2: a unit's certification (unit streams). 3: a unit's annulment. 4: a sheet's standing (double entry, review). */
+  readonly version: number = 4;
   readonly tables = ['rm_elections', 'rm_tally_sheets', 'rm_district_results', 'rm_unit_results'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
@@ -61,7 +61,7 @@ export class ResultsProjection implements Projection {
     }
   }
 
-  /** Certification and its revocation: single-stream facts on the unit's row, guarded by the unit stream revision. */
+  /** Certification, its revocation and the annulment: single-stream facts on the unit's row, guarded by the unit stream revision. */
   private applyUnitEvent(batch: ResultsState, event: StoredEvent): void {
     const ref = asUnitRef(event.data);
     if (!ref) return this.skip(event, 'malformed unit event');
@@ -71,21 +71,25 @@ export class ResultsProjection implements Projection {
     if (known.unitRevision >= event.revision) return;
     switch (event.type) {
       case 'UnitCertified': {
-        const actor = event.metadata?.actor as { id?: unknown } | undefined;
         const at = event.data.certifiedAt;
         if (typeof at !== 'string') return this.skip(event, 'malformed certification');
         const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
-        unit.certification = {
-          at,
-          by: typeof actor?.id === 'string' ? actor.id : 'unknown',
-          position: event.position,
-        };
+        unit.certification = { at, by: actorIdOf(event), position: event.position };
         unit.unitRevision = event.revision;
         return;
       }
       case 'UnitCertificationRevoked': {
         const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
         unit.certification = null;
+        unit.unitRevision = event.revision;
+        return;
+      }
+      case 'UnitResultAnnulled': {
+        const { annulledAt: at, reason } = event.data;
+        if (typeof at !== 'string' || typeof reason !== 'string')
+          return this.skip(event, 'malformed annulment');
+        const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
+        unit.annulment = { at, by: actorIdOf(event), reason };
         unit.unitRevision = event.revision;
         return;
       }
@@ -289,4 +293,9 @@ function heldOnOf(event: StoredEvent, standing: SheetStanding, before: string[] 
   const codes = event.data.heldOn;
   if (Array.isArray(codes) && codes.every((c) => typeof c === 'string')) return codes as string[];
   return standing === 'correction-required' ? (before ?? []) : [];
+}
+
+function actorIdOf(event: StoredEvent): string {
+  const actor = event.metadata?.actor as { id?: unknown } | undefined;
+  return typeof actor?.id === 'string' ? actor.id : 'unknown';
 }

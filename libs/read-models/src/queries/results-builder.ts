@@ -88,6 +88,7 @@ export function buildDistrictResults(
                   seatsUnfilled: unit.seatsUnfilled,
                   provisional: unit.provisional,
                   certified: unit.certified,
+                  annulment: unit.annulment,
                   rounds: unit.rounds,
                   combined: unit.combined,
                 },
@@ -240,6 +241,7 @@ function unitResults(
 function outcomeOf(row: RmUnitResultEntity, kind: ContestKind | undefined): UnitOutcome {
   return decideUnitOutcome({
     kind,
+    annulled: row.annulment !== null,
     seats: row.seats,
     registeredVoters: row.registeredVoters,
     votersVoted: row.votersVoted,
@@ -263,6 +265,7 @@ function shapeUnit(row: RmUnitResultEntity, outcome: UnitOutcome): Omit<UnitResu
     outcomeReason: outcome.outcomeReason,
     seatsUnfilled: outcome.seatsUnfilled,
     certified: row.certification ? { ...row.certification } : null,
+    annulment: row.annulment ? { ...row.annulment } : null,
     unresolvedTie: outcome.unresolvedTie,
     candidates: outcome.candidates.map((c) => ({
       candidateId: c.candidateId,

@@ -81,7 +81,9 @@ export class ResultsQueries {
    */
   async sheetsOnHold(electionId: string): Promise<SheetsOnHold | null> {
     return readSnapshot(this.dataSource, async (manager) => {
-      const known: Row[] = await manager.query('SELECT 1 FROM rm_elections WHERE election_id = $1', [electionId]);
+      const known: Row[] = await manager.query('SELECT 1 FROM rm_elections WHERE election_id = $1', [
+        electionId,
+      ]);
       if (known.length === 0) return null;
       const position = await checkpointPosition(manager, ResultsProjection.NAME);
       const rows: Row[] = await manager.query(

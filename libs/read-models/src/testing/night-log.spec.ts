@@ -125,6 +125,13 @@ describe('electionNightLog', () => {
       held: (expected.held ?? 0) + (expected['correction-required'] ?? 0),
       unverified: (expected['awaiting-second-entry'] ?? 0) + (expected.discrepancy ?? 0),
     });
+    // Annulled once each, and the rows say so whatever came after.
+    const annulled = new Set(log.filter((e) => e.type === 'UnitResultAnnulled').map((e) => e.streamId));
+    const [{ a }] = await ds.query(
+      'SELECT count(*)::int AS a FROM rm_unit_results WHERE annulment IS NOT NULL',
+    );
+    expect(a).toBe(annulled.size);
+    expect(annulled.size).toBeGreaterThan(1);
     const reasons = new Set(warnings.map((w) => w.replace(/^.*: /, '')));
     expect([...reasons].sort()).toEqual([
       'malformed turnout report',

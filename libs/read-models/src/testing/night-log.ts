@@ -44,6 +44,14 @@ interface Sheet {
   standing: 'counted' | 'awaiting-second-entry' | 'discrepancy' | 'held' | 'correction-required';
 }
 
+/** Odd unit facts, in turn: a unit the definition lacks, and an event type the code does not know. */
+const ODD_UNIT_FACTS: ReadonlyArray<[string, string]> = [
+  ['na-99', 'UnitCertified'],
+  ['na-01', 'UnitSealed'],
+  ['na-99', 'UnitSealed'],
+  ['na-01', 'UnitCertified'],
+];
+
 /**
  * A random election night as a store would hold it: positions from 0, revisions per stream, recording times that
  * never decrease (gaps from 0 ms to half a minute, so a few thousand events span hundreds of 10 s buckets).
@@ -53,7 +61,7 @@ interface Sheet {
  * record, and the sheets after them follow the amended definition), and the odd fact a projection must skip or absorb
  * without failing: malformed reports, unknown types, an unknown election, a second definition, an amendment that
  * withdraws a candidate with votes (the race of docs/architecture.md), and events of streams the projections do not
- * read.
+ * read. Units are certified, revoked and annulled.
  */
 export function electionNightLog(options: NightLogOptions): StoredEvent[] {
   const random = seededRandom(options.seed);
@@ -257,7 +265,10 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     }
   };
 
-  /** Certifies a random unit, or revokes its certification (a projection must not care whether it was complete). */
+  /**
+   * Certifies a random unit, revokes its certification, or annuls its result (once, while it is not certified): a
+   * projection must not care whether it was complete.
+   */
   const certifyOrRevoke = () => {
     const { definition, index } = elections.get(pick([...elections.keys()]))!;
     const contest = pick(definition.contests);
@@ -271,6 +282,20 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
         streamId,
         'UnitCertificationRevoked',
         { ...ref, reason: 'complaint', automatic: false, revokedAt: new Date(clock).toISOString() },
+        'admin-1',
+      );
+      return;
+    }
+    if (!annulledUnits.has(streamId) && random() < 0.2) {
+      annulledUnits.add(streamId);
+      add(
+        streamId,
+        'UnitResultAnnulled',
+        {
+          ...ref,
+          reason: 'ballots collected exceed those issued',
+          annulledAt: new Date(clock).toISOString(),
+        },
         'admin-1',
       );
       return;
@@ -296,6 +321,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     );
   };
   const certifiedUnits = new Set<string>();
+  const annulledUnits = new Set<string>();
 
   /** A scan of a recorded sheet (the counts revision it documents is the sheet's latest counts event). */
   const attachScan = () => {
@@ -479,6 +505,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     }
   };
 
+  let oddUnitFacts = 0;
   const oddFact = () => {
     const roll = random();
     const b = elections.get('night-b')!.definition;
@@ -508,16 +535,14 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     } else if (roll < 0.55) {
       add(tallyStreamId('night-b', 'ba-dinh-0001', 'na'), 'TallyAnnotated', { note: 'unknown to this code' });
     } else if (roll < 0.6) {
-      // A unit the definition does not have, and a unit event of a type this code does not know.
-      const ref = { electionId: 'night-b', contestId: 'na', unitId: random() < 0.5 ? 'na-99' : 'na-01' };
-      add(
-        unitStreamId(ref.electionId, ref.contestId, ref.unitId),
-        random() < 0.5 ? 'UnitCertified' : 'UnitSealed',
-        {
-          ...ref,
-          certifiedAt: new Date(clock).toISOString(),
-        },
-      );
+      // A unit the definition does not have, and a unit event of a type this code does not know: in turn, so the
+      // first two already hold both whatever the seed.
+      const [unitId, type] = ODD_UNIT_FACTS[oddUnitFacts++ % ODD_UNIT_FACTS.length];
+      const ref = { electionId: 'night-b', contestId: 'na', unitId };
+      add(unitStreamId(ref.electionId, ref.contestId, ref.unitId), type, {
+        ...ref,
+        certifiedAt: new Date(clock).toISOString(),
+      });
     } else if (roll < 0.65) {
       amendElection(true);
     } else if (roll < 0.7 && (revisions.get(electionStreamId('night-b')) ?? 0) < 1) {

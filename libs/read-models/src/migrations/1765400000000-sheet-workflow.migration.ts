@@ -2,11 +2,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Issue 11: double entry and review. A sheet's standing (only `counted` sheets are in the totals) and the held and
- * unverified sheets beside the reported ones. Results v3 replays the log into the new columns; the defaults are what
+ * unverified sheets beside the reported ones. Results v4 replays the log into the new columns; the defaults are what
  * every sheet before them was: counted.
  */
-export class SheetWorkflow1765300000000 implements MigrationInterface {
-  name = 'SheetWorkflow1765300000000';
+export class SheetWorkflow1765400000000 implements MigrationInterface {
+  name = 'SheetWorkflow1765400000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
