@@ -8,7 +8,7 @@ import {
   listenOnLoopback,
   screenshotPath,
 } from '../support/browser';
-import { naSheet, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
+import { naSheet, secondBaDinhNaSheet, sheetOf, smallElection, uuidFor } from '../support/fixtures';
 
 /**
  * The press-room screen in headless Chromium against the real api and its real SSE stream: sheets submitted
@@ -276,6 +276,32 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
     await expect(page.locator('h1').textContent()).resolves.toBe('Election results');
     await expect(text('connection')).resolves.toBe('Live');
     await expect(text('city-votersVoted-na')).resolves.toBe(en.format(1238 + 880 + 990));
+  });
+
+  it('marks a certified unit, and unmarks it when the certification is revoked', async () => {
+    for (const pa of ['ba-dinh-0001', 'ba-dinh-0002']) await submit(sheetOf(pa, 'hdnd-tp'));
+    const unit = `/elections/${e}/contests/hdnd-tp/units/tp-01`;
+    const id = 'unit-certified-hdnd-tp-tp-01';
+    await expect(page.getByTestId(id).isVisible()).resolves.toBe(false);
+    const certified = await api.call('POST', `${unit}/certification`, {
+      reason: 'Biên bản xác định kết quả',
+    });
+    expect(certified.status).toBe(201);
+    await shownBy(id, 'Certified', Date.now() + SHOWN_WITHIN_MS);
+    await expect(page.getByTestId(id).isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId(id).getAttribute('data-position')).resolves.toBe(
+      String(certified.body.position),
+    );
+    const revoked = await api.call('POST', `${unit}/certification/revocation`, {
+      reason: 'Khiếu nại về biên bản kiểm phiếu',
+    });
+    expect(revoked.status).toBe(201);
+    await page.waitForFunction(
+      (testId) =>
+        (document.querySelector(`[data-testid="${testId}"]`) as HTMLElement | null)?.hidden === true,
+      id,
+      { timeout: SHOWN_WITHIN_MS },
+    );
   });
 
   it('picks up the newest election on a screen opened before it was defined, without a reload', async () => {

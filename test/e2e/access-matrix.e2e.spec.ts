@@ -135,6 +135,19 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
   [{ name: 'PUT scan tay-ho-0001/na', method: 'PUT', headers: { 'content-type': 'image/jpeg' },
      url: (e) => `/elections/${e}/tallies/tay-ho-0001/na/scan`,
      body: () => scanFiles.jpeg() },                                             401,  401, 401,  401,  403,  201,  403,  201,  403],
+  // Review and resolution: the sheets here count, so a caller the rules let through meets 409 (nothing to decide);
+  // test/e2e/official-scenario.e2e.spec.ts decides real ones.
+  [{ name: 'POST review ba-dinh-0001/na', method: 'POST', headers: { 'if-match': '"1"' },
+     url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/review`,
+     body: () => ({ decision: 'release', reason: 'Cử tri bổ sung trong ngày' }) }, 401, 401, 401, 401,  403,  403,  409,  409,  403],
+  [{ name: 'POST review tay-ho-0001/na', method: 'POST', headers: { 'if-match': '"1"' },
+     url: (e) => `/elections/${e}/tallies/tay-ho-0001/na/review`,
+     body: () => ({ decision: 'release', reason: 'Cử tri bổ sung trong ngày' }) }, 401, 401, 401, 401,  403,  403,  403,  409,  403],
+  [{ name: 'POST resolution ba-dinh-0001/na', method: 'POST', headers: { 'if-match': '"1"' },
+     url: (e) => `/elections/${e}/tallies/ba-dinh-0001/na/resolution`,
+     body: () => correction(naSheet()) },                                        401,  401, 401,  401,  403,  403,  409,  409,  403],
+  [{ name: 'GET review', method: 'GET',
+     url: (e, p) => `/elections/${e}/review?minPosition=${p}` },                 401,  401, 401,  401,  403,  403,  200,  200,  200],
   // Last: once certified, the unit's sheets are locked. The NA unit spans both districts: a district admin of one of
   // them may not certify it; the city admin has all four sheets by now (the rows above).
   [{ name: 'POST certification na-01', method: 'POST',
@@ -143,6 +156,11 @@ const ENDPOINTS: [Endpoint, ...number[]][] = [
   [{ name: 'POST certification revocation na-01', method: 'POST',
      url: (e) => `/elections/${e}/contests/na/units/na-01/certification/revocation`,
      body: () => ({ reason: 'Khiếu nại về biên bản kiểm phiếu' }) },          401,  401, 401,  401,  403,  403,  403,  201,  403],
+  // Annulling the result is the city's decision (Art. 80): no district admin, auditor or submitter.
+  [{ name: 'POST annulment na-01', method: 'POST',
+     url: (e) => `/elections/${e}/contests/na/units/na-01/annulment`,
+     body: () => ({ reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra' }) },
+                                                                                  401,  401, 401,  401,  403,  403,  403,  201,  403],
   // GET /elections/{e}/live is public like the results; its stream never ends, so test/e2e/live.e2e.spec.ts covers it.
 ];
 

@@ -201,7 +201,14 @@ beforeAll(async () => {
   expect((await api.call('POST', `/elections/${ELECTION}/tallies`, sheetBase)).status).toBe(201);
   // Stored first, like the sheet: an in-range variation of it reuses its reportId (409) instead of appending.
   expect((await api.call('POST', `/elections/${ELECTION}/turnout`, turnoutBase)).status).toBe(201);
+  // Annulled first, like the sheet: a variation of the body that is still valid meets UNIT.ALREADY_ANNULLED (409).
+  const annulled = await api.call('POST', `/elections/${ELECTION}/contests/na/units/na-01/annulment`, {
+    reason: annulmentReason,
+  });
+  expect(annulled.status).toBe(201);
 });
+
+const annulmentReason = 'Số phiếu thu vào nhiều hơn số phiếu phát ra';
 
 const turnoutBase: Json = {
   reportId: '6f1c2a9e-3b7d-4c55-9a10-2f0e8b7d4c31',
@@ -293,6 +300,13 @@ const WRITE_ENDPOINTS: [string, string, () => Json][] = [
   ['POST tallies', `/elections/${ELECTION}/tallies`, () => sheetBase],
   ['POST corrections', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/corrections`, correctionBase],
   ['POST turnout', `/elections/${ELECTION}/turnout`, () => turnoutBase],
+  // The sheet counts: a body that survives the mutations meets 409 (nothing to resolve or review), never a 201.
+  ['POST resolution', `/elections/${ELECTION}/tallies/ba-dinh-0001/na/resolution`, correctionBase],
+  [
+    'POST review',
+    `/elections/${ELECTION}/tallies/ba-dinh-0001/na/review`,
+    () => ({ decision: 'release', reason: 'Cử tri bổ sung trong ngày bầu cử' }),
+  ],
   [
     'POST certification',
     `/elections/${ELECTION}/contests/na/units/na-01/certification`,
@@ -302,6 +316,11 @@ const WRITE_ENDPOINTS: [string, string, () => Json][] = [
     'POST certification revocation',
     `/elections/${ELECTION}/contests/na/units/na-01/certification/revocation`,
     () => ({ reason: 'Khiếu nại về biên bản kiểm phiếu' }),
+  ],
+  [
+    'POST annulment',
+    `/elections/${ELECTION}/contests/na/units/na-01/annulment`,
+    () => ({ reason: annulmentReason }),
   ],
 ];
 

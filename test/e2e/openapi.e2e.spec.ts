@@ -475,6 +475,106 @@ describe('real answers match the schema their operation documents', () => {
     expectDocumented('POST', `${unitPath}/certification/revocation`, 201, revoked.body);
   });
 
+  it('double entry and review: the entries, the resolution, the review list and decision, the sheet and its history', async () => {
+    const id = smallElection().electionId;
+    await call('POST', '/elections', 201, { ...smallElection(id), verification: { doubleEntry: true } });
+    const as = async (sub: string) => ({
+      authorization: `Bearer ${await api.tokenFor({ role: 'submitter', districts: ['ba-dinh'], sub })}`,
+    });
+    const tallies = '/elections/{electionId}/tallies';
+    const sheetPath = `${tallies}/{pollingAreaId}/{contestId}`;
+    const first = sheetFor('ba-dinh-0001', 'na');
+    const entered = await call('POST', `/elections/${id}/tallies`, 201, first, await as('official-1'));
+    expect(entered.body.status).toBe('awaiting-second-entry');
+    expectDocumented('POST', tallies, 201, entered.body);
+    const differing = { ...sheetFor('ba-dinh-0001', 'na', 2) };
+    const second = await call('POST', `/elections/${id}/tallies`, 201, differing, await as('official-2'));
+    expect(second.body).toMatchObject({ status: 'discrepancy', standing: 'discrepancy' });
+    expectDocumented('POST', tallies, 201, second.body);
+    const sheet = await call('GET', `/elections/${id}/tallies/ba-dinh-0001/na`, 200);
+    expect(sheet.body.discrepancies.length).toBeGreaterThan(0);
+    expectDocumented('GET', sheetPath, 200, sheet.body);
+    const list = await call('GET', `/elections/${id}/review?minPosition=${second.body.position}`, 200);
+    expect(list.body.sheets).toEqual([expect.objectContaining({ standing: 'discrepancy' })]);
+    expectDocumented('GET', '/elections/{electionId}/review', 200, list.body);
+    const { submissionId: _s, pollingAreaId: _p, contestId: _c, ...counts } = first;
+    const resolved = await call(
+      'POST',
+      `/elections/${id}/tallies/ba-dinh-0001/na/resolution`,
+      201,
+      { ...counts, reason: 'Đối chiếu biên bản giấy' },
+      { 'if-match': '"1"' },
+    );
+    expect(resolved.body).toMatchObject({ status: 'resolved', standing: 'counted' });
+    expectDocumented('POST', `${sheetPath}/resolution`, 201, resolved.body);
+
+    // ba-dinh-0002 lists 900 voters: 950 voted is held for review (after both entries agree).
+    const over = {
+      ...sheetFor('ba-dinh-0002', 'na'),
+      registeredVoters: 960,
+      votersVoted: 950,
+      ballotsIssued: 950,
+    };
+    await call('POST', `/elections/${id}/tallies`, 201, over, await as('official-1'));
+    const held = await call(
+      'POST',
+      `/elections/${id}/tallies`,
+      201,
+      { ...over, submissionId: uuidFor(`${id}.held`) },
+      await as('official-2'),
+    );
+    expect(held.body).toMatchObject({ status: 'held', standing: 'held' });
+    const reviewed = await call(
+      'POST',
+      `/elections/${id}/tallies/ba-dinh-0002/na/review`,
+      201,
+      { decision: 'release', reason: 'Cử tri bổ sung trong ngày bầu cử' },
+      { 'if-match': '"1"' },
+    );
+    expect(reviewed.body).toMatchObject({ status: 'released', standing: 'counted' });
+    expectDocumented('POST', `${sheetPath}/review`, 201, reviewed.body);
+    const history = await call('GET', `/elections/${id}/tallies/ba-dinh-0002/na/history`, 200);
+    expect(history.body.events.map((x: { standing: string }) => x.standing)).toEqual([
+      'awaiting-second-entry',
+      'held',
+      'counted',
+    ]);
+    expectDocumented('GET', `${sheetPath}/history`, 200, history.body);
+    const city = await call(
+      'GET',
+      `/elections/${id}/results/city?minPosition=${reviewed.body.position}`,
+      200,
+    );
+    expect(city.body.contests[0]).toMatchObject({ pollingAreasReported: 2, pollingAreasHeld: 0 });
+    expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
+  });
+
+  it('POST …/units/{u}/annulment 201, its 409 and 422; results show the annulment', async () => {
+    const id = smallElection().electionId;
+    await call('POST', '/elections', 201, smallElection(id));
+    for (const pa of ['ba-dinh-0001', 'ba-dinh-0002'])
+      await call('POST', `/elections/${id}/tallies`, 201, sheetFor(pa, 'hdnd-tp'));
+    const path = '/elections/{electionId}/contests/{contestId}/units/{unitId}/annulment';
+    const url = `/elections/${id}/contests/hdnd-tp/units/tp-01/annulment`;
+    const tooShort = await call('POST', url, 422, { reason: 'vi phạm' });
+    expectDocumented('POST', path, 422, tooShort.body);
+    const annulled = await call('POST', url, 201, { reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra' });
+    expectDocumented('POST', path, 201, annulled.body);
+    const again = await call('POST', url, 409, { reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra' });
+    expectDocumented('POST', path, 409, again.body);
+    const at = `minPosition=${annulled.body.position}`;
+    const city = await call('GET', `/elections/${id}/results/city?${at}`, 200);
+    expect(city.body.contests[1].units[0]).toMatchObject({
+      outcome: 're-vote-required',
+      outcomeReason: 'annulled',
+      annulment: expect.objectContaining({ by: expect.any(String) }),
+    });
+    expectDocumented('GET', '/elections/{electionId}/results/city', 200, city.body);
+    const district = await call('GET', `/elections/${id}/results/districts/ba-dinh?${at}`, 200);
+    expect(district.body.contests[1].units[0].annulment).not.toBeNull();
+    expectDocumented('GET', '/elections/{electionId}/results/districts/{districtId}', 200, district.body);
+  });
+
   it('amendments, scans, open data and the public key', async () => {
     const other = smallElection().electionId;
     await call('POST', '/elections', 201, smallElection(other));

@@ -83,3 +83,53 @@ it('progress shows the simulated clock advancing while it waits, and what it wai
   expect(clocks.at(-1)! > '13:00').toBe(true);
   expect(waiting.at(-1)).toMatch(/turnout 4\/5 {2}sheets 0\/0 {2}corrections 0\/0/);
 });
+
+it('--double-entry: two officials per district enter every sheet, discrepancies are resolved, held sheets released', async () => {
+  // An api of its own without the low rate limit above: this is about the workflow, not throttling.
+  const own = await startTestApi();
+  await own.app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    await doubleEntryDay(own, `http://127.0.0.1:${(own.app.getHttpServer().address() as AddressInfo).port}`);
+  } finally {
+    await own.close();
+  }
+}, 180_000);
+
+async function doubleEntryDay(api: TestApi, base: string) {
+  const result = await runSimulation({
+    api: base,
+    electionId: 'hn-sim-double',
+    speed: 1e9,
+    seed: 'double',
+    concurrency: 8,
+    doubleEntry: true,
+    kinds: ['sheet', 'second-entry', 'resolution', 'review'],
+    limit: 300,
+    progressMs: 0,
+    log: () => undefined,
+    tokenFor: (districtId, as = 'submitter') =>
+      districtId === undefined
+        ? api.tokenFor({ role: 'admin', sub: 'sim-city-admin' })
+        : api.tokenFor({
+            role: as === 'admin' ? 'admin' : 'submitter',
+            sub: `sim-${districtId}-${as}`,
+            districts: [districtId],
+          }),
+  });
+  expect(result.refused).toBe(0);
+  expect(result.sent['second-entry']).toBeGreaterThan(0);
+  const events = await api.app
+    .get(EventStore)
+    .readAll({ maxCount: 10_000, streamPrefixes: ['tally-hn-sim-double.'] });
+  const types = new Set(events.map((e) => e.type));
+  expect(types).toContain('TallySecondEntryRecorded');
+  // Every second entry comes from another official than its first.
+  const firstBy = new Map<string, string>();
+  for (const event of events) {
+    const actor = (event.metadata.actor as { id: string }).id;
+    if (event.type === 'TallySubmitted') firstBy.set(event.streamId, actor);
+    if (event.type === 'TallySecondEntryRecorded') expect(actor).not.toBe(firstBy.get(event.streamId));
+  }
+  if (result.sent.resolution > 0) expect(types).toContain('TallyDiscrepancyResolved');
+  if (result.sent.review > 0) expect(types).toContain('TallyReviewed');
+}

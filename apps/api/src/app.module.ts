@@ -10,6 +10,7 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { LiveModule } from './live/live.module';
 import { AppRuntime } from './infrastructure/runtime';
 import { ReadYourWrites } from './results/read-your-writes';
+import { ReviewController } from './tallies/review.controller';
 import { OpenDataController } from './results/open-data.controller';
 import { ResultsController } from './results/results.controller';
 import { ScansModule } from './scans/scans.module';
@@ -34,7 +35,13 @@ export class AppModule {
         TurnoutModule,
         LiveModule,
       ],
-      controllers: [ResultsController, OpenDataController, AuditController, HealthController],
+      controllers: [
+        ResultsController,
+        OpenDataController,
+        AuditController,
+        HealthController,
+        ReviewController,
+      ],
       providers: [
         ReadYourWrites,
         {

@@ -24,7 +24,9 @@ const USAGE = `Tally Ledger command line
   npm run cli -- rebuild [projection]             replay into a shadow and swap it in (safe while the api runs)
   npm run cli -- verify-read-models               replay into a shadow and compare with the live rows
   npm run cli -- simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N]
-                                                 replay a polling day against the running api
+               [--double-entry]                  replay a polling day against the running api; --double-entry:
+                                                 two officials per district enter every sheet, a district admin
+                                                 resolves the discrepancies and releases the held sheets
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       seed: { type: 'string' },
       concurrency: { type: 'string' },
+      'double-entry': { type: 'boolean' },
     },
   });
   const log = (line: string) => console.error(line);

@@ -17,6 +17,7 @@ export * from './tally/tally.events';
 export * from './tally/tally.commands';
 export * from './tally/tally-counts';
 export * from './tally/tally-rules';
+export * from './tally/tally-review';
 export * from './tally/tally.decider';
 export * from './tally/tally-scan.decider';
 

@@ -14,6 +14,7 @@ export { ProjectionRunner } from './projection-runner';
 export type { ProjectionRunnerConfig, ProjectionRunnerOptions, ProjectionStatus } from './projection-runner';
 export type { ProjectionObserver } from './runner/projection-worker';
 export { ResultsQueries } from './queries/results.queries';
+export type { SheetOnHold, SheetsOnHold } from './queries/results.queries';
 export { AuditQueries, MAX_AUDIT_PAGE } from './queries/audit.queries';
 export type * from './queries/results.shapes';
 export type * from './queries/audit.shapes';

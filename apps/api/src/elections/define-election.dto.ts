@@ -8,6 +8,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -16,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CONTEST_KINDS, ContestKind, ROUND_KINDS, RoundKind } from '@tally/domain';
+import { ANOMALY_CODES, CONTEST_KINDS, ContestKind, ROUND_KINDS, RoundKind } from '@tally/domain';
 import { ID_REGEX, MAX_COUNT } from '../http/validators/count-record.validator';
 import { IsSafeText } from '../http/validators/safe-text.validator';
 
@@ -119,6 +120,24 @@ export class ElectoralUnitDto {
   @ValidateNested({ each: true })
   @Type(() => CandidateDto)
   candidates!: CandidateDto[];
+}
+
+/** `"verification": { "doubleEntry": true }` */
+export class VerificationDto {
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean()
+  doubleEntry?: boolean;
+}
+
+/** `"review": { "holdOn": [anomaly codes] }` */
+export class ReviewRulesDto {
+  @ApiPropertyOptional({ type: [String], enum: ANOMALY_CODES, example: ['ANOMALY.VOTERS_EXCEED_LIST'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsIn(ANOMALY_CODES, { each: true })
+  holdOn?: string[];
 }
 
 /** What a follow-up round follows up (Art. 79 bầu cử thêm, Art. 80 bầu cử lại). */
@@ -229,6 +248,27 @@ export class DefineElectionDto {
   @IsOptional()
   @IsBoolean()
   publishScans?: boolean;
+
+  @ApiPropertyOptional({
+    type: VerificationDto,
+    description: 'doubleEntry: a sheet counts only once a second official entered the same figures',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VerificationDto)
+  verification?: VerificationDto;
+
+  @ApiPropertyOptional({
+    type: ReviewRulesDto,
+    description:
+      'holdOn: the anomaly codes that hold a sheet for review; default ["ANOMALY.VOTERS_EXCEED_LIST"]',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReviewRulesDto)
+  review?: ReviewRulesDto;
 
   @ApiProperty({ type: [DistrictDto] })
   @IsArray()

@@ -39,6 +39,8 @@ function viewAt(position: number): LiveView {
 function totals(n: number) {
   return {
     pollingAreasReported: n,
+    pollingAreasHeld: 0,
+    pollingAreasUnverified: 0,
     pollingAreasExpected: 100,
     registeredVoters: n * 10,
     votersVoted: n * 9,

@@ -39,7 +39,7 @@ export class OpenDataController {
     summary:
       'Every polling area and contest as CSV: counts, status, revision, position, event hash, scan digest',
     description:
-      'One row per polling area and contest (not-reported ones too, with empty counts), in the order of the ' +
+      'One row per polling area and contest (not-reported ones too, with empty counts; a sheet held, awaiting its second entry or in discrepancy has that status and empty counts), in the order of the ' +
       'definition (contest, electoral unit, polling area). Columns: electionId, contestId, unitId, districtId, ' +
       'pollingAreaId, pollingAreaName, status, revision, position, eventHash, scanDigest, registeredVoters, ' +
       'votersVoted, ballotsIssued, ballotsReceived, validBallots, invalidBallots, then candidate1Id, candidate1Votes, ' +

@@ -8,7 +8,18 @@ class PollingAreaResultDto {
   @ApiProperty() districtId!: string;
   @ApiProperty() pollingAreaId!: string;
   @ApiProperty({ type: String, nullable: true }) pollingAreaName!: string | null;
-  @ApiProperty({ enum: ['submitted', 'corrected', 'not-reported'] }) status!: string;
+  @ApiProperty({
+    enum: [
+      'submitted',
+      'corrected',
+      'not-reported',
+      'awaiting-second-entry',
+      'discrepancy',
+      'held',
+      'correction-required',
+    ],
+  })
+  status!: string;
   @ApiProperty({ type: Number, nullable: true, description: "The sheet's revision (its ETag)" })
   revision!: number | null;
   @ApiProperty({

@@ -24,7 +24,21 @@ export class DistrictCandidateResultDto extends CandidateResultDto {
 }
 
 class TotalsDto {
-  @ApiProperty({ type: 'integer', example: 12 }) pollingAreasReported!: number;
+  @ApiProperty({ type: 'integer', example: 12, description: 'Sheets in the totals' })
+  pollingAreasReported!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Sheets held for review or sent back for a correction: recorded, not in the totals',
+  })
+  pollingAreasHeld!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description:
+      'Double-entry sheets awaiting their second entry or in discrepancy: recorded, not in the totals',
+  })
+  pollingAreasUnverified!: number;
   @ApiProperty({ type: 'integer', example: 133 }) pollingAreasExpected!: number;
   @ApiProperty({ type: 'integer', description: 'Registered voters of the reported sheets' })
   registeredVoters!: number;
@@ -134,6 +148,20 @@ const CERTIFIED = {
   description: 'Null until certified, and again after a revocation',
 } as const;
 
+/** The annulment of a unit's result (Art. 80), as the results show it. */
+export class UnitAnnulmentDto {
+  @ApiProperty({ description: 'When it was annulled (ISO 8601)' }) at!: string;
+  @ApiProperty({ example: 'city-admin', description: 'The actor id that annulled it' }) by!: string;
+  @ApiProperty({ example: 'Số phiếu thu vào nhiều hơn số phiếu phát ra 75 phiếu' }) reason!: string;
+}
+
+const ANNULMENT = {
+  type: UnitAnnulmentDto,
+  nullable: true,
+  description:
+    "Null unless the unit's result was annulled; then outcome is re-vote-required, outcomeReason annulled",
+} as const;
+
 export class UnitResultDto extends TotalsDto {
   @ApiProperty({ example: 'na-02' }) unitId!: string;
   @ApiProperty() name!: string;
@@ -171,6 +199,7 @@ export class UnitResultDto extends TotalsDto {
   rounds!: UnitRoundResultDto[];
   @ApiProperty({ type: CombinedUnitResultDto }) combined!: CombinedUnitResultDto;
   @ApiProperty(CERTIFIED) certified!: UnitCertificationDto | null;
+  @ApiProperty(ANNULMENT) annulment!: UnitAnnulmentDto | null;
 }
 
 /** A unit in a district's results: its unit-wide outcome, certification and rounds (the votes: the city results). */
@@ -182,6 +211,7 @@ export class DistrictUnitSummaryDto extends PickType(UnitResultDto, [
   'seatsUnfilled',
   'provisional',
   'certified',
+  'annulment',
   'rounds',
   'combined',
 ] as const) {}

@@ -76,6 +76,7 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
           revision: appended.revision,
           position: appended.position,
           status: 'corrected',
+          standing: events[0].data.standing ?? 'counted',
           anomalies: events[0].data.anomalies,
           replayed: false,
         };
@@ -105,12 +106,13 @@ export class CorrectTallyHandler implements ICommandHandler<CorrectTallyCommand>
 /** The original answer to a correction that decide recognised as a retry. */
 function replayOf(tallyId: string, original: StoredEvent | undefined): TallyWriteResult {
   if (!original) throw new Error('decide recognised a retry, but the stream holds no event with its id');
-  const data = original.data as { anomalies?: TallyWriteResult['anomalies'] };
+  const data = original.data as { anomalies?: TallyWriteResult['anomalies']; standing?: 'held' };
   return {
     tallyId,
     revision: original.revision,
     position: original.position,
     status: 'corrected',
+    standing: data.standing === 'held' ? 'held' : 'counted',
     anomalies: data.anomalies ?? [],
     replayed: true,
   };

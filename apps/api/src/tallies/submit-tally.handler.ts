@@ -21,6 +21,12 @@ import { TallyWriteResult } from './tally-results';
 
 const ATTEMPTS = 3;
 
+/** The sheet's standing after these events (never unreported: they hold at least its first entry). */
+function standingAfter(events: TallyEvent[]): TallyWriteResult['standing'] {
+  const state = foldTally(events);
+  return state.status === 'recorded' ? state.standing : 'counted';
+}
+
 @CommandHandler(SubmitTallyCommand)
 export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
   constructor(
@@ -58,14 +64,18 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
       );
       if (events.length === 0) {
         if (!storeReplayed) this.metrics.replayed('tally');
-        const original = stream.stored[0];
-        const anomalies = stream.events[0].type === 'TallySubmitted' ? stream.events[0].data.anomalies : [];
+        // The entry this retries (the first or the second) is answered with what it got then.
+        const state = foldTally(stream.events);
+        const entry = state.status === 'recorded' ? state.entries[submissionId] : undefined;
+        if (!entry) throw new Error('decide recognised a retry, but the sheet holds no entry with its id');
         return {
           tallyId: id,
-          revision: 0,
-          position: original.position,
-          status: 'submitted',
-          anomalies,
+          revision: entry.revision,
+          position: stream.stored[entry.revision].position,
+          status: entry.status,
+          standing: standingAfter(stream.events.slice(0, entry.revision + 1)),
+          anomalies: entry.anomalies,
+          ...(entry.status === 'discrepancy' ? { discrepancies: entry.discrepancies } : {}),
           replayed: true,
         };
       }
@@ -82,13 +92,16 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           storeReplayed = true;
           continue;
         }
-        const [event] = events;
+        const after = foldTally([...stream.events, ...events]);
+        const entry = after.status === 'recorded' ? after.entries[submissionId] : undefined;
         return {
           tallyId: id,
           revision: appended.revision,
           position: appended.position,
-          status: 'submitted',
-          anomalies: event.data.anomalies,
+          status: entry?.status ?? 'submitted',
+          standing: standingAfter([...stream.events, ...events]),
+          anomalies: events[0].data.anomalies,
+          ...(entry?.status === 'discrepancy' ? { discrepancies: entry.discrepancies } : {}),
           replayed: false,
         };
       } catch (error) {

@@ -11,6 +11,8 @@ import { Ctx } from '../http/request-context';
 import { ElectionIdParam, TallyParams } from '../http/route-params';
 import { CorrectTallyCommand } from './correct-tally.command';
 import { CorrectTallyDto } from './correct-tally.dto';
+import { DecideSheetCommand } from './decide-sheet.command';
+import { ResolveDiscrepancyDto, ReviewSheetDto } from './sheet-decision.dto';
 import { SubmitTallyCommand } from './submit-tally.command';
 import { SubmitTallyDto } from './submit-tally.dto';
 import { TallyWriteResult } from './tally-results';
@@ -129,6 +131,82 @@ export class TalliesController {
         reason: body.reason,
         counts: normalizeCounts(body),
         correctionId: body.correctionId,
+        context,
+      }),
+    );
+    return answer(reply, result, params.electionId);
+  }
+
+  @Post(':pollingAreaId/:contestId/resolution')
+  @Allow('resolve-discrepancy')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Resolve a discrepancy between the two entries of a sheet with the figures of the paper record',
+    description:
+      'Only for a sheet in discrepancy (409 TALLY.NO_DISCREPANCY otherwise); an admin of the district; requires ' +
+      'If-Match. Appends TallyDiscrepancyResolved: the sheet counts (or is held, when an anomaly holds it).',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "1"' })
+  @ApiCreatedResponse({
+    type: TallyWriteResultDto,
+    description: 'The new revision, also in the ETag',
+    headers: WRITE_HEADERS,
+  })
+  @ApiProblems(400, 403, 404, 409, 412, 413, 415, 422, 428)
+  async resolve(
+    @Param() params: TallyParams,
+    @Body() body: ResolveDiscrepancyDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TallyWriteResult> {
+    const result = await this.commandBus.execute(
+      new DecideSheetCommand({
+        type: 'ResolveDiscrepancy',
+        electionId: params.electionId,
+        pollingAreaId: params.pollingAreaId,
+        contestId: params.contestId,
+        expectedRevision: expectedRevisionFrom(ifMatch),
+        reason: body.reason,
+        counts: normalizeCounts(body),
+        context,
+      }),
+    );
+    return answer(reply, result, params.electionId);
+  }
+
+  @Post(':pollingAreaId/:contestId/review')
+  @Allow('review-sheet')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Decide on a sheet held for review: release it into the totals, or require a correction',
+    description:
+      'Only for a held sheet (409 TALLY.NOT_HELD otherwise); an admin of the district; requires If-Match. ' +
+      'Appends TallyReviewed.',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "0"' })
+  @ApiCreatedResponse({
+    type: TallyWriteResultDto,
+    description: 'The new revision, also in the ETag',
+    headers: WRITE_HEADERS,
+  })
+  @ApiProblems(400, 403, 404, 409, 412, 413, 415, 422, 428)
+  async review(
+    @Param() params: TallyParams,
+    @Body() body: ReviewSheetDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TallyWriteResult> {
+    const result = await this.commandBus.execute(
+      new DecideSheetCommand({
+        type: 'ReviewTally',
+        electionId: params.electionId,
+        pollingAreaId: params.pollingAreaId,
+        contestId: params.contestId,
+        expectedRevision: expectedRevisionFrom(ifMatch),
+        decision: body.decision,
+        reason: body.reason,
         context,
       }),
     );

@@ -3,6 +3,7 @@ import { DistrictScope } from '../auth/district-scope';
 import { ElectionsModule } from '../elections/elections.module';
 import { UnitsModule } from '../units/units.module';
 import { CorrectTallyHandler } from './correct-tally.handler';
+import { DecideSheetHandler } from './decide-sheet.handler';
 import { SubmitTallyHandler } from './submit-tally.handler';
 import { TalliesController } from './tallies.controller';
 import { TallySheetReader } from './tally-sheet.reader';
@@ -10,6 +11,6 @@ import { TallySheetReader } from './tally-sheet.reader';
 @Module({
   imports: [ElectionsModule, UnitsModule],
   controllers: [TalliesController],
-  providers: [SubmitTallyHandler, CorrectTallyHandler, TallySheetReader, DistrictScope],
+  providers: [SubmitTallyHandler, CorrectTallyHandler, DecideSheetHandler, TallySheetReader, DistrictScope],
 })
 export class TalliesModule {}

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SCAN_CONTENT_TYPES } from '@tally/domain';
+import { SCAN_CONTENT_TYPES, SHEET_STANDINGS } from '@tally/domain';
+
+const STANDINGS = SHEET_STANDINGS.filter((s) => s !== 'unreported');
 import { TallyCountsDto } from './tally-counts.dto';
 import { AnomalyDto } from './tally-write-result.dto';
 
@@ -43,12 +45,31 @@ export class TallySheetDto {
     description: 'The latest scan, null before one is attached',
   })
   scan!: TallyScanDto | null;
+  @ApiProperty({
+    enum: STANDINGS,
+    description: 'Whether it counts in the totals, and if not what it waits for',
+  })
+  standing!: string;
+  @ApiProperty({ type: [String], description: 'The anomaly codes that hold it for review ([] unless held)' })
+  heldOn!: string[];
+  @ApiProperty({ type: [String], description: 'Fields where the two entries differ (standing discrepancy)' })
+  discrepancies!: string[];
 }
 
 class TallyHistoryEntryDto {
   @ApiProperty({ type: 'integer' }) revision!: number;
   @ApiProperty({ type: 'integer' }) position!: number;
-  @ApiProperty({ enum: ['TallySubmitted', 'TallyCorrected', 'TallyScanAttached'] }) type!: string;
+  @ApiProperty({
+    enum: [
+      'TallySubmitted',
+      'TallyCorrected',
+      'TallyScanAttached',
+      'TallySecondEntryRecorded',
+      'TallyDiscrepancyResolved',
+      'TallyReviewed',
+    ],
+  })
+  type!: string;
   @ApiProperty() recordedAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { id: 'anonymous' } })
   actor!: Record<string, unknown>;
@@ -57,7 +78,7 @@ class TallyHistoryEntryDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'Why it was corrected (null for the submission and a scan)',
+    description: 'Why it was corrected, resolved or reviewed (null for an entry and a scan)',
   })
   reason!: string | null;
   @ApiProperty({ type: [String], example: ['validBallots', 'candidateVotes.na-02-1'] })
@@ -69,6 +90,11 @@ class TallyHistoryEntryDto {
   @ApiProperty({ type: [AnomalyDto] }) anomalies!: AnomalyDto[];
   @ApiPropertyOptional({ type: TallyScanRefDto, description: 'TallyScanAttached: the scan it attached' })
   scan?: TallyScanRefDto;
+  @ApiProperty({ enum: STANDINGS, description: "The sheet's standing after this event" }) standing!: string;
+  @ApiPropertyOptional({ type: [String], description: 'TallySecondEntryRecorded: where the entries differ' })
+  discrepancies?: string[];
+  @ApiPropertyOptional({ enum: ['release', 'correction-required'], description: 'TallyReviewed' })
+  decision?: string;
 }
 
 /** OpenAPI shape of GET …/history. */

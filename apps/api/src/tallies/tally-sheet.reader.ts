@@ -14,6 +14,8 @@ import {
   TallyCounts,
   TallyScan,
   TallyState,
+  SheetStanding,
+  diffCounts,
 } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
 import { loadStream } from '../infrastructure/event-streams';
@@ -36,6 +38,12 @@ export interface TallySheetView {
   lastChangedAt: string;
   /** The latest scanned counting record attached (GET …/scan), null before one is. */
   scan: TallyScan | null;
+  /** Whether it counts in the totals, and if not what it waits for. */
+  standing: Exclude<SheetStanding, 'unreported'>;
+  /** The anomaly codes that hold it for review ([] unless held or correction-required). */
+  heldOn: string[];
+  /** The fields where the two entries differ (standing `discrepancy`), else []. */
+  discrepancies: string[];
 }
 
 export interface TallyHistoryEntry {
@@ -55,6 +63,12 @@ export interface TallyHistoryEntry {
   anomalies: Anomaly[];
   /** TallyScanAttached: the scan it attached. */
   scan?: { digest: string; size: number; contentType: string; countsRevision: number };
+  /** The sheet's standing after this event. */
+  standing: Exclude<SheetStanding, 'unreported'>;
+  /** TallySecondEntryRecorded: the fields where the entries differ. */
+  discrepancies?: string[];
+  /** TallyReviewed: the decision. */
+  decision?: string;
 }
 
 /** Reads one sheet straight from its stream, so the ETag is always the stream's current revision. */
@@ -96,6 +110,12 @@ export class TallySheetReader {
       submittedAt: state.submittedAt,
       lastChangedAt: state.lastChangedAt,
       scan: state.scans[state.scans.length - 1] ?? null,
+      standing: state.standing,
+      heldOn: state.heldOn,
+      discrepancies:
+        state.standing === 'discrepancy' && state.secondCounts
+          ? diffCounts(state.submittedCounts, state.secondCounts)
+          : [],
     };
   }
 
@@ -104,7 +124,9 @@ export class TallySheetReader {
     let state: TallyState = initialTallyState();
     const entries: TallyHistoryEntry[] = stream.events.map((event, i) => {
       const stored = stream.stored[i];
+      const before = state.status === 'recorded' ? state : undefined;
       state = evolveTally(state, event);
+      const after = state.status === 'recorded' ? state : undefined;
       const metadata = stored.metadata as { actor?: Actor; requestId?: string; correlationId?: string };
       const common = {
         revision: stored.revision,
@@ -114,6 +136,14 @@ export class TallySheetReader {
         actor: metadata.actor ?? { id: 'unknown' },
         requestId: metadata.requestId ?? '',
         correlationId: metadata.correlationId ?? '',
+        standing: after?.standing ?? 'counted',
+      };
+      const unchanged = {
+        reason: null,
+        changedFields: [] as string[],
+        counts: after?.counts ?? emptyCounts(),
+        previousCounts: null,
+        anomalies: after?.anomalies ?? [],
       };
       switch (event.type) {
         case 'TallySubmitted':
@@ -136,18 +166,31 @@ export class TallySheetReader {
           };
         case 'TallyScanAttached': {
           const { digest, size, contentType, countsRevision } = event.data;
-          const recorded = state.status === 'recorded' ? state : undefined;
+          return { ...common, ...unchanged, scan: { digest, size, contentType, countsRevision } };
+        }
+        case 'TallySecondEntryRecorded':
           return {
             ...common,
-            reason: null,
-            changedFields: [],
-            counts: recorded?.counts ?? emptyCounts(),
-            previousCounts: null,
-            anomalies: recorded?.anomalies ?? [],
-            scan: { digest, size, contentType, countsRevision },
+            ...unchanged,
+            // The entry's own figures; the sheet's stay the first entry's while they differ.
+            counts: event.data.counts,
+            previousCounts: before?.counts ?? null,
+            anomalies: event.data.anomalies,
+            discrepancies: event.data.discrepancies,
           };
-        }
+        case 'TallyDiscrepancyResolved':
+          return {
+            ...common,
+            reason: event.data.reason,
+            changedFields: before ? diffCounts(before.counts, event.data.counts) : [],
+            counts: event.data.counts,
+            previousCounts: before?.counts ?? null,
+            anomalies: event.data.anomalies,
+          };
+        case 'TallyReviewed':
+          return { ...common, ...unchanged, reason: event.data.reason, decision: event.data.decision };
       }
+      return { ...common, ...unchanged };
     });
     return {
       tallyId: tallyId(electionId, pollingAreaId, contestId),

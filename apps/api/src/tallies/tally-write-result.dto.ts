@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AnomalyDto {
   @ApiProperty({ example: 'ANOMALY.HIGH_INVALID_SHARE' }) code!: string;
@@ -17,7 +17,28 @@ export class TallyWriteResultDto {
     description: 'Global position of the event: pass it as ?minPosition= to read your write',
   })
   position!: number;
-  @ApiProperty({ enum: ['submitted', 'corrected'] }) status!: string;
+  @ApiProperty({
+    enum: [
+      'submitted',
+      'held',
+      'awaiting-second-entry',
+      'verified',
+      'discrepancy',
+      'corrected',
+      'resolved',
+      'released',
+      'correction-required',
+    ],
+    description: 'What this write did (an entry: its outcome)',
+  })
+  status!: string;
+  @ApiProperty({
+    enum: ['counted', 'held', 'correction-required', 'awaiting-second-entry', 'discrepancy'],
+    description: 'Whether the sheet now counts in the totals, and if not what it waits for',
+  })
+  standing!: string;
+  @ApiPropertyOptional({ type: [String], description: 'A second entry that differs: every differing field' })
+  discrepancies?: string[];
   @ApiProperty({ type: [AnomalyDto], description: 'Soft findings: accepted, but someone should look' })
   anomalies!: AnomalyDto[];
   @ApiProperty({ description: 'True when this answers a retry and nothing new was appended' })

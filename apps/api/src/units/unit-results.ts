@@ -19,3 +19,19 @@ export interface UnitWriteResult {
     pollingAreas: number;
   } | null;
 }
+
+/** The answer to an annulment (201): the unit's result requires a re-vote. */
+export interface UnitAnnulmentResult {
+  electionId: string;
+  contestId: string;
+  unitId: string;
+  /** Revision of the unit stream; its ETag. */
+  revision: number;
+  /** Global position of the event: `?minPosition=` reads it, `?atPosition=` before it shows the outcome before. */
+  position: number;
+  status: 'annulled';
+  outcome: 're-vote-required';
+  outcomeReason: 'annulled';
+  annulledAt: string;
+  reason: string;
+}

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { CertifyUnit, RevokeCertification } from '@tally/domain';
-import { UnitWriteResult } from './unit-results';
+import { AnnulUnitResult, CertifyUnit, RevokeCertification } from '@tally/domain';
+import { UnitAnnulmentResult, UnitWriteResult } from './unit-results';
 
 export class CertifyUnitCommand extends Command<UnitWriteResult> {
   constructor(readonly certification: Omit<CertifyUnit, 'type'>) {
@@ -10,6 +10,12 @@ export class CertifyUnitCommand extends Command<UnitWriteResult> {
 
 export class RevokeCertificationCommand extends Command<UnitWriteResult> {
   constructor(readonly revocation: Omit<RevokeCertification, 'type'>) {
+    super();
+  }
+}
+
+export class AnnulUnitResultCommand extends Command<UnitAnnulmentResult> {
+  constructor(readonly annulment: Omit<AnnulUnitResult, 'type'>) {
     super();
   }
 }

@@ -49,6 +49,24 @@ class CertifiedRecordDto {
   pollingAreas!: number;
 }
 
+/** OpenAPI shape of UnitAnnulmentResult. */
+export class UnitAnnulmentResultDto {
+  @ApiProperty({ example: 'hn-2021' }) electionId!: string;
+  @ApiProperty({ example: 'hdnd-xa' }) contestId!: string;
+  @ApiProperty({ example: 'trang-viet' }) unitId!: string;
+  @ApiProperty({ description: 'Revision of the unit stream (also the ETag)' }) revision!: number;
+  @ApiProperty({
+    description:
+      'Global position of the event; pass it as ?minPosition= to read it, ?atPosition= before it shows the outcome before',
+  })
+  position!: number;
+  @ApiProperty({ enum: ['annulled'] }) status!: string;
+  @ApiProperty({ enum: ['re-vote-required'] }) outcome!: string;
+  @ApiProperty({ enum: ['annulled'] }) outcomeReason!: string;
+  @ApiProperty({ description: 'When it was annulled (ISO 8601)' }) annulledAt!: string;
+  @ApiProperty({ description: 'The reason, trimmed' }) reason!: string;
+}
+
 /** OpenAPI shape of UnitWriteResult. */
 export class UnitWriteResultDto {
   @ApiProperty({ example: 'hn-2021' }) electionId!: string;

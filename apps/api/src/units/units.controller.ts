@@ -7,9 +7,15 @@ import { Allow } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
 import { etagOf } from '../http/etag';
 import { Ctx } from '../http/request-context';
-import { CertifyUnitCommand, RevokeCertificationCommand } from './unit.commands';
-import { CertifyUnitDto, ReasonDto, UnitParams, UnitWriteResultDto } from './unit.dto';
-import { UnitWriteResult } from './unit-results';
+import { AnnulUnitResultCommand, CertifyUnitCommand, RevokeCertificationCommand } from './unit.commands';
+import {
+  CertifyUnitDto,
+  ReasonDto,
+  UnitAnnulmentResultDto,
+  UnitParams,
+  UnitWriteResultDto,
+} from './unit.dto';
+import { UnitAnnulmentResult, UnitWriteResult } from './unit-results';
 
 @ApiTags('units')
 @Controller('elections/:electionId/contests/:contestId/units/:unitId')
@@ -58,6 +64,32 @@ export class UnitsController {
   ): Promise<UnitWriteResult> {
     const result = await this.commandBus.execute(
       new RevokeCertificationCommand({ ...ref(params), reason: body.reason, context }),
+    );
+    void reply.header('etag', etagOf(result.revision));
+    return result;
+  }
+
+  @Post('annulment')
+  @Allow('annul-unit')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: "Annul the unit's result with a reason (city admin): a re-vote is required (Art. 80)",
+    description:
+      'Appends UnitResultAnnulled: the results show the unit with outcome re-vote-required, outcomeReason ' +
+      'annulled and its annulment. Once only (409 UNIT.ALREADY_ANNULLED); a certified unit is refused (409 ' +
+      'UNIT.ANNUL_CERTIFIED: revoke the certification first). The reason needs 10 characters (422 ' +
+      'TALLY.REASON_TOO_SHORT).',
+  })
+  @ApiCreatedResponse({ type: UnitAnnulmentResultDto, description: 'Annulled; durably stored' })
+  @ApiProblems(400, 404, 409, 413, 415, 422)
+  async annul(
+    @Param() params: UnitParams,
+    @Body() body: ReasonDto,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UnitAnnulmentResult> {
+    const result = await this.commandBus.execute(
+      new AnnulUnitResultCommand({ ...ref(params), reason: body.reason, context }),
     );
     void reply.header('etag', etagOf(result.revision));
     return result;

@@ -1,5 +1,5 @@
 import { localSigner } from '../api-auth';
-import { runSimulation } from '../simulate/simulator';
+import { Official, runSimulation } from '../simulate/simulator';
 
 /** A simulated day at --speed 60 takes about 16 minutes; slower speeds take longer. */
 const SIMULATION_TOKEN_SECONDS = 24 * 3600;
@@ -10,6 +10,7 @@ export interface SimulateArgs {
   rate?: string;
   seed?: string;
   concurrency?: string;
+  'double-entry'?: boolean;
   api: string;
 }
 
@@ -29,7 +30,7 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
     concurrency < 1
   ) {
     log(
-      'Usage: npm run cli -- simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N]',
+      'Usage: npm run cli -- simulate --election hn-2021 --speed 60 [--api URL] [--rate N] [--seed S] [--concurrency N] [--double-entry]',
     );
     return 2;
   }
@@ -41,6 +42,7 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
       rate,
       seed: args.seed ?? '2021',
       concurrency,
+      doubleEntry: args['double-entry'] === true,
       ...(await simulationTokens()),
       log,
     });
@@ -60,7 +62,7 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
  */
 async function simulationTokens(): Promise<{
   token?: string;
-  tokenFor?: (districtId: string | undefined) => Promise<string | undefined>;
+  tokenFor?: (districtId: string | undefined, as?: Official) => Promise<string | undefined>;
 }> {
   const given = process.env.TALLY_TOKEN?.trim();
   if (given) return { token: given };
@@ -68,17 +70,26 @@ async function simulationTokens(): Promise<{
   if (!sign) return {};
   const tokens = new Map<string, Promise<string>>();
   return {
-    tokenFor: (districtId) => {
-      const key = districtId ?? '';
+    tokenFor: (districtId, as = 'submitter') => {
+      const key = `${districtId ?? ''}/${as}`;
       if (!tokens.has(key)) {
         tokens.set(
           key,
           districtId === undefined
             ? sign({ sub: 'simulator-city-admin', role: 'admin' }, SIMULATION_TOKEN_SECONDS)
-            : sign(
-                { sub: `simulator-${districtId}`, role: 'submitter', districts: [districtId] },
-                SIMULATION_TOKEN_SECONDS,
-              ),
+            : as === 'admin'
+              ? sign(
+                  { sub: `simulator-${districtId}-admin`, role: 'admin', districts: [districtId] },
+                  SIMULATION_TOKEN_SECONDS,
+                )
+              : sign(
+                  {
+                    sub: as === 'second' ? `simulator-${districtId}-second` : `simulator-${districtId}`,
+                    role: 'submitter',
+                    districts: [districtId],
+                  },
+                  SIMULATION_TOKEN_SECONDS,
+                ),
         );
       }
       return tokens.get(key)!;

@@ -77,3 +77,83 @@ describe('planElectionDay (Hanoi sample)', () => {
     expect(planElectionDay(hanoi, { seed: 'other' }).actions[0]).not.toEqual(plan.actions[0]);
   });
 });
+
+describe('planElectionDay with double entry and suspicious sheets', () => {
+  const workflow = planElectionDay(hanoi, { seed: 'spec', doubleEntry: true, suspicious: 3 });
+  const ofW = <K extends PlannedAction['kind']>(kind: K) =>
+    workflow.actions.filter((a): a is Extract<PlannedAction, { kind: K }> => a.kind === kind);
+  const key = (b: { pollingAreaId: string; contestId: string }) => `${b.pollingAreaId}/${b.contestId}`;
+
+  it('changes nothing without the options: no second entry, resolution or review', () => {
+    expect(plan.secondEntries + plan.resolutions + plan.reviews).toBe(0);
+    expect(workflow.sheets).toBe(plan.sheets);
+  });
+
+  it('every sheet is entered a second time, later, with its own submissionId; six differ by one vote', () => {
+    const firsts = new Map(ofW('sheet').map((s) => [s.body.submissionId, s]));
+    const seconds = ofW('second-entry');
+    expect(seconds).toHaveLength(firsts.size);
+    const differing: string[] = [];
+    for (const second of seconds) {
+      const first = firsts.get(second.after)!;
+      expect(second.at).toBeGreaterThan(first.at);
+      expect(second.body.submissionId).not.toBe(first.body.submissionId);
+      expect(key(second.body)).toBe(key(first.body));
+      const { submissionId: _a, ...a } = first.body;
+      const { submissionId: _b, ...b } = second.body;
+      void _a;
+      void _b;
+      if (second.differs) {
+        differing.push(key(b));
+        expect(b).not.toEqual(a);
+        expect(
+          checkTally(b, sheetExpectations(index, hanoi.electionId, b.pollingAreaId, b.contestId)).violations,
+        ).toEqual([]);
+      } else expect(b).toEqual(a);
+    }
+    expect(differing).toHaveLength(6);
+    // each discrepancy is resolved, after the second entry, with the first entry's counts
+    const resolutions = ofW('resolution');
+    expect(resolutions.map((r) => `${r.pollingAreaId}/${r.contestId}`).sort()).toEqual(differing.sort());
+    for (const r of resolutions) {
+      const second = seconds.find((s) => s.body.submissionId === r.after)!;
+      const first = firsts.get(second.after)!;
+      expect(r.at).toBeGreaterThan(second.at);
+      const { reason, ...counts } = r.body;
+      const { submissionId: _s, pollingAreaId: _p, contestId: _c, ...firstCounts } = first.body;
+      void _s;
+      void _p;
+      void _c;
+      expect(counts).toEqual(firstCounts);
+      expect(reason.length).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('three polling areas list more voters than the definition: valid sheets, released after they are complete', () => {
+    const reviews = ofW('review');
+    const areas = new Set(reviews.map((r) => r.pollingAreaId));
+    expect(areas.size).toBe(3);
+    const seconds = new Map(ofW('second-entry').map((s) => [s.body.submissionId, s]));
+    for (const sheet of ofW('sheet').filter((s) => areas.has(s.body.pollingAreaId))) {
+      const listed = index.pollingArea(sheet.body.pollingAreaId)!.registeredVoters;
+      expect(sheet.body.votersVoted).toBeGreaterThan(listed);
+      const { submissionId: _s, pollingAreaId, contestId, ...counts } = sheet.body;
+      void _s;
+      expect(
+        checkTally(counts, sheetExpectations(index, hanoi.electionId, pollingAreaId, contestId)).violations,
+      ).toEqual([]);
+      const review = reviews.find((r) => key(r) === key(sheet.body))!;
+      expect(review.body.decision).toBe('release');
+      // it waits for the second entry, which completes the sheet
+      const second = seconds.get(review.after)!;
+      expect(second.after).toBe(sheet.body.submissionId);
+      expect(review.at).toBeGreaterThan(second.at);
+    }
+    // no correction races a held sheet or a discrepancy, and each waits for the second entry
+    for (const c of ofW('correction')) {
+      expect(areas.has(c.pollingAreaId)).toBe(false);
+      expect(seconds.has(c.after)).toBe(true);
+      expect(ofW('resolution').some((r) => key(r) === key(c))).toBe(false);
+    }
+  });
+});

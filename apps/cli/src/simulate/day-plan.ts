@@ -27,6 +27,39 @@ export type PlannedAction =
       /** The sheet it corrects (its submissionId): a correction waits for that sheet's 201. */
       after: string;
       body: { correctionId: string; reason: string } & TallyCounts;
+    }
+  | {
+      /** Double entry: the district's second official enters the same paper record on their own. */
+      kind: 'second-entry';
+      at: number;
+      districtId: string;
+      /** The first entry (its submissionId): the second waits for its 201. */
+      after: string;
+      /** Differs from the first entry (one vote moved): a discrepancy the district admin resolves. */
+      differs: boolean;
+      body: { submissionId: string; pollingAreaId: string; contestId: string } & TallyCounts;
+    }
+  | {
+      /** A district admin settles a discrepancy with the paper record's counts (the first entry's). */
+      kind: 'resolution';
+      at: number;
+      districtId: string;
+      pollingAreaId: string;
+      contestId: string;
+      /** The second entry that differed. */
+      after: string;
+      body: { reason: string } & TallyCounts;
+    }
+  | {
+      /** A district admin releases a sheet held for review (its voters exceed the list). */
+      kind: 'review';
+      at: number;
+      districtId: string;
+      pollingAreaId: string;
+      contestId: string;
+      /** The entry that completes the sheet (the second with double entry, else the first). */
+      after: string;
+      body: { decision: 'release'; reason: string };
     };
 
 export interface DayPlan {
@@ -37,13 +70,29 @@ export interface DayPlan {
   turnoutReports: number;
   sheets: number;
   corrections: number;
+  secondEntries: number;
+  resolutions: number;
+  reviews: number;
 }
 
 export interface DayPlanOptions {
   seed: string;
   /** How many sheets get a correction (default 12). */
   corrections?: number;
+  /** Every sheet is entered twice, by two officials of its district (the definition's verification.doubleEntry). */
+  doubleEntry?: boolean;
+  /** With doubleEntry: how many second entries differ from the first, to be resolved (default 6). */
+  discrepancies?: number;
+  /**
+   * Polling areas whose sheets list more voters than the definition (voters added on the day), so votersVoted is above
+   * the list: ANOMALY.VOTERS_EXCEED_LIST holds them for review until a district admin releases them (default 0;
+   * the simulator's --double-entry uses 3).
+   */
+  suspicious?: number;
 }
+
+export const RESOLUTION_REASON = 'Đối chiếu biên bản gốc: số liệu của lần nhập thứ nhất là đúng';
+export const RELEASE_REASON = 'Ban bầu cử xác nhận: cử tri bổ sung trong ngày bầu cử, số liệu đúng';
 
 const MINUTE = 60_000;
 
@@ -132,11 +181,100 @@ export function planElectionDay(def: ElectionDefinition, options: DayPlanOptions
       },
     });
   }
+  // Suspicious areas: voters added to the list on the day (more on the sheet than in the definition); the extra
+  // voters' ballots are counted invalid, so every rule still holds and only the anomalies flag the sheet.
+  const suspicious = new Set<string>();
+  const areaIds = [...new Set(sheets.map((s) => s.body.pollingAreaId))];
+  while (suspicious.size < Math.min(options.suspicious ?? 0, areaIds.length))
+    suspicious.add(areaIds[random.int(0, areaIds.length - 1)]);
+  const listed = new Map(def.pollingAreas.map((a) => [a.pollingAreaId, a.registeredVoters]));
+  for (const sheet of sheets) {
+    if (!suspicious.has(sheet.body.pollingAreaId)) continue;
+    const extra = Math.max(1, listed.get(sheet.body.pollingAreaId)! - sheet.body.votersVoted + 3);
+    const b = sheet.body;
+    b.registeredVoters += extra;
+    b.votersVoted += extra;
+    b.ballotsIssued += extra;
+    b.ballotsReceived += extra;
+    b.invalidBallots += extra;
+  }
   actions.push(...sheets);
+
+  // Double entry: the second official enters each record 2 to 10 minutes after the first; a few differ by a vote
+  // and a district admin resolves them with the first entry's counts (the paper record) 10 to 30 minutes later.
+  const completing = new Map(sheets.map((s) => [s.body.submissionId, { at: s.at, id: s.body.submissionId }]));
+  const differs = new Set<string>();
+  if (options.doubleEntry) {
+    const withTwo = sheets.filter(
+      (s) => Object.keys(s.body.candidateVotes).length >= 2 && !suspicious.has(s.body.pollingAreaId),
+    );
+    const differing = new Set<number>();
+    while (differing.size < Math.min(options.discrepancies ?? 6, withTwo.length))
+      differing.add(random.int(0, withTwo.length - 1));
+    for (const i of differing) differs.add(withTwo[i].body.submissionId);
+    for (const sheet of sheets) {
+      const { submissionId, pollingAreaId, contestId, ...counts } = sheet.body;
+      const second = differs.has(submissionId);
+      const [first, next] = Object.keys(counts.candidateVotes);
+      const moved = second && counts.candidateVotes[first] > 0 ? 1 : 0;
+      const at = sheet.at + random.between(2, 10) * MINUTE;
+      const id = uuidv5(`${seed}/${def.electionId}/${pollingAreaId}/${contestId}/second-entry`, NAMESPACE);
+      actions.push({
+        kind: 'second-entry',
+        at,
+        districtId: sheet.districtId,
+        after: submissionId,
+        differs: second,
+        body: {
+          submissionId: id,
+          pollingAreaId,
+          contestId,
+          ...counts,
+          candidateVotes: second
+            ? {
+                ...counts.candidateVotes,
+                [first]: counts.candidateVotes[first] - moved,
+                [next]: counts.candidateVotes[next] + moved,
+              }
+            : counts.candidateVotes,
+        },
+      });
+      completing.set(submissionId, { at, id });
+      if (second)
+        actions.push({
+          kind: 'resolution',
+          at: at + random.between(10, 30) * MINUTE,
+          districtId: sheet.districtId,
+          pollingAreaId,
+          contestId,
+          after: id,
+          body: { reason: RESOLUTION_REASON, ...counts },
+        });
+    }
+  }
+  // Held sheets: a district admin looks at them and releases them 15 to 40 minutes after they are complete.
+  for (const sheet of sheets) {
+    if (!suspicious.has(sheet.body.pollingAreaId)) continue;
+    const done = completing.get(sheet.body.submissionId)!;
+    actions.push({
+      kind: 'review',
+      at: done.at + random.between(15, 40) * MINUTE,
+      districtId: sheet.districtId,
+      pollingAreaId: sheet.body.pollingAreaId,
+      contestId: sheet.body.contestId,
+      after: done.id,
+      body: { decision: 'release', reason: RELEASE_REASON },
+    });
+  }
 
   // Corrections: a few sheets with invalid ballots get some of them recounted as valid, for the first candidate.
   const wanted = Math.min(options.corrections ?? 12, sheets.length);
-  const candidates = sheets.filter((s) => s.body.invalidBallots > 0);
+  // (Not the suspicious areas' sheets: those are held until a release, and a correction would race it.)
+  // Nor a sheet in discrepancy: it counts once resolved, and the resolution is its own change.
+  const candidates = sheets.filter(
+    (s) =>
+      s.body.invalidBallots > 0 && !suspicious.has(s.body.pollingAreaId) && !differs.has(s.body.submissionId),
+  );
   const picked = new Set<number>();
   while (picked.size < Math.min(wanted, candidates.length)) picked.add(random.int(0, candidates.length - 1));
   let n = 0;
@@ -148,10 +286,11 @@ export function planElectionDay(def: ElectionDefinition, options: DayPlanOptions
     void _submission;
     actions.push({
       kind: 'correction',
-      at: sheet.at + random.between(20, 60) * MINUTE,
+      at: completing.get(sheet.body.submissionId)!.at + random.between(20, 60) * MINUTE,
       pollingAreaId,
       contestId,
-      after: sheet.body.submissionId,
+      // With double entry a correction follows the second entry (the sheet counts from then on).
+      after: completing.get(sheet.body.submissionId)!.id,
       body: {
         correctionId: uuidv5(`${seed}/${def.electionId}/correction/${pollingAreaId}/${contestId}`, NAMESPACE),
         reason: CORRECTION_REASONS[n++ % CORRECTION_REASONS.length],
@@ -172,5 +311,8 @@ export function planElectionDay(def: ElectionDefinition, options: DayPlanOptions
     turnoutReports: actions.filter((a) => a.kind === 'turnout').length,
     sheets: sheets.length,
     corrections: actions.filter((a) => a.kind === 'correction').length,
+    secondEntries: actions.filter((a) => a.kind === 'second-entry').length,
+    resolutions: actions.filter((a) => a.kind === 'resolution').length,
+    reviews: actions.filter((a) => a.kind === 'review').length,
   };
 }

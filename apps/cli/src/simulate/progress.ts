@@ -15,8 +15,8 @@ export interface ProgressState {
   next?: { at: number; kind: Kind };
   /** Requests sent and not yet answered. */
   inFlight: number;
-  sent: Record<Kind, number>;
-  totals: Record<Kind, number>;
+  sent: Partial<Record<Kind, number>>;
+  totals: Partial<Record<Kind, number>>;
   retries: number;
   refused: number;
   /** The election's local time: its UTC offset (default +07:00) and polling date. */
@@ -72,10 +72,16 @@ export function waitingFor(state: ProgressState, clock = simulatedClock(state)):
 /** One progress line: the advancing simulated clock, what it waits for, and the counts so far. */
 export function progressLine(state: ProgressState): string {
   const clock = simulatedClock(state);
-  const count = (kind: Kind, label: string) => `${label} ${state.sent[kind]}/${state.totals[kind]}`;
+  const count = (kind: Kind, label: string) => `${label} ${state.sent[kind] ?? 0}/${state.totals[kind] ?? 0}`;
+  // The double-entry workflow's counts only when there is such work.
+  const workflow = (state.totals['second-entry'] ?? 0) > 0;
   return (
     `  ${localClock(clock, state.utcOffset, state.pollingDate)}  ${waitingFor(state, clock)} | ` +
     `${count('turnout', 'turnout')}  ${count('sheet', 'sheets')}  ${count('correction', 'corrections')}  ` +
+    (workflow
+      ? `${count('second-entry', 'second entries')}  ${count('resolution', 'resolutions')}  ` +
+        `${count('review', 'releases')}  `
+      : '') +
     `retries ${state.retries}  refused ${state.refused}`
   );
 }

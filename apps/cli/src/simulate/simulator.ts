@@ -24,13 +24,23 @@ export interface SimulationOptions {
    * admin (definition, corrections). Each district's officials then count against the api's rate limit on their own,
    * as on a real election night.
    */
-  tokenFor?: (districtId: string | undefined) => Promise<string | undefined>;
+  tokenFor?: (districtId: string | undefined, as?: Official) => Promise<string | undefined>;
+  /**
+   * The workflow of an official count: the election is defined with `verification.doubleEntry` (when the simulator
+   * defines it), every sheet is entered twice by two officials of its district, a few entries differ and a district
+   * admin resolves them, and a few sheets listing more voters than the definition are held and then released.
+   * Needs `tokenFor` (two officials per district cannot share one token).
+   */
+  doubleEntry?: boolean;
   log: (line: string) => void;
   /** Progress line interval (default 2000 ms; 0: none). */
   progressMs?: number;
   /** Called after every 201 with the global position it returned. */
   onCreated?: (action: PlannedAction, position: number) => void;
 }
+
+/** Who acts for a district: its submitter, its second official (double entry), or its admin (resolve, release). */
+export type Official = 'submitter' | 'second' | 'admin';
 
 export interface SimulationResult {
   plan: DayPlan;
@@ -51,25 +61,48 @@ const MAX_ATTEMPTS = 8;
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const { log } = options;
   const http = new ApiClient(options.api, options.token, options.tokenFor);
-  const definition = await ensureElection(http, options.electionId, log);
+  if (options.doubleEntry && !options.tokenFor)
+    throw new Error(
+      '--double-entry needs two officials per district: unset TALLY_TOKEN and use the local key',
+    );
+  const definition = await ensureElection(http, options.electionId, log, options.doubleEntry === true);
+  if (
+    options.doubleEntry &&
+    (definition as { verification?: { doubleEntry?: boolean } }).verification?.doubleEntry !== true
+  )
+    throw new Error(
+      `${options.electionId} is defined without verification.doubleEntry: simulate --double-entry on a new --election id`,
+    );
   const districtOf = new Map(definition.pollingAreas.map((a) => [a.pollingAreaId, a.districtId]));
-  const plan = planElectionDay(definition, { seed: options.seed });
+  const plan = planElectionDay(definition, {
+    seed: options.seed,
+    ...(options.doubleEntry ? { doubleEntry: true, suspicious: 3 } : {}),
+  });
   const clock = (ms: number) => localClock(ms, definition.utcOffset, definition.pollingDate);
-  const kinds = new Set(options.kinds ?? ['turnout', 'sheet', 'correction']);
+  const kinds = new Set<PlannedAction['kind']>(
+    options.kinds ?? ['turnout', 'sheet', 'correction', 'second-entry', 'resolution', 'review'],
+  );
   const actions = plan.actions.filter((a) => kinds.has(a.kind)).slice(0, options.limit ?? Infinity);
   log(
     `Simulating ${options.electionId}: ${plan.turnoutReports} turnout reports, ${plan.sheets} sheets, ` +
-      `${plan.corrections} corrections; ${clock(plan.start)} → ${clock(plan.end)} local ` +
+      `${plan.corrections} corrections` +
+      (options.doubleEntry
+        ? `, ${plan.secondEntries} second entries (${plan.resolutions} to resolve), ${plan.reviews} to release`
+        : '') +
+      `; ${clock(plan.start)} → ${clock(plan.end)} local ` +
       `at ×${options.speed} (about ${Math.ceil((plan.end - plan.start) / options.speed / 1000)} s)` +
       (options.rate ? `, at most ${options.rate} sheets/s` : ''),
   );
 
   const startedAt = Date.now();
-  const sent = { turnout: 0, sheet: 0, correction: 0 };
+  const sent = { turnout: 0, sheet: 0, correction: 0, 'second-entry': 0, resolution: 0, review: 0 };
   const totals = {
     turnout: count(actions, 'turnout'),
     sheet: count(actions, 'sheet'),
     correction: count(actions, 'correction'),
+    'second-entry': count(actions, 'second-entry'),
+    resolution: count(actions, 'resolution'),
+    review: count(actions, 'review'),
   };
   let refused = 0;
   /** The index of the next action to send: what the simulator waits for. */
@@ -109,7 +142,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       nextIndex = i;
       const due = startedAt + (action.at - plan.start) / options.speed;
       if (due > Date.now()) await sleep(due - Date.now());
-      if ((action.kind === 'sheet' || action.kind === 'correction') && options.rate) {
+      if (action.kind !== 'turnout' && options.rate) {
         const wait = nextSheetAt - Date.now();
         if (wait > 0) await sleep(wait);
         nextSheetAt = Math.max(nextSheetAt, Date.now()) + 1000 / options.rate;
@@ -118,7 +151,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       nextIndex = i + 1;
       const task = (async () => {
         try {
-          if (action.kind === 'correction') await sheetDone.get(action.after);
+          if ('after' in action) await sheetDone.get(action.after);
           const result = await send(http, options.electionId, action, districtOf);
           if (result.ok) {
             sent[action.kind] += 1;
@@ -131,7 +164,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           slots.release();
         }
       })();
-      if (action.kind === 'sheet')
+      if (action.kind === 'sheet' || action.kind === 'second-entry')
         sheetDone.set(
           action.body.submissionId,
           task.catch(() => undefined),
@@ -146,7 +179,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seconds = (Date.now() - startedAt) / 1000;
   log(
     `Done in ${seconds.toFixed(1)} s: ${sent.turnout} turnout reports, ${sent.sheet} sheets, ${sent.correction} ` +
-      `corrections; ${http.retries} retries, ${refused} refused`,
+      `corrections` +
+      (options.doubleEntry
+        ? `, ${sent['second-entry']} second entries, ${sent.resolution} resolutions, ${sent.review} releases`
+        : '') +
+      `; ${http.retries} retries, ${refused} refused`,
   );
   return { plan, sent, refused, retries: http.retries, seconds };
 }
@@ -155,19 +192,24 @@ async function ensureElection(
   http: ApiClient,
   electionId: string,
   log: (l: string) => void,
+  doubleEntry: boolean,
 ): Promise<ElectionDefinition> {
   const existing = await http.request('GET', `/elections/${electionId}`);
   if (existing.status === 200) return JSON.parse(existing.text) as ElectionDefinition;
   if (existing.status !== 404)
     throw new Error(`GET /elections/${electionId}: HTTP ${existing.status} ${existing.text}`);
-  const definition = { ...generateHanoi2021(), electionId };
+  const definition = {
+    ...generateHanoi2021(),
+    electionId,
+    ...(doubleEntry ? { verification: { doubleEntry: true } } : {}),
+  };
   const defined = await http.request('POST', '/elections', definition);
   if (defined.status !== 201 && defined.status !== 409) {
     throw new Error(
       `defining ${electionId} from the Hanoi sample failed: HTTP ${defined.status} ${defined.text}`,
     );
   }
-  log(`Defined ${electionId} from the Hanoi 2021 sample`);
+  log(`Defined ${electionId} from the Hanoi 2021 sample${doubleEntry ? ', with double entry' : ''}`);
   return definition;
 }
 
@@ -178,18 +220,36 @@ async function send(
   districtOf: Map<string, string>,
 ): Promise<{ ok: boolean; status: number; position: number; text: string }> {
   const e = `/elections/${electionId}`;
-  // Sheets and turnout come from the district's officials; corrections from the city admin.
-  const response =
-    action.kind === 'turnout'
-      ? await http.request('POST', `${e}/turnout`, action.body, {}, districtOf.get(action.body.pollingAreaId))
-      : action.kind === 'sheet'
-        ? await http.request('POST', `${e}/tallies`, action.body, {}, action.districtId)
-        : await http.request(
-            'POST',
-            `${e}/tallies/${action.pollingAreaId}/${action.contestId}/corrections`,
-            action.body,
-            { 'if-match': '"0"' },
-          );
+  // Sheets and turnout come from the district's officials; corrections from the city admin; resolutions and
+  // releases from the district's admin, at the sheet's current revision.
+  let response: { status: number; text: string };
+  switch (action.kind) {
+    case 'turnout':
+      response = await http.request(
+        'POST',
+        `${e}/turnout`,
+        action.body,
+        {},
+        districtOf.get(action.body.pollingAreaId),
+      );
+      break;
+    case 'sheet':
+      response = await http.request('POST', `${e}/tallies`, action.body, {}, action.districtId);
+      break;
+    case 'second-entry':
+      response = await http.request('POST', `${e}/tallies`, action.body, {}, action.districtId, 'second');
+      break;
+    default: {
+      const sheet = `${e}/tallies/${action.pollingAreaId}/${action.contestId}`;
+      const by = action.kind === 'correction' ? undefined : action.districtId;
+      const as: Official = 'admin';
+      const current = await http.request('GET', sheet, undefined, {}, by, as);
+      const etag = current.etag ?? '"0"';
+      const path =
+        action.kind === 'correction' ? 'corrections' : action.kind === 'resolution' ? 'resolution' : 'review';
+      response = await http.request('POST', `${sheet}/${path}`, action.body, { 'if-match': etag }, by, as);
+    }
+  }
   const ok = response.status === 201;
   return {
     ok,
@@ -209,7 +269,10 @@ class ApiClient {
   constructor(
     private readonly base: string,
     private readonly token?: string,
-    private readonly tokenFor?: (districtId: string | undefined) => Promise<string | undefined>,
+    private readonly tokenFor?: (
+      districtId: string | undefined,
+      as?: Official,
+    ) => Promise<string | undefined>,
   ) {}
 
   async request(
@@ -218,8 +281,9 @@ class ApiClient {
     body?: unknown,
     headers: Record<string, string> = {},
     districtId?: string,
-  ): Promise<{ status: number; text: string }> {
-    const token = this.tokenFor ? await this.tokenFor(districtId) : this.token;
+    as?: Official,
+  ): Promise<{ status: number; text: string; etag?: string }> {
+    const token = this.tokenFor ? await this.tokenFor(districtId, as) : this.token;
     for (let attempt = 1; ; attempt++) {
       let waitAtLeast = 0;
       try {
@@ -235,7 +299,8 @@ class ApiClient {
         });
         const text = await response.text();
         const retryable = response.status >= 500 || response.status === 429;
-        if (!retryable || attempt >= MAX_ATTEMPTS) return { status: response.status, text };
+        if (!retryable || attempt >= MAX_ATTEMPTS)
+          return { status: response.status, text, etag: response.headers.get('etag') ?? undefined };
         waitAtLeast = 1000 * (Number(response.headers.get('retry-after')) || 0);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) throw error;
@@ -273,5 +338,7 @@ const count = (actions: PlannedAction[], kind: PlannedAction['kind']) =>
 function describe(action: PlannedAction): string {
   if (action.kind === 'turnout') return `turnout ${action.body.pollingAreaId} as of ${action.body.asOf}`;
   if (action.kind === 'sheet') return `sheet ${action.body.pollingAreaId}/${action.body.contestId}`;
-  return `correction ${action.pollingAreaId}/${action.contestId}`;
+  if (action.kind === 'second-entry')
+    return `second entry ${action.body.pollingAreaId}/${action.body.contestId}`;
+  return `${action.kind} ${action.pollingAreaId}/${action.contestId}`;
 }

@@ -185,6 +185,34 @@ describe('validateElectionDefinition', () => {
     });
   });
 
+  describe('ELECTION.INVALID_VERIFICATION and ELECTION.INVALID_REVIEW', () => {
+    it.each([{ doubleEntry: true }, { doubleEntry: false }, {}])('accepts verification: %p', (value) => {
+      expect(violationsAfter((d) => (d.verification = value))).toEqual([]);
+    });
+    it.each([{ doubleEntry: 'yes' }, { twice: true }, true, null, []])(
+      'rejects verification: %p',
+      (value) => {
+        expect(violationsAfter((d) => ((d as { verification?: unknown }).verification = value))).toEqual([
+          'ELECTION.INVALID_VERIFICATION @ verification',
+        ]);
+      },
+    );
+    it.each([{ holdOn: [] }, { holdOn: ['ANOMALY.VOTERS_EXCEED_LIST', 'ANOMALY.HIGH_INVALID_SHARE'] }, {}])(
+      'accepts review: %p',
+      (value) => {
+        expect(violationsAfter((d) => (d.review = value))).toEqual([]);
+      },
+    );
+    it.each([{ holdOn: ['ANOMALY.MADE_UP'] }, { holdOn: 'ANOMALY.VOTERS_EXCEED_LIST' }, { hold: [] }, null])(
+      'rejects review: %p',
+      (value) => {
+        expect(violationsAfter((d) => ((d as { review?: unknown }).review = value))).toEqual([
+          'ELECTION.INVALID_REVIEW @ review.holdOn',
+        ]);
+      },
+    );
+  });
+
   it('reports every broken rule at once', () => {
     const codes = violationsAfter((d) => {
       d.pollingAreas[0].districtId = 'east';

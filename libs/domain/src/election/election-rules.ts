@@ -1,4 +1,5 @@
 import { RuleViolation } from '../shared/domain-error';
+import { ANOMALY_CODES } from '../tally/tally-review';
 import { isIsoDate } from '../shared/iso-date';
 import { ID_PATTERN } from '../stream-ids';
 import { isLocalTime, isUtcOffset } from '../turnout/turnout-schedule';
@@ -26,6 +27,8 @@ export const ElectionRuleCode = {
   INVALID_TURNOUT_SCHEDULE: 'ELECTION.INVALID_TURNOUT_SCHEDULE',
   INVALID_CONTEST_KIND: 'ELECTION.INVALID_CONTEST_KIND',
   INVALID_PUBLISH_SCANS: 'ELECTION.INVALID_PUBLISH_SCANS',
+  INVALID_VERIFICATION: 'ELECTION.INVALID_VERIFICATION',
+  INVALID_REVIEW: 'ELECTION.INVALID_REVIEW',
   /** A follow-up round's shape: its kind, its own polling date only with a round, its contest kind the original's. */
   INVALID_ROUND: 'ELECTION.INVALID_ROUND',
   /** `round.of` names no contest, or a contest that is itself a round. */
@@ -72,6 +75,7 @@ export function validateElectionDefinition(def: ElectionDefinition): RuleViolati
       field: 'publishScans',
     });
   }
+  checkWorkflow(def, violations);
 
   const districtIds = uniqueIds(
     districts.map((d) => d.districtId),
@@ -439,4 +443,42 @@ function checkTurnoutSchedule(def: ElectionDefinition, violations: RuleViolation
       field: 'turnoutReportingTimes',
     });
   }
+}
+
+/** `verification` and `review`: what the definition may ask of the sheets before they count. */
+function checkWorkflow(def: ElectionDefinition, violations: RuleViolation[]): void {
+  const { verification, review } = def;
+  if (verification !== undefined) {
+    const ok =
+      isPlainObject(verification) &&
+      Object.keys(verification).every((k) => k === 'doubleEntry') &&
+      (verification.doubleEntry === undefined || typeof verification.doubleEntry === 'boolean');
+    if (!ok) {
+      violations.push({
+        code: ElectionRuleCode.INVALID_VERIFICATION,
+        message: 'verification must be an object { "doubleEntry": true | false }',
+        field: 'verification',
+      });
+    }
+  }
+  if (review !== undefined) {
+    const holdOn = isPlainObject(review) ? review.holdOn : undefined;
+    const ok =
+      isPlainObject(review) &&
+      Object.keys(review).every((k) => k === 'holdOn') &&
+      (holdOn === undefined ||
+        (Array.isArray(holdOn) &&
+          holdOn.every((code) => (ANOMALY_CODES as readonly unknown[]).includes(code))));
+    if (!ok) {
+      violations.push({
+        code: ElectionRuleCode.INVALID_REVIEW,
+        message: `review must be an object { "holdOn": [anomaly codes] }; the codes are ${ANOMALY_CODES.join(', ')}`,
+        field: 'review.holdOn',
+      });
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

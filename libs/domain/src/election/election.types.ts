@@ -88,6 +88,10 @@ export interface ElectionDefinition {
   turnoutReportingTimes?: string[];
   /** The scanned counting records (GET …/tallies/{pa}/{c}/scan) are public; default false: admins and auditors only. */
   publishScans?: boolean;
+  /** `doubleEntry`: a sheet counts only once a second official has entered the same figures (or an admin resolved). */
+  verification?: { doubleEntry?: boolean };
+  /** Which anomaly codes hold a sheet for review; absent: ["ANOMALY.VOTERS_EXCEED_LIST"], [] holds nothing. */
+  review?: { holdOn?: string[] };
   districts: District[];
   pollingAreas: PollingArea[];
   contests: Contest[];

@@ -2,6 +2,7 @@ import { requirePollingArea } from '../election/polling-area-lookup';
 import { ElectionIndex } from '../election/election-index';
 import { DomainError, RuleViolation } from '../shared/domain-error';
 import { COUNT_FIELDS } from './tally-counts';
+import { AnomalyCode } from './tally-review';
 import { Anomaly, TallyCounts } from './tally.types';
 
 /** Hard rules: a sheet that breaks one is rejected (422) and nothing is appended. */
@@ -14,13 +15,6 @@ export const TallyRuleCode = {
   CANDIDATE_VOTES_EXCEED_VALID_BALLOTS: 'TALLY.CANDIDATE_VOTES_EXCEED_VALID_BALLOTS',
   VOTES_EXCEED_SEATS_CAP: 'TALLY.VOTES_EXCEED_SEATS_CAP',
   NEGATIVE_OR_NON_INTEGER: 'TALLY.NEGATIVE_OR_NON_INTEGER',
-} as const;
-
-/** Soft findings: the sheet is accepted and the anomaly is stored with it for someone to look at. */
-export const AnomalyCode = {
-  REGISTERED_VOTERS_DIFFER: 'ANOMALY.REGISTERED_VOTERS_DIFFER',
-  BALLOTS_ISSUED_NOT_VOTERS_VOTED: 'ANOMALY.BALLOTS_ISSUED_NOT_VOTERS_VOTED',
-  HIGH_INVALID_SHARE: 'ANOMALY.HIGH_INVALID_SHARE',
 } as const;
 
 /** Lookups that fail before any rule is checked: 404. */
@@ -186,6 +180,13 @@ function findAnomalies(counts: TallyCounts, sheet: SheetExpectations): Anomaly[]
       code: AnomalyCode.REGISTERED_VOTERS_DIFFER,
       message: `The sheet lists ${counts.registeredVoters} registered voters; the election definition has ${sheet.registeredVoters}`,
       field: 'registeredVoters',
+    });
+  }
+  if (counts.votersVoted > sheet.registeredVoters) {
+    anomalies.push({
+      code: AnomalyCode.VOTERS_EXCEED_LIST,
+      message: `votersVoted (${counts.votersVoted}) exceeds the ${sheet.registeredVoters} voters on the polling area's list in the election definition`,
+      field: 'votersVoted',
     });
   }
   if (counts.ballotsIssued !== counts.votersVoted) {

@@ -1,4 +1,5 @@
 import { CommandContext } from '../shared/event-metadata';
+import { ReviewDecision } from './tally.events';
 import { ScanContentType, TallyCounts } from './tally.types';
 
 /** The first sheet for a polling area and contest. `submissionId` is the client's retry key. */
@@ -38,5 +39,29 @@ export interface AttachTallyScan {
   context: CommandContext;
 }
 
+/** An admin of the district settles a discrepancy between two entries; `expectedRevision` from If-Match. */
+export interface ResolveDiscrepancy {
+  type: 'ResolveDiscrepancy';
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  expectedRevision: number;
+  reason: string;
+  counts: TallyCounts;
+  context: CommandContext;
+}
+
+/** An admin of the district decides on a held sheet; `expectedRevision` from If-Match. */
+export interface ReviewTally {
+  type: 'ReviewTally';
+  electionId: string;
+  pollingAreaId: string;
+  contestId: string;
+  expectedRevision: number;
+  decision: ReviewDecision;
+  reason: string;
+  context: CommandContext;
+}
+
 /** Every command of a tally-<election>.<pollingArea>.<contest> stream. */
-export type TallyCommand = SubmitTally | CorrectTally | AttachTallyScan;
+export type TallyCommand = SubmitTally | CorrectTally | AttachTallyScan | ResolveDiscrepancy | ReviewTally;

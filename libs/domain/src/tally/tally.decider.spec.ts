@@ -334,6 +334,17 @@ describe('foldTally', () => {
       correctionsById: {},
       scans: [],
       lastChangedAt: '2021-05-24T09:00:00.000Z',
+      standing: 'counted',
+      heldOn: [],
+      entries: {
+        'sub-1': {
+          counts: validNaCounts(),
+          revision: 0,
+          status: 'submitted',
+          anomalies: [],
+          discrepancies: [],
+        },
+      },
     });
   });
 });

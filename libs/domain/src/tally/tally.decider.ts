@@ -1,9 +1,29 @@
 import { ElectionIndex } from '../election/election-index';
 import { assertNever } from '../shared/assert-never';
 import { DomainError, RuleViolation } from '../shared/domain-error';
-import { AttachTallyScan, CorrectTally, SubmitTally, TallyCommand } from './tally.commands';
+import {
+  AttachTallyScan,
+  CorrectTally,
+  ResolveDiscrepancy,
+  ReviewTally,
+  SubmitTally,
+  TallyCommand,
+} from './tally.commands';
 import { countsEqual, diffCounts, normalizeCounts } from './tally-counts';
-import { TallyCorrected, TallyEvent, TallyScanAttached, TallySubmitted } from './tally.events';
+import {
+  REVIEW_DECISIONS,
+  ReviewDecision,
+  SheetStanding,
+  TallyCorrected,
+  TallyDiscrepancyResolved,
+  TallyEvent,
+  tallyEffect,
+  TallyReviewed,
+  TallyScanAttached,
+  TallySecondEntryRecorded,
+  TallySubmitted,
+} from './tally.events';
+import { holdingCodes, holdOnCodes } from './tally-review';
 import { checkTally, SheetExpectations, sheetExpectations } from './tally-rules';
 import { decideAttachTallyScan } from './tally-scan.decider';
 import { Anomaly, TallyCounts, TallyPlacement, TallyScan } from './tally.types';
@@ -17,7 +37,30 @@ export const TallyErrorCode = {
   CORRECTION_CHANGES_NOTHING: 'TALLY.CORRECTION_CHANGES_NOTHING',
   CORRECTION_ID_REUSED: 'TALLY.CORRECTION_ID_REUSED',
   UNIT_CERTIFIED: 'TALLY.UNIT_CERTIFIED',
+  SECOND_ENTRY_SAME_ACTOR: 'TALLY.SECOND_ENTRY_SAME_ACTOR',
+  AWAITING_SECOND_ENTRY: 'TALLY.AWAITING_SECOND_ENTRY',
+  DISCREPANCY_UNRESOLVED: 'TALLY.DISCREPANCY_UNRESOLVED',
+  NO_DISCREPANCY: 'TALLY.NO_DISCREPANCY',
+  NOT_HELD: 'TALLY.NOT_HELD',
+  INVALID_DECISION: 'TALLY.INVALID_DECISION',
 } as const;
+
+/** What one entry (POST …/tallies) got: the 201's `status`, also answered to its retries. */
+export type EntryStatus = 'submitted' | 'held' | 'awaiting-second-entry' | 'verified' | 'discrepancy';
+
+export interface EntryOutcome {
+  counts: TallyCounts;
+  /** Stream revision of the entry's event. */
+  revision: number;
+  status: EntryStatus;
+  anomalies: Anomaly[];
+  discrepancies: string[];
+}
+
+/** The last resolution or review: a retry of it (the same If-Match and body) is recognised, not refused. */
+export type DecisionRecord =
+  | { kind: 'resolution'; fromRevision: number; revision: number; counts: TallyCounts; reason: string }
+  | { kind: 'review'; fromRevision: number; revision: number; decision: ReviewDecision; reason: string };
 
 export const MIN_REASON_LENGTH = 10;
 
@@ -41,15 +84,25 @@ export interface RecordedTally {
   /** Every scan attached, oldest first; the last one is the current. */
   scans: TallyScan[];
   lastChangedAt: string;
+  /** Whether the sheet is in the totals, and if not, what it waits for. */
+  standing: Exclude<SheetStanding, 'unreported'>;
+  /** The anomaly codes that hold it (standing `held` or `correction-required`); [] otherwise. */
+  heldOn: string[];
+  /** Double entry: the actor of the first entry, while a second must come from someone else. */
+  enteredBy?: string;
+  /** The second entry's figures (double entry), kept for a resolution's record. */
+  secondCounts?: TallyCounts;
+  /** Every entry by submissionId (the first, and a second one): a retry of either gets what it got. */
+  entries: Record<string, EntryOutcome>;
+  lastDecision?: DecisionRecord;
 }
 
 export type TallyState = { status: 'empty' } | RecordedTally;
 
-/** Where a polling area's sheet stands for its unit: only a `counted` sheet is in the totals. */
-export type SheetStanding = 'unreported' | 'counted';
+export type { SheetStanding } from './tally.events';
 
 export function sheetStanding(state: TallyState): SheetStanding {
-  return state.status === 'empty' ? 'unreported' : 'counted';
+  return state.status === 'empty' ? 'unreported' : state.standing;
 }
 
 /** The counts the sheet puts into its unit's totals; null while it puts none. */
@@ -66,27 +119,38 @@ export interface UnitLock {
 export const initialTallyState = (): TallyState => ({ status: 'empty' });
 
 export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
+  const effect = tallyEffect(event.type, event.data as unknown as Record<string, unknown>);
   switch (event.type) {
     case 'TallySubmitted': {
-      const { submissionId, counts, anomalies, submittedAt, ...placement } = event.data;
+      const { submissionId, counts, anomalies, submittedAt } = event.data;
+      const revision = state.status === 'recorded' ? state.revision + 1 : 0;
+      const standing = effect?.standing ?? 'counted';
+      const status: EntryStatus =
+        standing === 'awaiting-second-entry' ? standing : standing === 'held' ? 'held' : 'submitted';
       return {
         status: 'recorded',
-        placement: pickPlacement(placement),
+        placement: pickPlacement(event.data),
         submissionId,
         submittedCounts: counts,
         submittedAt,
         counts,
         anomalies,
-        revision: state.status === 'recorded' ? state.revision + 1 : 0,
-        countsRevision: state.status === 'recorded' ? state.revision + 1 : 0,
+        revision,
+        countsRevision: revision,
         corrections: 0,
         correctionsById: {},
         scans: [],
         lastChangedAt: submittedAt,
+        standing,
+        heldOn: standing === 'held' ? (event.data.heldOn ?? []) : [],
+        ...(standing === 'awaiting-second-entry' ? { enteredBy: event.data.enteredBy ?? '' } : {}),
+        entries: { [submissionId]: { counts, revision, status, anomalies, discrepancies: [] } },
       };
     }
     case 'TallyCorrected': {
       const { counts, anomalies, correctedAt } = event.data;
+      const standing = effect?.standing === 'held' ? 'held' : 'counted';
+      const heldOn = standing === 'held' ? (event.data.heldOn ?? []) : [];
       if (state.status === 'empty') {
         // Never produced by decide; folding a stored fact must not fail, so reconstruct what we can.
         return {
@@ -103,6 +167,9 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
           correctionsById: {},
           scans: [],
           lastChangedAt: correctedAt,
+          standing,
+          heldOn,
+          entries: {},
         };
       }
       return {
@@ -119,6 +186,8 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
             }
           : state.correctionsById,
         lastChangedAt: correctedAt,
+        standing,
+        heldOn,
       };
     }
     case 'TallyScanAttached': {
@@ -130,6 +199,60 @@ export function evolveTally(state: TallyState, event: TallyEvent): TallyState {
         ...state,
         revision,
         scans: [...state.scans, { digest, size, contentType, revision, countsRevision, attachedAt }],
+      };
+    }
+    case 'TallySecondEntryRecorded': {
+      // Never produced by decide before a first entry; folding a stored fact must not fail, so it is ignored.
+      if (state.status === 'empty') return state;
+      const { submissionId, counts, anomalies, discrepancies, enteredAt } = event.data;
+      const revision = state.revision + 1;
+      const standing = effect?.standing ?? 'counted';
+      const status: EntryStatus =
+        standing === 'discrepancy' ? 'discrepancy' : standing === 'held' ? 'held' : 'verified';
+      const { enteredBy: _done, ...rest } = state;
+      return {
+        ...rest,
+        ...(standing === 'discrepancy' ? {} : { counts, anomalies, countsRevision: revision }),
+        revision,
+        lastChangedAt: enteredAt,
+        standing,
+        heldOn: standing === 'held' ? (event.data.heldOn ?? []) : [],
+        secondCounts: counts,
+        entries: {
+          ...state.entries,
+          [submissionId]: { counts, revision, status, anomalies, discrepancies },
+        },
+      };
+    }
+    case 'TallyDiscrepancyResolved': {
+      if (state.status === 'empty') return state;
+      const { counts, anomalies, reason, resolvedAt } = event.data;
+      const revision = state.revision + 1;
+      const standing = effect?.standing === 'held' ? 'held' : 'counted';
+      return {
+        ...state,
+        counts,
+        anomalies,
+        revision,
+        countsRevision: revision,
+        lastChangedAt: resolvedAt,
+        standing,
+        heldOn: standing === 'held' ? (event.data.heldOn ?? []) : [],
+        lastDecision: { kind: 'resolution', fromRevision: state.revision, revision, counts, reason },
+      };
+    }
+    case 'TallyReviewed': {
+      if (state.status === 'empty') return state;
+      const { decision, reason, reviewedAt } = event.data;
+      const revision = state.revision + 1;
+      const standing = effect?.standing === 'correction-required' ? 'correction-required' : 'counted';
+      return {
+        ...state,
+        revision,
+        lastChangedAt: reviewedAt,
+        standing,
+        heldOn: standing === 'counted' ? [] : state.heldOn,
+        lastDecision: { kind: 'review', fromRevision: state.revision, revision, decision, reason },
       };
     }
     default:
@@ -165,6 +288,18 @@ export function decideTally(
   unit?: UnitLock,
 ): TallyScanAttached[];
 export function decideTally(
+  command: ResolveDiscrepancy,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyDiscrepancyResolved[];
+export function decideTally(
+  command: ReviewTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyReviewed[];
+export function decideTally(
   command: TallyCommand,
   state: TallyState,
   index: ElectionIndex | undefined,
@@ -183,6 +318,10 @@ export function decideTally(
       return decideCorrectTally(command, state, index, unit);
     case 'AttachTallyScan':
       return decideAttachTallyScan(command, state, index);
+    case 'ResolveDiscrepancy':
+      return decideResolveDiscrepancy(command, state, index, unit);
+    case 'ReviewTally':
+      return decideReviewTally(command, state, index, unit);
     default:
       return assertNever(command);
   }
@@ -193,11 +332,12 @@ export function decideSubmitTally(
   state: TallyState,
   index: ElectionIndex | undefined,
   unit?: UnitLock,
-): TallySubmitted[] {
+): Array<TallySubmitted | TallySecondEntryRecorded> {
   const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
   if (state.status === 'recorded') {
-    if (state.submissionId === command.submissionId) {
-      if (countsEqual(state.submittedCounts, command.counts)) return [];
+    const earlier = state.entries[command.submissionId];
+    if (earlier) {
+      if (countsEqual(earlier.counts, command.counts)) return [];
       throw new DomainError(
         'conflict',
         TallyErrorCode.SUBMISSION_ID_REUSED,
@@ -205,11 +345,12 @@ export function decideSubmitTally(
         [],
         {
           submissionId: command.submissionId,
-          changedFields: diffCounts(state.submittedCounts, command.counts),
+          changedFields: diffCounts(earlier.counts, command.counts),
         },
       );
     }
     assertUnitOpen(unit, state.placement);
+    if (state.standing === 'awaiting-second-entry') return decideSecondEntry(command, state, sheet, index);
     throw new DomainError(
       'conflict',
       TallyErrorCode.ALREADY_SUBMITTED,
@@ -221,6 +362,8 @@ export function decideSubmitTally(
 
   const { violations, anomalies } = checkTally(command.counts, sheet);
   if (violations.length > 0) throw DomainError.invalid(violations);
+  const doubleEntry = index?.definition.verification?.doubleEntry === true;
+  const heldOn = holdingCodes(anomalies, holdOnCodes(index?.definition));
   return [
     {
       type: 'TallySubmitted',
@@ -230,6 +373,57 @@ export function decideSubmitTally(
         counts: normalizeCounts(command.counts),
         anomalies,
         submittedAt: command.context.now,
+        ...(doubleEntry
+          ? { standing: 'awaiting-second-entry' as const, enteredBy: command.context.actor.id }
+          : heldOn.length > 0
+            ? { standing: 'held' as const, heldOn }
+            : {}),
+      },
+    },
+  ];
+}
+
+/**
+ * The second entry of a double-entry sheet: someone other than the first official, the same arithmetic rules, and
+ * the figures compared field by field with the first entry's.
+ */
+function decideSecondEntry(
+  command: SubmitTally,
+  state: RecordedTally,
+  sheet: SheetExpectations,
+  index: ElectionIndex | undefined,
+): TallySecondEntryRecorded[] {
+  if (command.context.actor.id === state.enteredBy) {
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.SECOND_ENTRY_SAME_ACTOR,
+      `The first entry of this sheet was made by ${state.enteredBy}: the second entry must come from another official`,
+      [],
+      {
+        pollingAreaId: command.pollingAreaId,
+        contestId: command.contestId,
+        firstSubmissionId: state.submissionId,
+      },
+    );
+  }
+  const { violations, anomalies } = checkTally(command.counts, sheet);
+  if (violations.length > 0) throw DomainError.invalid(violations);
+  const discrepancies = diffCounts(state.submittedCounts, command.counts);
+  const heldOn = holdingCodes(anomalies, holdOnCodes(index?.definition));
+  const standing = discrepancies.length > 0 ? 'discrepancy' : heldOn.length > 0 ? 'held' : 'counted';
+  return [
+    {
+      type: 'TallySecondEntryRecorded',
+      data: {
+        ...state.placement,
+        submissionId: command.submissionId,
+        counts: normalizeCounts(command.counts),
+        anomalies,
+        firstSubmissionId: state.submissionId,
+        discrepancies,
+        standing,
+        ...(standing === 'held' ? { heldOn } : {}),
+        enteredAt: command.context.now,
       },
     },
   ];
@@ -265,25 +459,11 @@ export function decideCorrectTally(
     );
   }
   assertUnitOpen(unit, state.placement);
-  if (command.expectedRevision !== state.revision) {
-    throw new DomainError(
-      'stale',
-      TallyErrorCode.REVISION_MISMATCH,
-      `The sheet is at revision ${state.revision}, not ${command.expectedRevision}: reload it and correct again`,
-      [],
-      { expectedRevision: command.expectedRevision, currentRevision: state.revision },
-    );
-  }
+  assertEntriesSettled(state);
+  assertRevision(command.expectedRevision, state);
 
   const reason = (command.reason ?? '').trim();
-  const violations: RuleViolation[] = [];
-  if (reason.length < MIN_REASON_LENGTH) {
-    violations.push({
-      code: TallyErrorCode.REASON_TOO_SHORT,
-      message: `A correction needs a reason of at least ${MIN_REASON_LENGTH} characters`,
-      field: 'reason',
-    });
-  }
+  const violations: RuleViolation[] = reasonViolations(reason, 'A correction');
   const check = checkTally(command.counts, sheet);
   violations.push(...check.violations);
   if (violations.length > 0) throw DomainError.invalid(violations);
@@ -310,9 +490,185 @@ export function decideCorrectTally(
         ...(command.correctionId ? { correctionId: command.correctionId } : {}),
         anomalies: check.anomalies,
         correctedAt: command.context.now,
+        ...held(check.anomalies, index),
       },
     },
   ];
+}
+
+/** An admin of the district settles a discrepancy with the figures of the paper record. */
+export function decideResolveDiscrepancy(
+  command: ResolveDiscrepancy,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyDiscrepancyResolved[] {
+  const sheet = sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
+  const recorded = requireRecorded(state, command);
+  const reason = (command.reason ?? '').trim();
+  const last = recorded.lastDecision;
+  if (
+    last?.kind === 'resolution' &&
+    last.fromRevision === command.expectedRevision &&
+    last.reason === reason &&
+    countsEqual(last.counts, command.counts)
+  ) {
+    return [];
+  }
+  assertUnitOpen(unit, recorded.placement);
+  if (recorded.standing !== 'discrepancy') {
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.NO_DISCREPANCY,
+      `The sheet is ${recorded.standing}: only a sheet whose two entries differ is resolved`,
+      [],
+      { standing: recorded.standing },
+    );
+  }
+  assertRevision(command.expectedRevision, recorded);
+  const violations = reasonViolations(reason, 'A resolution');
+  const check = checkTally(command.counts, sheet);
+  violations.push(...check.violations);
+  if (violations.length > 0) throw DomainError.invalid(violations);
+  const hold = held(check.anomalies, index);
+  return [
+    {
+      type: 'TallyDiscrepancyResolved',
+      data: {
+        ...recorded.placement,
+        counts: normalizeCounts(command.counts),
+        firstCounts: recorded.submittedCounts,
+        secondCounts: recorded.secondCounts ?? recorded.submittedCounts,
+        reason,
+        anomalies: check.anomalies,
+        standing: hold.standing ?? 'counted',
+        ...(hold.heldOn ? { heldOn: hold.heldOn } : {}),
+        resolvedAt: command.context.now,
+      },
+    },
+  ];
+}
+
+/** An admin of the district decides on a held sheet: release it into the totals, or require a correction. */
+export function decideReviewTally(
+  command: ReviewTally,
+  state: TallyState,
+  index: ElectionIndex | undefined,
+  unit?: UnitLock,
+): TallyReviewed[] {
+  sheetExpectations(index, command.electionId, command.pollingAreaId, command.contestId);
+  const recorded = requireRecorded(state, command);
+  const reason = (command.reason ?? '').trim();
+  const last = recorded.lastDecision;
+  if (
+    last?.kind === 'review' &&
+    last.fromRevision === command.expectedRevision &&
+    last.decision === command.decision &&
+    last.reason === reason
+  ) {
+    return [];
+  }
+  assertUnitOpen(unit, recorded.placement);
+  if (recorded.standing !== 'held') {
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.NOT_HELD,
+      `The sheet is ${recorded.standing}, not held for review`,
+      [],
+      { standing: recorded.standing },
+    );
+  }
+  assertRevision(command.expectedRevision, recorded);
+  const violations = reasonViolations(reason, 'A review decision');
+  if (!(REVIEW_DECISIONS as readonly unknown[]).includes(command.decision)) {
+    violations.push({
+      code: TallyErrorCode.INVALID_DECISION,
+      message: `decision must be one of ${REVIEW_DECISIONS.join(', ')}`,
+      field: 'decision',
+    });
+  }
+  if (violations.length > 0) throw DomainError.invalid(violations);
+  return [
+    {
+      type: 'TallyReviewed',
+      data: {
+        ...recorded.placement,
+        decision: command.decision,
+        reason,
+        heldOn: recorded.heldOn,
+        standing: command.decision === 'release' ? 'counted' : 'correction-required',
+        reviewedAt: command.context.now,
+      },
+    },
+  ];
+}
+
+/** `standing: held` and its codes when the anomalies hold the sheet under the definition's review rules. */
+function held(
+  anomalies: Anomaly[],
+  index: ElectionIndex | undefined,
+): { standing?: 'held'; heldOn?: string[] } {
+  const heldOn = holdingCodes(anomalies, holdOnCodes(index?.definition));
+  return heldOn.length > 0 ? { standing: 'held', heldOn } : {};
+}
+
+function requireRecorded(
+  state: TallyState,
+  command: { pollingAreaId: string; contestId: string },
+): RecordedTally {
+  if (state.status === 'recorded') return state;
+  throw new DomainError(
+    'not_found',
+    TallyErrorCode.NOT_FOUND,
+    `No sheet is recorded for polling area ${command.pollingAreaId} and contest ${command.contestId}: submit it first`,
+    [],
+    { pollingAreaId: command.pollingAreaId, contestId: command.contestId },
+  );
+}
+
+function assertRevision(expectedRevision: number, state: RecordedTally): void {
+  if (expectedRevision === state.revision) return;
+  throw new DomainError(
+    'stale',
+    TallyErrorCode.REVISION_MISMATCH,
+    `The sheet is at revision ${state.revision}, not ${expectedRevision}: reload it and try again`,
+    [],
+    { expectedRevision, currentRevision: state.revision },
+  );
+}
+
+/** A correction waits while the entries of a double-entry sheet are not settled. */
+function assertEntriesSettled(state: RecordedTally): void {
+  if (state.standing === 'awaiting-second-entry') {
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.AWAITING_SECOND_ENTRY,
+      'The sheet awaits its second entry: it is corrected once its entries agree or a discrepancy is resolved',
+      [],
+      { standing: state.standing },
+    );
+  }
+  if (state.standing === 'discrepancy') {
+    throw new DomainError(
+      'conflict',
+      TallyErrorCode.DISCREPANCY_UNRESOLVED,
+      'The two entries of the sheet differ: resolve the discrepancy (POST …/resolution) instead of correcting it',
+      [],
+      { standing: state.standing },
+    );
+  }
+}
+
+function reasonViolations(reason: string, what: string): RuleViolation[] {
+  return reason.length < MIN_REASON_LENGTH
+    ? [
+        {
+          code: TallyErrorCode.REASON_TOO_SHORT,
+          message: `${what} needs a reason of at least ${MIN_REASON_LENGTH} characters`,
+          field: 'reason',
+        },
+      ]
+    : [];
 }
 
 /** 409 TALLY.UNIT_CERTIFIED: a certified unit's sheets change only after a city admin revokes the certification. */

@@ -15,6 +15,13 @@ export interface RevokeCertification extends UnitEventRef {
   context: CommandContext;
 }
 
+/** A city admin annuls the unit's result, with a reason: a re-vote is required (Art. 80). */
+export interface AnnulUnitResult extends UnitEventRef {
+  type: 'AnnulUnitResult';
+  reason: string;
+  context: CommandContext;
+}
+
 /**
  * The api's own check after a sheet of the unit changed at `revision` while a certification was being recorded
  * (the certification and the change went to different streams, so neither append could refuse the other).
@@ -27,4 +34,4 @@ export interface ReconcileCertification extends UnitEventRef {
 }
 
 /** Every command of a unit-<election>.<contest>.<unit> stream. */
-export type UnitCommand = CertifyUnit | RevokeCertification | ReconcileCertification;
+export type UnitCommand = CertifyUnit | RevokeCertification | AnnulUnitResult | ReconcileCertification;

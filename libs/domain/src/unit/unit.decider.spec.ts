@@ -4,9 +4,15 @@ import { smallElection, testContext } from '../testing/election-fixture';
 import { foldTally, TallyState } from '../tally/tally.decider';
 import { TallyCorrected, TallySubmitted } from '../tally/tally.events';
 import { TallyCounts } from '../tally/tally.types';
-import { CertifyUnit, ReconcileCertification, RevokeCertification, UnitCommand } from './unit.commands';
+import {
+  AnnulUnitResult,
+  CertifyUnit,
+  ReconcileCertification,
+  RevokeCertification,
+  UnitCommand,
+} from './unit.commands';
 import { decideUnit, evolveUnit, foldUnit, initialUnitState } from './unit.decider';
-import { UnitCertificationRevoked, UnitCertified } from './unit.events';
+import { UnitCertificationRevoked, UnitCertified, UnitResultAnnulled } from './unit.events';
 
 const definition = smallElection();
 definition.contests[1].kind = 'provincial-council';
@@ -62,6 +68,13 @@ const revoke = (overrides: Partial<RevokeCertification> = {}): RevokeCertificati
   context: testContext('2021-05-26T10:00:00.000Z'),
   ...overrides,
 });
+const annul = (overrides: Partial<AnnulUnitResult> = {}): AnnulUnitResult => ({
+  type: 'AnnulUnitResult',
+  ...ref,
+  reason: '  Số phiếu thu vào nhiều hơn số phiếu phát ra ',
+  context: testContext('2021-05-29T09:00:00.000Z'),
+  ...overrides,
+});
 const reconcile = (revision: number): ReconcileCertification => ({
   type: 'ReconcileCertification',
   ...ref,
@@ -96,6 +109,15 @@ const revoked: UnitCertificationRevoked = {
     reason: 'Khiếu nại về khu vực south-01',
     automatic: false,
     revokedAt: '2021-05-26T10:00:00.000Z',
+  },
+};
+
+const annulled: UnitResultAnnulled = {
+  type: 'UnitResultAnnulled',
+  data: {
+    ...ref,
+    reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra',
+    annulledAt: '2021-05-29T09:00:00.000Z',
   },
 };
 
@@ -160,7 +182,7 @@ describe('unit decider: CertifyUnit', () => {
     const corrected: TallyCorrected = {
       type: 'TallyCorrected',
       data: {
-        ...submittedSouth01.data,
+        ...placementOf(submittedSouth01),
         counts: { ...councilCounts(), candidateVotes: { 'c-02-1': 380, 'c-02-2': 610 } },
         previousCounts: councilCounts(),
         changedFields: ['candidateVotes.c-02-1', 'candidateVotes.c-02-2'],
@@ -250,6 +272,66 @@ describe('unit decider: RevokeCertification', () => {
   });
 });
 
+describe('unit decider: AnnulUnitResult', () => {
+  it('annuls the result of a unit with the trimmed reason', () => {
+    spec.given([]).when(annul()).then([annulled]);
+  });
+  it('annuls a unit whose certification was revoked', () => {
+    spec.given([certified, revoked]).when(annul()).then([annulled]);
+  });
+  it('UNIT.ALREADY_ANNULLED (409): once only', () => {
+    const error = spec.given([annulled]).when(annul()).thenThrows('UNIT.ALREADY_ANNULLED', 'conflict');
+    expect(error.details).toMatchObject({ unitId: 'c-02', annulledAt: '2021-05-29T09:00:00.000Z' });
+    spec.given([annulled, certified, revoked]).when(annul()).thenThrows('UNIT.ALREADY_ANNULLED', 'conflict');
+  });
+  it('UNIT.ANNUL_CERTIFIED (409): a certified unit is revoked first', () => {
+    const error = spec.given([certified]).when(annul()).thenThrows('UNIT.ANNUL_CERTIFIED', 'conflict');
+    expect(error.details).toMatchObject({ unitId: 'c-02', certifiedAt: '2021-05-25T10:00:00.000Z' });
+  });
+  it('TALLY.REASON_TOO_SHORT (422): at least 10 characters once trimmed', () => {
+    spec
+      .given([])
+      .when(annul({ reason: '   vi phạm  ' }))
+      .thenThrows('TALLY.REASON_TOO_SHORT', 'invalid');
+    spec
+      .given([])
+      .when(annul({ reason: '0123456789' }))
+      .then([{ ...annulled, data: { ...annulled.data, reason: '0123456789' } }]);
+  });
+  it('UNIT.NOT_FOUND (404) and ELECTION.NOT_FOUND (404)', () => {
+    spec
+      .given([])
+      .when(annul({ unitId: 'c-99' }))
+      .thenThrows('UNIT.NOT_FOUND', 'not_found');
+    spec
+      .given([])
+      .when(annul({ contestId: 'senate' }))
+      .thenThrows('UNIT.NOT_FOUND', 'not_found');
+    specWith(counted, 'undefined').given([]).when(annul()).thenThrows('ELECTION.NOT_FOUND', 'not_found');
+  });
+  it('an annulled unit may still be certified: its record requires a re-vote and elects nobody', () => {
+    spec
+      .given([annulled])
+      .when(certify())
+      .then([
+        {
+          ...certified,
+          data: {
+            ...certified.data,
+            candidates: [
+              { candidateId: 'c-02-1', votes: 600, elected: false },
+              { candidateId: 'c-02-2', votes: 390, elected: false },
+            ],
+            status: 'seats_unfilled',
+            outcome: 're-vote-required',
+            outcomeReason: 'annulled',
+            seatsUnfilled: 1,
+          },
+        },
+      ]);
+  });
+});
+
 describe('unit decider: ReconcileCertification (a sheet changed while the unit was being certified)', () => {
   it('revokes, automatically, when the sheet moved past the revision the record was made from', () => {
     const [event] = decideUnit(reconcile(1), foldUnit([certified]), index);
@@ -267,11 +349,33 @@ describe('unit decider: ReconcileCertification (a sheet changed while the unit w
 
 describe('foldUnit', () => {
   it('tracks the certification and the stream revision', () => {
-    expect(foldUnit([])).toEqual({ revision: -1, certification: null });
+    expect(foldUnit([])).toEqual({ revision: -1, certification: null, annulled: null });
     expect(foldUnit([certified])).toEqual({
       revision: 0,
       certification: { certifiedAt: '2021-05-25T10:00:00.000Z', sheets: { 'south-01': 0 }, revision: 0 },
+      annulled: null,
     });
-    expect(foldUnit([certified, revoked])).toEqual({ revision: 1, certification: null });
+    expect(foldUnit([certified, revoked])).toEqual({ revision: 1, certification: null, annulled: null });
+  });
+  it('tracks the annulment through certifications and revocations', () => {
+    const annulment = {
+      at: '2021-05-29T09:00:00.000Z',
+      reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra',
+    };
+    expect(foldUnit([certified, revoked, annulled])).toEqual({
+      revision: 2,
+      certification: null,
+      annulled: annulment,
+    });
+    expect(foldUnit([annulled, certified])).toEqual({
+      revision: 1,
+      certification: { certifiedAt: '2021-05-25T10:00:00.000Z', sheets: { 'south-01': 0 }, revision: 1 },
+      annulled: annulment,
+    });
   });
 });
+
+function placementOf(event: TallySubmitted) {
+  const { electionId, pollingAreaId, contestId, districtId, unitId } = event.data;
+  return { electionId, pollingAreaId, contestId, districtId, unitId };
+}

@@ -12,7 +12,13 @@ import {
   TallyErrorCode,
   TallyState,
 } from '../tally/tally.decider';
-import { CertifyUnit, ReconcileCertification, RevokeCertification, UnitCommand } from './unit.commands';
+import {
+  AnnulUnitResult,
+  CertifyUnit,
+  ReconcileCertification,
+  RevokeCertification,
+  UnitCommand,
+} from './unit.commands';
 import { CertifiedRecord, UnitCertified, UnitEvent, UnitEventRef } from './unit.events';
 
 export const UnitErrorCode = {
@@ -21,6 +27,8 @@ export const UnitErrorCode = {
   ALREADY_CERTIFIED: 'UNIT.ALREADY_CERTIFIED',
   NOT_CERTIFIED: 'UNIT.NOT_CERTIFIED',
   CHANGED_WHILE_CERTIFYING: 'UNIT.CHANGED_WHILE_CERTIFYING',
+  ALREADY_ANNULLED: 'UNIT.ALREADY_ANNULLED',
+  ANNUL_CERTIFIED: 'UNIT.ANNUL_CERTIFIED',
 } as const;
 
 export interface UnitCertification {
@@ -31,19 +39,27 @@ export interface UnitCertification {
   revision: number;
 }
 
+/** The unit's result was annulled (Art. 80): it requires a re-vote, for good (a re-vote round follows it up). */
+export interface UnitAnnulment {
+  at: string;
+  reason: string;
+}
+
 export interface UnitState {
   /** Revision of the unit stream's last event; -1 before the first. */
   revision: number;
   certification: UnitCertification | null;
+  annulled: UnitAnnulment | null;
 }
 
-export const initialUnitState = (): UnitState => ({ revision: -1, certification: null });
+export const initialUnitState = (): UnitState => ({ revision: -1, certification: null, annulled: null });
 
 export function evolveUnit(state: UnitState, event: UnitEvent): UnitState {
   const revision = state.revision + 1;
   switch (event.type) {
     case 'UnitCertified':
       return {
+        ...state,
         revision,
         certification: {
           certifiedAt: event.data.certifiedAt,
@@ -53,6 +69,8 @@ export function evolveUnit(state: UnitState, event: UnitEvent): UnitState {
       };
     case 'UnitCertificationRevoked':
       return { ...state, revision, certification: null };
+    case 'UnitResultAnnulled':
+      return { ...state, revision, annulled: { at: event.data.annulledAt, reason: event.data.reason } };
     default:
       return assertNever(event);
   }
@@ -77,6 +95,8 @@ export function decideUnit(
       return decideCertify(command, state, index, sheets);
     case 'RevokeCertification':
       return decideRevoke(command, state, index);
+    case 'AnnulUnitResult':
+      return decideAnnul(command, state, index);
     case 'ReconcileCertification':
       return decideReconcile(command, state);
     default:
@@ -113,7 +133,8 @@ export function requireUnit(index: ElectionIndex | undefined, ref: UnitEventRef)
 
 /**
  * Certification needs every polling area's sheet counted (none unreported, held, awaiting its second entry or in
- * discrepancy); the record is made from those sheets with the same rules as the results (Art. 78–80).
+ * discrepancy); the record is made from those sheets with the same rules as the results (Art. 78–80). An annulled
+ * unit may be certified too: its record says re-vote-required.
  */
 function decideCertify(
   command: CertifyUnit,
@@ -158,6 +179,7 @@ function decideCertify(
     unit.seats,
     unit.candidates,
     contest.kind,
+    state.annulled !== null,
   );
   const reason = command.reason?.trim() || null;
   const event: UnitCertified = {
@@ -179,6 +201,7 @@ export function certifiedRecord(
   seats: number,
   candidates: ReadonlyArray<{ candidateId: string; name: string; birthDate: string }>,
   kind: Parameters<typeof decideUnitOutcome>[0]['kind'],
+  annulled = false,
 ): CertifiedRecord {
   const totals = { registeredVoters: 0, votersVoted: 0, validBallots: 0, invalidBallots: 0 };
   const votes = new Map(candidates.map((c) => [c.candidateId, 0]));
@@ -196,6 +219,7 @@ export function certifiedRecord(
   }
   const outcome = decideUnitOutcome({
     kind,
+    annulled,
     seats,
     registeredVoters: totals.registeredVoters,
     votersVoted: totals.votersVoted,
@@ -249,6 +273,49 @@ function decideRevoke(
       data: { ...ref, reason, automatic: false, revokedAt: command.context.now },
     },
   ];
+}
+
+/**
+ * A city admin annuls the unit's result (Art. 80). Once only: the annulment stands until a re-vote round follows it
+ * up. A certified unit is refused: the certified record must be revoked first, so no certification says "elected"
+ * for a result that no longer counts.
+ */
+function decideAnnul(
+  command: AnnulUnitResult,
+  state: UnitState,
+  index: ElectionIndex | undefined,
+): UnitEvent[] {
+  requireUnit(index, command);
+  const ref = unitRef(command);
+  if (state.annulled) {
+    throw new DomainError(
+      'conflict',
+      UnitErrorCode.ALREADY_ANNULLED,
+      `The result of unit ${ref.unitId} of contest ${ref.contestId} is annulled already (since ${state.annulled.at})`,
+      [],
+      { contestId: ref.contestId, unitId: ref.unitId, annulledAt: state.annulled.at },
+    );
+  }
+  if (state.certification) {
+    throw new DomainError(
+      'conflict',
+      UnitErrorCode.ANNUL_CERTIFIED,
+      `Unit ${ref.unitId} of contest ${ref.contestId} is certified (since ${state.certification.certifiedAt}): revoke the certification first`,
+      [],
+      { contestId: ref.contestId, unitId: ref.unitId, certifiedAt: state.certification.certifiedAt },
+    );
+  }
+  const reason = (command.reason ?? '').trim();
+  if (reason.length < MIN_REASON_LENGTH) {
+    throw DomainError.invalid([
+      {
+        code: TallyErrorCode.REASON_TOO_SHORT,
+        message: `An annulment needs a reason of at least ${MIN_REASON_LENGTH} characters`,
+        field: 'reason',
+      },
+    ]);
+  }
+  return [{ type: 'UnitResultAnnulled', data: { ...ref, reason, annulledAt: command.context.now } }];
 }
 
 /** A sheet moved past the revision the certification was made from: the record no longer holds, so it is revoked. */

@@ -42,5 +42,14 @@ export interface UnitCertificationRevoked {
   data: UnitEventRef & { reason: string; automatic: boolean; revokedAt: string };
 }
 
+/**
+ * A city admin annulled the unit's result (Art. 80: bầu cử lại for violations): the result does not count and a
+ * re-vote is required, whatever the counts say.
+ */
+export interface UnitResultAnnulled {
+  type: 'UnitResultAnnulled';
+  data: UnitEventRef & { reason: string; annulledAt: string };
+}
+
 /** Every event of a unit-<election>.<contest>.<unit> stream. */
-export type UnitEvent = UnitCertified | UnitCertificationRevoked;
+export type UnitEvent = UnitCertified | UnitCertificationRevoked | UnitResultAnnulled;

@@ -16,6 +16,14 @@ export class RmDistrictResultEntity {
   @Column({ name: 'polling_areas_reported', type: 'bigint', transformer: bigintToNumber })
   pollingAreasReported!: number;
 
+  /** Sheets held for review (standing held or correction-required): recorded, but not in the totals. */
+  @Column({ name: 'polling_areas_held', type: 'bigint', transformer: bigintToNumber })
+  pollingAreasHeld!: number;
+
+  /** Double-entry sheets awaiting their second entry or in discrepancy: recorded, but not in the totals. */
+  @Column({ name: 'polling_areas_unverified', type: 'bigint', transformer: bigintToNumber })
+  pollingAreasUnverified!: number;
+
   @Column({ name: 'polling_areas_expected', type: 'bigint', transformer: bigintToNumber })
   pollingAreasExpected!: number;
 

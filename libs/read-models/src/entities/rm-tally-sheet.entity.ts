@@ -1,10 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { TallyCounts } from '@tally/domain';
+import type { SheetStanding, TallyCounts } from '@tally/domain';
 import { bigintToNumber } from './bigint.transformer';
 
 /** The current counts of one sheet: the base that a correction's delta is computed against. */
 @Entity({ name: 'rm_tally_sheets' })
 @Index('rm_tally_sheets_district_idx', ['electionId', 'districtId', 'contestId'])
+@Index('rm_tally_sheets_waiting_idx', ['electionId', 'standing'], { where: "standing <> 'counted'" })
 export class RmTallySheetEntity {
   @PrimaryColumn({ name: 'election_id', type: 'text' })
   electionId!: string;
@@ -30,6 +31,14 @@ export class RmTallySheetEntity {
 
   @Column({ type: 'text' })
   status!: 'submitted' | 'corrected';
+
+  /** Whether the counts are in the totals (`counted`), and if not what the sheet waits for. */
+  @Column({ type: 'text' })
+  standing!: Exclude<SheetStanding, 'unreported'>;
+
+  /** The anomaly codes that hold it for review ([] unless held or correction-required). */
+  @Column({ name: 'held_on', type: 'jsonb' })
+  heldOn!: string[];
 
   @Column({ name: 'corrections', type: 'integer' })
   corrections!: number;

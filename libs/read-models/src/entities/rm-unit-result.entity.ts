@@ -15,6 +15,13 @@ export interface UnitCertificationRow {
   position: number;
 }
 
+/** The annulment of a unit's result as the results show it: when, by whom, why. */
+export interface UnitAnnulmentRow {
+  at: string;
+  by: string;
+  reason: string;
+}
+
 /** Running totals of one electoral unit; names and birth dates ride along so Art. 78 can be decided at read time. */
 @Entity({ name: 'rm_unit_results' })
 export class RmUnitResultEntity {
@@ -35,6 +42,14 @@ export class RmUnitResultEntity {
 
   @Column({ name: 'polling_areas_reported', type: 'bigint', transformer: bigintToNumber })
   pollingAreasReported!: number;
+
+  /** Sheets held for review (standing held or correction-required): recorded, but not in the totals. */
+  @Column({ name: 'polling_areas_held', type: 'bigint', transformer: bigintToNumber })
+  pollingAreasHeld!: number;
+
+  /** Double-entry sheets awaiting their second entry or in discrepancy: recorded, but not in the totals. */
+  @Column({ name: 'polling_areas_unverified', type: 'bigint', transformer: bigintToNumber })
+  pollingAreasUnverified!: number;
 
   @Column({ name: 'polling_areas_expected', type: 'bigint', transformer: bigintToNumber })
   pollingAreasExpected!: number;
@@ -62,6 +77,10 @@ export class RmUnitResultEntity {
   /** Null while the unit's result is not certified. */
   @Column({ type: 'jsonb', nullable: true })
   certification!: UnitCertificationRow | null;
+
+  /** Null unless the unit's result was annulled (a re-vote is required). */
+  @Column({ type: 'jsonb', nullable: true })
+  annulment!: UnitAnnulmentRow | null;
 
   /** Revision of the unit stream last applied (-1: none): the idempotency guard for its events. */
   @Column({ name: 'unit_revision', type: 'integer' })

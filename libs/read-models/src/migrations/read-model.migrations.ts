@@ -7,6 +7,8 @@ import { CreateTimeIndex1764100000000 } from './1764100000000-create-time-index.
 import { CreatePollingAreaResults1765000000000 } from './1765000000000-create-polling-area-results.migration';
 import { ElectionAmendments1765120000000 } from './1765120000000-election-amendments.migration';
 import { UnitCertification1765200000000 } from './1765200000000-unit-certification.migration';
+import { SheetWorkflow1765400000000 } from './1765400000000-sheet-workflow.migration';
+import { UnitAnnulment1765300000000 } from './1765300000000-unit-annulment.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
@@ -19,4 +21,6 @@ export const READ_MODEL_MIGRATIONS = [
   CreatePollingAreaResults1765000000000,
   ElectionAmendments1765120000000,
   UnitCertification1765200000000,
+  UnitAnnulment1765300000000,
+  SheetWorkflow1765400000000,
 ];

@@ -11,9 +11,13 @@ export const SUMMARISED_EVENT_TYPES: readonly string[] = [
   'TallySubmitted',
   'TallyCorrected',
   'TallyScanAttached',
+  'TallySecondEntryRecorded',
+  'TallyDiscrepancyResolved',
+  'TallyReviewed',
   'TurnoutReported',
   'UnitCertified',
   'UnitCertificationRevoked',
+  'UnitResultAnnulled',
 ];
 
 /** One line a person can scan in the audit trail; the full facts stay in the event. */
@@ -41,7 +45,34 @@ export function auditSummary(event: StoredEvent): string {
       const p = asPlacement(data);
       const c = asCounts(data.counts);
       if (!p || !c) return `Tally submitted (malformed) on ${event.streamId}`;
-      return `Tally submitted for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid`;
+      const standing =
+        data.standing === 'awaiting-second-entry'
+          ? ' (first entry, awaiting the second)'
+          : data.standing === 'held'
+            ? ` (held for review: ${Array.isArray(data.heldOn) ? data.heldOn.map(String).join(', ') : ''})`
+            : '';
+      return `Tally submitted for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid${standing}`;
+    }
+    case 'TallySecondEntryRecorded': {
+      const p = asPlacement(data);
+      if (!p) return `Second entry (malformed) on ${event.streamId}`;
+      const differing = Array.isArray(data.discrepancies) ? data.discrepancies.map(String) : [];
+      return differing.length === 0
+        ? `Second entry for ${p.pollingAreaId} / ${p.contestId} agrees: verified${data.standing === 'held' ? ', held for review' : ''}`
+        : `Second entry for ${p.pollingAreaId} / ${p.contestId} differs in ${differing.slice(0, MAX_LISTED_FIELDS).join(', ')}${differing.length > MAX_LISTED_FIELDS ? ` and ${differing.length - MAX_LISTED_FIELDS} more` : ''}`;
+    }
+    case 'TallyDiscrepancyResolved': {
+      const p = asPlacement(data);
+      const c = asCounts(data.counts);
+      if (!p || !c) return `Discrepancy resolved (malformed) on ${event.streamId}`;
+      return `Discrepancy resolved for ${p.pollingAreaId} / ${p.contestId}: ${n(c.validBallots)} valid, ${n(c.invalidBallots)} invalid`;
+    }
+    case 'TallyReviewed': {
+      const p = asPlacement(data);
+      if (!p) return `Tally reviewed (malformed) on ${event.streamId}`;
+      return data.decision === 'release'
+        ? `Held tally for ${p.pollingAreaId} / ${p.contestId} released: it counts`
+        : `Held tally for ${p.pollingAreaId} / ${p.contestId} sent back: a correction is required`;
     }
     case 'TallyCorrected': {
       const p = asPlacement(data);
@@ -65,6 +96,12 @@ export function auditSummary(event: StoredEvent): string {
       if (typeof unitId !== 'string' || typeof contestId !== 'string')
         return `Unit certification revoked (malformed) on ${event.streamId}`;
       return `Certification of unit ${unitId} / ${contestId} revoked${automatic === true ? ' (a sheet changed while it was certified)' : ''}`;
+    }
+    case 'UnitResultAnnulled': {
+      const { unitId, contestId } = data;
+      if (typeof unitId !== 'string' || typeof contestId !== 'string')
+        return `Unit result annulled (malformed) on ${event.streamId}`;
+      return `Result of unit ${unitId} / ${contestId} annulled: a re-vote is required`;
     }
     case 'TallyScanAttached': {
       const p = asPlacement(data);

@@ -28,6 +28,8 @@ export function initialResultRows(definition: ElectionDefinition): {
         name: unit.name,
         seats: unit.seats,
         pollingAreasReported: 0,
+        pollingAreasHeld: 0,
+        pollingAreasUnverified: 0,
         pollingAreasExpected: areas.length,
         expectedRegisteredVoters: index.registeredVotersOfUnit(contestId, unit.unitId),
         registeredVoters: 0,
@@ -41,6 +43,7 @@ export function initialResultRows(definition: ElectionDefinition): {
           votes: 0,
         })),
         certification: null,
+        annulment: null,
         unitRevision: -1,
       });
       for (const districtId of new Set(areas.map((a) => index.districtOf(a)!))) {
@@ -55,6 +58,8 @@ export function initialResultRows(definition: ElectionDefinition): {
         districtId,
         contestId,
         pollingAreasReported: 0,
+        pollingAreasHeld: 0,
+        pollingAreasUnverified: 0,
         pollingAreasExpected: index.pollingAreasExpectedCount(districtId, contestId),
         registeredVoters: 0,
         votersVoted: 0,
@@ -137,7 +142,7 @@ export function amendResultRows(
   const droppedDistricts: AmendedRows['droppedDistricts'] = [];
   for (const old of districts) {
     if (kept.has(districtKey(old))) continue;
-    if (old.pollingAreasReported === 0) {
+    if (old.pollingAreasReported === 0 && old.pollingAreasHeld === 0 && old.pollingAreasUnverified === 0) {
       droppedDistricts.push({ districtId: old.districtId, contestId: old.contestId });
     } else if (old.pollingAreasExpected !== 0) {
       changedDistricts.push({ ...old, pollingAreasExpected: 0 });

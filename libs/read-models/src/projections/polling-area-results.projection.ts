@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@tally/event-store';
-import { TALLY_STREAM_PREFIX, TallyCounts } from '@tally/domain';
+import { SheetStanding, TALLY_STREAM_PREFIX, TallyCounts, tallyEffect } from '@tally/domain';
 import { consoleLogger, Projection, ProjectionLogger } from '../projection';
 import { asCounts, asPlacement } from './fact-shapes';
 import { upsert } from './upsert';
@@ -14,6 +14,8 @@ export interface PollingAreaResultRow {
   unitId: string;
   counts: TallyCounts;
   status: 'submitted' | 'corrected';
+  /** Whether the counts are in the totals; a sheet held, awaiting its second entry or in discrepancy is not. */
+  standing: Exclude<SheetStanding, 'unreported'>;
   /** Stream revision of the last event applied (a scan moves it): the sheet's ETag. */
   revision: number;
   /** Stream revision of the event that set the counts. */
@@ -39,7 +41,8 @@ const key = (electionId: string, pollingAreaId: string, contestId: string) =>
 export class PollingAreaResultsProjection implements Projection {
   static readonly NAME = 'polling-area-results';
   readonly name: string = PollingAreaResultsProjection.NAME;
-  readonly version: number = 1;
+  /** 2: a sheet's standing (double entry, review). */
+  readonly version: number = 2;
   readonly tables = ['rm_polling_area_results'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
@@ -82,8 +85,12 @@ export class PollingAreaResultsProjection implements Projection {
     };
     switch (event.type) {
       case 'TallySubmitted':
-      case 'TallyCorrected': {
-        const counts = asCounts(event.data.counts);
+      case 'TallyCorrected':
+      case 'TallySecondEntryRecorded':
+      case 'TallyDiscrepancyResolved':
+      case 'TallyReviewed': {
+        const effect = tallyEffect(event.type, event.data)!;
+        const counts = effect.counts === undefined ? row?.counts : asCounts(effect.counts);
         if (!counts) {
           this.skip(event, 'malformed counts');
           return row;
@@ -97,7 +104,8 @@ export class PollingAreaResultsProjection implements Projection {
           unitId: placement.unitId,
           counts,
           status: corrected || row?.status === 'corrected' ? 'corrected' : 'submitted',
-          countsRevision: event.revision,
+          standing: effect.standing,
+          countsRevision: effect.counts === undefined && row ? row.countsRevision : event.revision,
           corrections: (row?.corrections ?? 0) + (corrected ? 1 : 0),
           scanDigest: row?.scanDigest ?? null,
           scans: row?.scans ?? 0,
@@ -162,6 +170,7 @@ const COLUMNS = {
   unit_id: 'text',
   counts: 'jsonb',
   status: 'text',
+  standing: 'text',
   revision: 'integer',
   counts_revision: 'integer',
   corrections: 'integer',
@@ -180,6 +189,7 @@ function toColumns(row: PollingAreaResultRow): object {
     unit_id: row.unitId,
     counts: row.counts,
     status: row.status,
+    standing: row.standing,
     revision: row.revision,
     counts_revision: row.countsRevision,
     corrections: row.corrections,
@@ -199,6 +209,7 @@ export function toPollingAreaRow(r: Record<string, unknown>): PollingAreaResultR
     unitId: r.unit_id as string,
     counts: r.counts as TallyCounts,
     status: r.status as PollingAreaResultRow['status'],
+    standing: (r.standing ?? 'counted') as PollingAreaResultRow['standing'],
     revision: Number(r.revision),
     countsRevision: Number(r.counts_revision),
     corrections: Number(r.corrections),

@@ -267,6 +267,8 @@ export class ResultsBatch implements ResultsState {
         district_id: d.districtId,
         contest_id: d.contestId,
         polling_areas_reported: d.pollingAreasReported,
+        polling_areas_held: d.pollingAreasHeld,
+        polling_areas_unverified: d.pollingAreasUnverified,
         polling_areas_expected: d.pollingAreasExpected,
         registered_voters: d.registeredVoters,
         voters_voted: d.votersVoted,
@@ -291,6 +293,8 @@ export class ResultsBatch implements ResultsState {
         name: u.name,
         seats: u.seats,
         polling_areas_reported: u.pollingAreasReported,
+        polling_areas_held: u.pollingAreasHeld,
+        polling_areas_unverified: u.pollingAreasUnverified,
         polling_areas_expected: u.pollingAreasExpected,
         expected_registered_voters: u.expectedRegisteredVoters,
         registered_voters: u.registeredVoters,
@@ -299,6 +303,7 @@ export class ResultsBatch implements ResultsState {
         invalid_ballots: u.invalidBallots,
         candidates: u.candidates,
         certification: u.certification,
+        annulment: u.annulment,
         unit_revision: u.unitRevision,
       }));
     await upsert(manager, 'rm_unit_results', ['election_id', 'contest_id', 'unit_id'], UNIT_COLUMNS, units);
@@ -314,6 +319,8 @@ export class ResultsBatch implements ResultsState {
         counts: s.counts,
         revision: s.revision,
         status: s.status,
+        standing: s.standing,
+        held_on: s.heldOn,
         corrections: s.corrections,
         last_position: s.lastPosition,
       }));
@@ -338,6 +345,8 @@ const ELECTION_COLUMNS = {
 /** Summed counts are bigint: 300 sheets of 9,000,000 voters already pass 2^31. */
 const TOTAL_COLUMNS = {
   polling_areas_reported: 'bigint',
+  polling_areas_held: 'bigint',
+  polling_areas_unverified: 'bigint',
   polling_areas_expected: 'bigint',
   registered_voters: 'bigint',
   voters_voted: 'bigint',
@@ -361,6 +370,7 @@ const UNIT_COLUMNS = {
   expected_registered_voters: 'bigint',
   candidates: 'jsonb',
   certification: 'jsonb',
+  annulment: 'jsonb',
   unit_revision: 'integer',
 };
 const SHEET_COLUMNS = {
@@ -372,6 +382,8 @@ const SHEET_COLUMNS = {
   counts: 'jsonb',
   revision: 'integer',
   status: 'text',
+  standing: 'text',
+  held_on: 'jsonb',
   corrections: 'integer',
   last_position: 'bigint',
 };
@@ -394,6 +406,8 @@ async function selectByKeys(
 
 const totals = (r: Record<string, unknown>) => ({
   pollingAreasReported: Number(r.polling_areas_reported),
+  pollingAreasHeld: Number(r.polling_areas_held),
+  pollingAreasUnverified: Number(r.polling_areas_unverified),
   pollingAreasExpected: Number(r.polling_areas_expected),
   registeredVoters: Number(r.registered_voters),
   votersVoted: Number(r.voters_voted),
@@ -411,6 +425,8 @@ export function toSheet(r: Record<string, unknown>): RmTallySheetEntity {
     counts: r.counts as RmTallySheetEntity['counts'],
     revision: Number(r.revision),
     status: r.status as RmTallySheetEntity['status'],
+    standing: r.standing as RmTallySheetEntity['standing'],
+    heldOn: r.held_on as string[],
     corrections: Number(r.corrections),
     lastPosition: Number(r.last_position),
   };
@@ -437,6 +453,7 @@ export function toUnit(r: Record<string, unknown>): RmUnitResultEntity {
     expectedRegisteredVoters: Number(r.expected_registered_voters),
     candidates: r.candidates as RmUnitResultEntity['candidates'],
     certification: (r.certification ?? null) as RmUnitResultEntity['certification'],
+    annulment: (r.annulment ?? null) as RmUnitResultEntity['annulment'],
     unitRevision: Number(r.unit_revision ?? -1),
   };
 }

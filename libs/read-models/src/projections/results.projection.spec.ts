@@ -149,6 +149,8 @@ describe('ResultsProjection and AuditTrailProjection', () => {
       name: 'Quốc hội',
       kind: 'national-assembly',
       pollingAreasReported: 2,
+      pollingAreasHeld: 0,
+      pollingAreasUnverified: 0,
       pollingAreasExpected: 2,
       registeredVoters: 1800,
       votersVoted: 1600,
@@ -171,6 +173,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
           seatsUnfilled: 1,
           provisional: false,
           certified: null,
+          annulment: null,
           // No follow-up round: the combined outcome is the unit's own.
           rounds: [],
           combined: {
@@ -414,6 +417,8 @@ describe('ResultsProjection and AuditTrailProjection', () => {
 
     const expected = {
       pollingAreasReported: AREAS,
+      pollingAreasHeld: 0,
+      pollingAreasUnverified: 0,
       pollingAreasExpected: AREAS,
       registeredVoters: 2_700_000_000,
       votersVoted: 2_400_000_000,
@@ -462,6 +467,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
             seatsUnfilled: 0,
             provisional: false,
             certified: null,
+            annulment: null,
             rounds: [],
             combined: {
               outcome: 'elected',
@@ -504,6 +510,7 @@ describe('ResultsProjection and AuditTrailProjection', () => {
         outcomeReason: null,
         seatsUnfilled: 0,
         certified: null,
+        annulment: null,
         unresolvedTie: false,
         candidates: [
           { candidateId: 'na-d1-1', name: 'First', votes: votes.first, share: 0.9494, elected: true },
@@ -646,6 +653,125 @@ describe('ResultsProjection and AuditTrailProjection', () => {
         { type: 'UnitCertified', summary: 'Unit na-99 / na certified: elected, 0 elected' },
         { type: 'UnitSealed', summary: 'UnitSealed on unit-hn-test.na.na-01' },
       ]);
+    });
+  });
+
+  describe('annulment', () => {
+    it('an annulled unit requires a re-vote in the city and district views, with when, by whom and why', async () => {
+      const log = electionNight();
+      await apply(log.events);
+      const queries = new ResultsQueries(ds);
+      const before = (await queries.cityResults(E))!.contests[0].units[0];
+      expect([before.outcome, before.outcomeReason, before.annulment]).toEqual([
+        'supplementary-required',
+        null,
+        null,
+      ]);
+      expect(before.candidates.filter((c) => c.elected).length).toBeGreaterThan(0);
+
+      log.add(unitFacts.annulled(E, 'na', 'na-01'));
+      await apply(log.events.slice(-1));
+      const city = await queries.cityResults(E);
+      const unit = city!.contests[0].units[0];
+      const annulment = {
+        at: '2021-05-29T09:00:00.000Z',
+        by: 'city-admin',
+        reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra',
+      };
+      expect(unit).toMatchObject({
+        outcome: 're-vote-required',
+        outcomeReason: 'annulled',
+        seatsUnfilled: unit.seats,
+        annulment,
+        certified: null,
+        // The counts stay as counted; they elect nobody.
+        votersVoted: before.votersVoted,
+        combined: { outcome: 're-vote-required', outcomeReason: 'annulled', elected: [] },
+      });
+      expect(unit.candidates.map((c) => c.votes)).toEqual(before.candidates.map((c) => c.votes));
+      expect(unit.candidates.every((c) => !c.elected)).toBe(true);
+      // Only that unit: the council units keep their own outcome.
+      expect(city!.contests[1].units.map((u) => u.annulment)).toEqual([null, null]);
+      const district = await queries.districtResult(E, 'dong-da');
+      const na = district!.contests.find((c) => c.contestId === 'na')!;
+      expect(na.units[0]).toMatchObject({
+        outcome: 're-vote-required',
+        outcomeReason: 'annulled',
+        annulment,
+      });
+      expect(na.candidates.every((c) => !c.elected)).toBe(true);
+      const audit = await ds.query(
+        `SELECT type, summary, reason FROM rm_audit_entries WHERE type = 'UnitResultAnnulled'`,
+      );
+      expect(audit).toEqual([
+        {
+          type: 'UnitResultAnnulled',
+          summary: 'Result of unit na-01 / na annulled: a re-vote is required',
+          reason: annulment.reason,
+        },
+      ]);
+    });
+
+    it('an annulled unit certified afterwards shows both', async () => {
+      const log = electionNight();
+      log.add(unitFacts.annulled(E, 'na', 'na-01'));
+      log.add(unitFacts.certified(E, 'na', 'na-01', '2021-05-30T09:00:00.000Z'));
+      await apply(log.events);
+      const unit = (await new ResultsQueries(ds).cityResults(E))!.contests[0].units[0];
+      expect(unit).toMatchObject({
+        outcome: 're-vote-required',
+        outcomeReason: 'annulled',
+        annulment: { at: '2021-05-29T09:00:00.000Z' },
+        certified: { at: '2021-05-30T09:00:00.000Z', position: 5 },
+      });
+    });
+
+    it('is idempotent when delivered twice and independent of the batching', async () => {
+      const log = electionNight();
+      log.add(unitFacts.certified(E, 'na', 'na-01'));
+      log.add(unitFacts.revoked(E, 'na', 'na-01'));
+      log.add(unitFacts.annulled(E, 'na', 'na-01'));
+      log.add(unitFacts.annulled(E, 'hdnd', 'hd-02', '2021-05-29T10:00:00.000Z'));
+      log.add(unitFacts.certified(E, 'na', 'na-01', '2021-05-30T09:00:00.000Z'));
+      await apply(log.events);
+      const once = await dumpReadModels(ds);
+      const [row] = await ds.query(
+        `SELECT annulment, unit_revision FROM rm_unit_results WHERE contest_id = 'na' AND unit_id = 'na-01'`,
+      );
+      expect(row).toEqual({
+        annulment: {
+          at: '2021-05-29T09:00:00.000Z',
+          by: 'city-admin',
+          reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra',
+        },
+        unit_revision: 3,
+      });
+      // The annulment and the revocation again change nothing, nor does the whole log again.
+      await apply(log.events.slice(5, 7));
+      expect(await dumpReadModels(ds)).toEqual(once);
+      await apply(log.events);
+      expect(await dumpReadModels(ds)).toEqual(once);
+      for (const size of [1, 2, 3]) {
+        await ds.query(
+          'TRUNCATE rm_elections, rm_tally_sheets, rm_district_results, rm_unit_results, rm_audit_entries',
+        );
+        for (let i = 0; i < log.events.length; i += size) await apply(log.events.slice(i, i + size));
+        expect(await dumpReadModels(ds)).toEqual(once);
+      }
+    });
+
+    it('skips, with a warning, a malformed annulment and one of a unit the definition does not have', async () => {
+      const log = electionNight();
+      const odd = unitFacts.annulled(E, 'na', 'na-01');
+      log.add({ ...odd, event: { ...odd.event, data: { ...odd.event.data, reason: 7 } as never } });
+      log.add(unitFacts.annulled(E, 'na', 'na-99'));
+      await expect(apply(log.events)).resolves.toBeUndefined();
+      expect(warnings.some((w) => w.includes('malformed annulment'))).toBe(true);
+      expect(warnings.some((w) => w.includes('no unit row na/na-99'))).toBe(true);
+      const [{ n }] = await ds.query(
+        'SELECT count(*)::int AS n FROM rm_unit_results WHERE annulment IS NOT NULL',
+      );
+      expect(n).toBe(0);
     });
   });
 

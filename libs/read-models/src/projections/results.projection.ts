@@ -3,8 +3,10 @@ import type { StoredEvent } from '@tally/event-store';
 import {
   amendDefinition,
   ELECTION_STREAM_PREFIX,
+  SheetStanding,
   TALLY_STREAM_PREFIX,
   TallyCounts,
+  tallyEffect,
   UNIT_STREAM_PREFIX,
 } from '@tally/domain';
 import { consoleLogger, isProjectedStream, Projection, ProjectionLogger } from '../projection';
@@ -28,15 +30,15 @@ type TotalsRow = Pick<
 
 /**
  * Elections, current tally sheets, running totals per district × contest and per electoral unit, and each unit's
- * certification.
+ * certification and annulment.
  * Rollups change by deltas: a sheet's current counts are subtracted from its old place and its new counts added,
  * so a correction replaces the original instead of adding to it.
  */
 export class ResultsProjection implements Projection {
   static readonly NAME = 'results';
   readonly name: string = ResultsProjection.NAME;
-  /** 2: a unit's certification (unit streams). */
-  readonly version: number = 2;
+  /** 2: a unit's certification (unit streams). 3: a unit's annulment. 4: a sheet's standing (double entry, review). */
+  readonly version: number = 4;
   readonly tables = ['rm_elections', 'rm_tally_sheets', 'rm_district_results', 'rm_unit_results'];
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
@@ -59,7 +61,7 @@ export class ResultsProjection implements Projection {
     }
   }
 
-  /** Certification and its revocation: single-stream facts on the unit's row, guarded by the unit stream revision. */
+  /** Certification, its revocation and the annulment: single-stream facts on the unit's row, guarded by the unit stream revision. */
   private applyUnitEvent(batch: ResultsState, event: StoredEvent): void {
     const ref = asUnitRef(event.data);
     if (!ref) return this.skip(event, 'malformed unit event');
@@ -69,21 +71,25 @@ export class ResultsProjection implements Projection {
     if (known.unitRevision >= event.revision) return;
     switch (event.type) {
       case 'UnitCertified': {
-        const actor = event.metadata?.actor as { id?: unknown } | undefined;
         const at = event.data.certifiedAt;
         if (typeof at !== 'string') return this.skip(event, 'malformed certification');
         const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
-        unit.certification = {
-          at,
-          by: typeof actor?.id === 'string' ? actor.id : 'unknown',
-          position: event.position,
-        };
+        unit.certification = { at, by: actorIdOf(event), position: event.position };
         unit.unitRevision = event.revision;
         return;
       }
       case 'UnitCertificationRevoked': {
         const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
         unit.certification = null;
+        unit.unitRevision = event.revision;
+        return;
+      }
+      case 'UnitResultAnnulled': {
+        const { annulledAt: at, reason } = event.data;
+        if (typeof at !== 'string' || typeof reason !== 'string')
+          return this.skip(event, 'malformed annulment');
+        const unit = batch.unit(ref.electionId, ref.contestId, ref.unitId)!;
+        unit.annulment = { at, by: actorIdOf(event), reason };
         unit.unitRevision = event.revision;
         return;
       }
@@ -162,24 +168,25 @@ export class ResultsProjection implements Projection {
   private applyTallyEvent(batch: ResultsState, event: StoredEvent): void {
     // A scan documents the counts; it changes none of them.
     if (event.type === 'TallyScanAttached') return;
-    if (event.type !== 'TallySubmitted' && event.type !== 'TallyCorrected') {
-      return this.skip(event, 'unknown tally event type');
-    }
+    const effect = tallyEffect(event.type, event.data);
+    if (!effect) return this.skip(event, 'unknown tally event type');
     const placement = asPlacement(event.data);
-    const counts = asCounts(event.data.counts);
-    if (!placement || !counts) return this.skip(event, 'malformed tally placement or counts');
+    if (!placement) return this.skip(event, 'malformed tally placement');
     if (!batch.election(placement.electionId)) return this.skip(event, 'unknown election');
 
     const current = batch.sheet(placement.electionId, placement.pollingAreaId, placement.contestId);
     if (current && current.revision >= event.revision) return;
+    // An event that sets no figures (a review, an entry in discrepancy) keeps the ones in force.
+    const counts = effect.counts === undefined ? current?.counts : asCounts(effect.counts);
+    if (!counts) return this.skip(event, 'malformed tally counts');
 
     // Totals are bigint columns and JS numbers: a sum past 2^53 would lose precision (the api's caps keep real
     // elections below 2^38). Skipping such a fact keeps the projection running instead of storing wrong numbers.
-    if (!this.staysExact(batch, placement, counts)) {
+    if (effect.standing === 'counted' && !this.staysExact(batch, placement, counts)) {
       return this.skip(event, 'totals would exceed Number.MAX_SAFE_INTEGER');
     }
-    if (current) this.rollUp(batch, current, current.counts, -1, event);
-    this.rollUp(batch, placement, counts, +1, event);
+    if (current) this.rollUp(batch, current, current.counts, current.standing, -1, event);
+    this.rollUp(batch, placement, counts, effect.standing, +1, event);
     const corrected = event.type === 'TallyCorrected';
     batch.putSheet({
       electionId: placement.electionId,
@@ -190,20 +197,38 @@ export class ResultsProjection implements Projection {
       counts,
       revision: event.revision,
       status: corrected || current?.status === 'corrected' ? 'corrected' : 'submitted',
+      standing: effect.standing,
+      heldOn: heldOnOf(event, effect.standing, current?.heldOn),
       corrections: (current?.corrections ?? 0) + (corrected ? 1 : 0),
       lastPosition: event.position,
     });
   }
 
-  /** Adds (sign +1) or removes (sign −1) one sheet's counts in its district and unit rows. */
+  /**
+   * Adds (sign +1) or removes (sign −1) one sheet in its district and unit rows: its counts when it counts, else
+   * one held or unverified sheet.
+   */
   private rollUp(
     batch: ResultsState,
     place: { electionId: string; districtId: string; contestId: string; unitId: string },
     counts: TallyCounts,
+    standing: SheetStanding,
     sign: 1 | -1,
     event: StoredEvent,
   ): void {
     const district = batch.district(place.electionId, place.districtId, place.contestId);
+    const unit = batch.unit(place.electionId, place.contestId, place.unitId);
+    if (!district) this.skip(event, `no district row ${place.districtId}/${place.contestId}`);
+    if (!unit) this.skip(event, `no unit row ${place.contestId}/${place.unitId}`);
+    if (standing !== 'counted') {
+      const field =
+        standing === 'held' || standing === 'correction-required'
+          ? 'pollingAreasHeld'
+          : 'pollingAreasUnverified';
+      if (district) district[field] += sign;
+      if (unit) unit[field] += sign;
+      return;
+    }
     if (district) {
       district.pollingAreasReported += sign;
       district.registeredVoters += sign * counts.registeredVoters;
@@ -213,10 +238,7 @@ export class ResultsProjection implements Projection {
       for (const [candidateId, votes] of Object.entries(counts.candidateVotes)) {
         district.candidateVotes[candidateId] = (district.candidateVotes[candidateId] ?? 0) + sign * votes;
       }
-    } else {
-      this.skip(event, `no district row ${place.districtId}/${place.contestId}`);
     }
-    const unit = batch.unit(place.electionId, place.contestId, place.unitId);
     if (unit) {
       unit.pollingAreasReported += sign;
       unit.registeredVoters += sign * counts.registeredVoters;
@@ -226,8 +248,6 @@ export class ResultsProjection implements Projection {
       for (const candidate of unit.candidates) {
         candidate.votes += sign * (counts.candidateVotes[candidate.candidateId] ?? 0);
       }
-    } else {
-      this.skip(event, `no unit row ${place.contestId}/${place.unitId}`);
     }
   }
 
@@ -265,4 +285,17 @@ export class ResultsProjection implements Projection {
       `[projection ${this.name}] skipped ${event.type} at position ${event.position} (${event.streamId}@${event.revision}): ${why}`,
     );
   }
+}
+
+/** The anomaly codes holding the sheet after the event: a review keeps those it was held on. */
+function heldOnOf(event: StoredEvent, standing: SheetStanding, before: string[] | undefined): string[] {
+  if (standing === 'counted') return [];
+  const codes = event.data.heldOn;
+  if (Array.isArray(codes) && codes.every((c) => typeof c === 'string')) return codes as string[];
+  return standing === 'correction-required' ? (before ?? []) : [];
+}
+
+function actorIdOf(event: StoredEvent): string {
+  const actor = event.metadata?.actor as { id?: unknown } | undefined;
+  return typeof actor?.id === 'string' ? actor.id : 'unknown';
 }

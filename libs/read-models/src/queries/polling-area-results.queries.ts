@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { ReadDatabase } from './read-router';
-import { ElectionDefinition, ElectionIndex, TallyCounts } from '@tally/domain';
+import { ElectionDefinition, ElectionIndex, SheetStanding, TallyCounts } from '@tally/domain';
 import {
   PollingAreaResultRow,
   PollingAreaResultsProjection,
@@ -16,7 +16,8 @@ export interface OpenDataRow {
   districtId: string;
   pollingAreaId: string;
   pollingAreaName: string | null;
-  status: 'submitted' | 'corrected' | 'not-reported';
+  /** A sheet recorded but not counted (held, awaiting its second entry, in discrepancy) has its standing. */
+  status: 'submitted' | 'corrected' | 'not-reported' | Exclude<SheetStanding, 'unreported' | 'counted'>;
   revision: number | null;
   position: number | null;
   eventHash: string | null;
@@ -115,12 +116,17 @@ export class PollingAreaResultsQueries {
                 districtId: sheet?.districtId ?? area?.districtId ?? '',
                 pollingAreaId,
                 pollingAreaName: area?.name ?? null,
-                status: sheet?.status ?? 'not-reported',
+                status: !sheet
+                  ? 'not-reported'
+                  : sheet.standing === 'counted'
+                    ? sheet.status
+                    : sheet.standing,
                 revision: sheet?.revision ?? null,
                 position: sheet?.position ?? null,
                 eventHash: sheet?.eventHash ?? null,
                 scanDigest: sheet?.scanDigest ?? null,
-                counts: sheet?.counts ?? null,
+                // Only counted figures are published: the others may still change before they count.
+                counts: sheet?.standing === 'counted' ? sheet.counts : null,
                 candidateIds,
               };
             }

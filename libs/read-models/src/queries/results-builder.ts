@@ -22,6 +22,8 @@ import type {
 type Totals = Pick<
   RmDistrictResultEntity,
   | 'pollingAreasReported'
+  | 'pollingAreasHeld'
+  | 'pollingAreasUnverified'
   | 'pollingAreasExpected'
   | 'registeredVoters'
   | 'votersVoted'
@@ -86,6 +88,7 @@ export function buildDistrictResults(
                   seatsUnfilled: unit.seatsUnfilled,
                   provisional: unit.provisional,
                   certified: unit.certified,
+                  annulment: unit.annulment,
                   rounds: unit.rounds,
                   combined: unit.combined,
                 },
@@ -108,6 +111,8 @@ export function buildCityResults(
   for (const row of districtRows) {
     const sum = sums.get(row.contestId) ?? zeroTotals();
     sum.pollingAreasReported += row.pollingAreasReported;
+    sum.pollingAreasHeld += row.pollingAreasHeld;
+    sum.pollingAreasUnverified += row.pollingAreasUnverified;
     sum.pollingAreasExpected += row.pollingAreasExpected;
     sum.registeredVoters += row.registeredVoters;
     sum.votersVoted += row.votersVoted;
@@ -151,6 +156,8 @@ export function buildCityResults(
 function zeroTotals(): Totals {
   return {
     pollingAreasReported: 0,
+    pollingAreasHeld: 0,
+    pollingAreasUnverified: 0,
     pollingAreasExpected: 0,
     registeredVoters: 0,
     votersVoted: 0,
@@ -162,6 +169,9 @@ function zeroTotals(): Totals {
 function totalsOf(r: Totals): ResultTotals {
   return {
     pollingAreasReported: r.pollingAreasReported,
+    // Held sheets do not count until an admin releases them; unverified ones until their entries agree.
+    pollingAreasHeld: r.pollingAreasHeld,
+    pollingAreasUnverified: r.pollingAreasUnverified,
     pollingAreasExpected: r.pollingAreasExpected,
     registeredVoters: r.registeredVoters,
     votersVoted: r.votersVoted,
@@ -231,6 +241,7 @@ function unitResults(
 function outcomeOf(row: RmUnitResultEntity, kind: ContestKind | undefined): UnitOutcome {
   return decideUnitOutcome({
     kind,
+    annulled: row.annulment !== null,
     seats: row.seats,
     registeredVoters: row.registeredVoters,
     votersVoted: row.votersVoted,
@@ -254,6 +265,7 @@ function shapeUnit(row: RmUnitResultEntity, outcome: UnitOutcome): Omit<UnitResu
     outcomeReason: outcome.outcomeReason,
     seatsUnfilled: outcome.seatsUnfilled,
     certified: row.certification ? { ...row.certification } : null,
+    annulment: row.annulment ? { ...row.annulment } : null,
     unresolvedTie: outcome.unresolvedTie,
     candidates: outcome.candidates.map((c) => ({
       candidateId: c.candidateId,

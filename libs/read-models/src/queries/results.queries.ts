@@ -11,6 +11,28 @@ import type { ReadDatabase } from './read-router';
 
 type Row = Record<string, unknown>;
 
+/** A sheet recorded but not in the totals, as GET /elections/{e}/review lists it. */
+export interface SheetOnHold {
+  pollingAreaId: string;
+  contestId: string;
+  districtId: string;
+  unitId: string;
+  standing: 'held' | 'correction-required' | 'awaiting-second-entry' | 'discrepancy';
+  /** The anomaly codes that hold it ([] for the entry standings). */
+  heldOn: string[];
+  /** The sheet's revision: its ETag, the If-Match of a review or resolution. */
+  revision: number;
+  /** Global position of its last event. */
+  position: number;
+}
+
+export interface SheetsOnHold {
+  electionId: string;
+  /** The read model's position. */
+  position: number;
+  sheets: SheetOnHold[];
+}
+
 /** District and city results. Each method returns null when the election is unknown to the read model. */
 export class ResultsQueries {
   /**
@@ -50,6 +72,40 @@ export class ResultsQueries {
       const { definition, position, districts, units } = snapshot;
       // Contest totals are the sum of the district rows of this same snapshot, so they always equal the districts'.
       return buildCityResults(definition, position, districts, units);
+    });
+  }
+
+  /**
+   * The sheets of the election that are recorded but not counted (held for review, sent back for a correction,
+   * awaiting their second entry, in discrepancy), oldest change first; null when the election is unknown.
+   */
+  async sheetsOnHold(electionId: string): Promise<SheetsOnHold | null> {
+    return readSnapshot(this.dataSource, async (manager) => {
+      const known: Row[] = await manager.query('SELECT 1 FROM rm_elections WHERE election_id = $1', [
+        electionId,
+      ]);
+      if (known.length === 0) return null;
+      const position = await checkpointPosition(manager, ResultsProjection.NAME);
+      const rows: Row[] = await manager.query(
+        `SELECT polling_area_id, contest_id, district_id, unit_id, standing, held_on, revision, last_position
+           FROM rm_tally_sheets WHERE election_id = $1 AND standing <> 'counted'
+          ORDER BY last_position`,
+        [electionId],
+      );
+      return {
+        electionId,
+        position,
+        sheets: rows.map((r) => ({
+          pollingAreaId: r.polling_area_id as string,
+          contestId: r.contest_id as string,
+          districtId: r.district_id as string,
+          unitId: r.unit_id as string,
+          standing: r.standing as SheetOnHold['standing'],
+          heldOn: r.held_on as string[],
+          revision: Number(r.revision),
+          position: Number(r.last_position),
+        })),
+      };
     });
   }
 

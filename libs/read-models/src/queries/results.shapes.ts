@@ -19,7 +19,12 @@ export interface CandidateResult {
 }
 
 export interface ResultTotals {
+  /** Sheets in the totals. */
   pollingAreasReported: number;
+  /** Sheets held for review (or sent back for a correction): recorded, not in the totals. */
+  pollingAreasHeld: number;
+  /** Double-entry sheets awaiting their second entry or in discrepancy: recorded, not in the totals. */
+  pollingAreasUnverified: number;
   pollingAreasExpected: number;
   /** Of the reported sheets, like the other totals. */
   registeredVoters: number;
@@ -49,6 +54,7 @@ export type DistrictUnitSummary = Pick<
   | 'seatsUnfilled'
   | 'provisional'
   | 'certified'
+  | 'annulment'
   | 'rounds'
   | 'combined'
 >;
@@ -93,6 +99,15 @@ export interface UnitCertificationResult {
   position: number;
 }
 
+/** The annulment of a unit's result (Art. 80): it requires a re-vote. */
+export interface UnitAnnulmentResult {
+  /** When it was annulled (ISO). */
+  at: string;
+  /** The actor id that annulled it. */
+  by: string;
+  reason: string;
+}
+
 export interface DistrictResult {
   districtId: string;
   name: string;
@@ -127,6 +142,8 @@ export interface UnitResult extends ResultTotals {
   seatsUnfilled: number;
   /** Null until certified (and again after a revocation). */
   certified: UnitCertificationResult | null;
+  /** Null unless the unit's result was annulled; then `outcome` is re-vote-required, `outcomeReason` annulled. */
+  annulment: UnitAnnulmentResult | null;
   unresolvedTie: boolean;
   /** Ordered by votes, then age (older first). */
   candidates: CandidateResult[];

@@ -5,6 +5,7 @@ import type { ProjectionLogger } from '../projection';
 import { LiveTimelineProjection, TIMELINE_BUCKET_MS } from '../projections/live-timeline.projection';
 import { ResultsProjection } from '../projections/results.projection';
 import { TurnoutProjection } from '../projections/turnout.projection';
+import { tallyEffect } from '@tally/domain';
 import { electionNightLog } from './night-log';
 
 /** The batching property is only as good as its log: it must be one the projections mostly accept. */
@@ -32,7 +33,7 @@ describe('electionNightLog', () => {
   });
 
   it('holds sheets, corrections and reports the projections apply; only the odd facts are skipped', async () => {
-    const log = electionNightLog({ seed: 11, events: 2_500 });
+    const log = electionNightLog({ seed: 12, events: 2_500 });
     const warnings: string[] = [];
     const logger: ProjectionLogger = {
       log: () => undefined,
@@ -94,6 +95,43 @@ describe('electionNightLog', () => {
     expect(u).toBe(certified.length);
     expect(certified.length).toBeGreaterThan(3);
     expect(log.filter((e) => e.type === 'UnitCertificationRevoked').length).toBeGreaterThan(3);
+    // Double entry and review: every step happens, and each sheet stands where its last fact put it.
+    for (const type of ['TallySecondEntryRecorded', 'TallyDiscrepancyResolved', 'TallyReviewed']) {
+      expect(log.filter((e) => e.type === type).length).toBeGreaterThan(0);
+    }
+    const standings = new Map<string, string>();
+    for (const e of log) {
+      const effect = e.streamId.startsWith('tally-') ? tallyEffect(e.type, e.data) : undefined;
+      if (effect && e.data.electionId !== 'night-x') standings.set(e.streamId, effect.standing);
+    }
+    const expected: Record<string, number> = {};
+    for (const standing of standings.values()) expected[standing] = (expected[standing] ?? 0) + 1;
+    const rows: Array<{ standing: string; n: number }> = await ds.query(
+      'SELECT standing, count(*)::int AS n FROM rm_tally_sheets GROUP BY standing',
+    );
+    expect(Object.fromEntries(rows.map((x) => [x.standing, x.n]))).toEqual(expected);
+    expect(Object.keys(expected).sort()).toEqual([
+      'awaiting-second-entry',
+      'correction-required',
+      'counted',
+      'discrepancy',
+      'held',
+    ]);
+    const [{ held, unverified }] = await ds.query(
+      `SELECT sum(polling_areas_held)::int AS held, sum(polling_areas_unverified)::int AS unverified
+         FROM rm_unit_results`,
+    );
+    expect({ held, unverified }).toEqual({
+      held: (expected.held ?? 0) + (expected['correction-required'] ?? 0),
+      unverified: (expected['awaiting-second-entry'] ?? 0) + (expected.discrepancy ?? 0),
+    });
+    // Annulled once each, and the rows say so whatever came after.
+    const annulled = new Set(log.filter((e) => e.type === 'UnitResultAnnulled').map((e) => e.streamId));
+    const [{ a }] = await ds.query(
+      'SELECT count(*)::int AS a FROM rm_unit_results WHERE annulment IS NOT NULL',
+    );
+    expect(a).toBe(annulled.size);
+    expect(annulled.size).toBeGreaterThan(1);
     const reasons = new Set(warnings.map((w) => w.replace(/^.*: /, '')));
     expect([...reasons].sort()).toEqual([
       'malformed turnout report',

@@ -40,18 +40,28 @@ interface Sheet {
   districtId: string;
   unitId: string;
   counts: TallyCounts;
+  /** Where the sheet stands in the workflow (double entry, review). */
+  standing: 'counted' | 'awaiting-second-entry' | 'discrepancy' | 'held' | 'correction-required';
 }
+
+/** Odd unit facts, in turn: a unit the definition lacks, and an event type the code does not know. */
+const ODD_UNIT_FACTS: ReadonlyArray<[string, string]> = [
+  ['na-99', 'UnitCertified'],
+  ['na-01', 'UnitSealed'],
+  ['na-99', 'UnitSealed'],
+  ['na-01', 'UnitCertified'],
+];
 
 /**
  * A random election night as a store would hold it: positions from 0, revisions per stream, recording times that
  * never decrease (gaps from 0 ms to half a minute, so a few thousand events span hundreds of 10 s buckets).
  *
- * Three elections (one defined mid-night), sheets submitted and corrected, scans attached, turnout reports (late ones
+ * Three elections (one defined mid-night), sheets submitted and corrected (some through double entry and review), scans attached, turnout reports (late ones
  * with an earlier asOf, ties), amendments of the definitions (every kind of change, none contradicting what is on
  * record, and the sheets after them follow the amended definition), and the odd fact a projection must skip or absorb
  * without failing: malformed reports, unknown types, an unknown election, a second definition, an amendment that
  * withdraws a candidate with votes (the race of docs/architecture.md), and events of streams the projections do not
- * read.
+ * read. Units are certified, revoked and annulled.
  */
 export function electionNightLog(options: NightLogOptions): StoredEvent[] {
   const random = seededRandom(options.seed);
@@ -152,36 +162,113 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
       unitId: placement.unit.unitId,
     };
     const streamId = tallyStreamId(definition.electionId, area.pollingAreaId, contestId);
+    const now = () => new Date(clock).toISOString();
+    const heldOn = ['ANOMALY.VOTERS_EXCEED_LIST'];
     if (!current) {
       if (correct) return;
+      // Most sheets count at once; some await a second entry (double entry), some are held for review.
+      const roll = random();
+      const standing = roll < 0.15 ? 'awaiting-second-entry' : roll < 0.25 ? 'held' : 'counted';
       add(streamId, 'TallySubmitted', {
         ...place,
         submissionId: uuid(),
         counts: next,
         anomalies: [],
-        submittedAt: new Date(clock).toISOString(),
+        submittedAt: now(),
+        ...(standing === 'awaiting-second-entry' ? { standing, enteredBy: 'official-1' } : {}),
+        ...(standing === 'held' ? { standing, heldOn } : {}),
       });
-    } else {
-      if (!correct) return;
-      add(
-        streamId,
-        'TallyCorrected',
-        {
-          ...place,
-          counts: next,
-          previousCounts: current.counts,
-          changedFields: ['votersVoted'],
-          reason: 'recount',
-          anomalies: [],
-          correctedAt: new Date(clock).toISOString(),
-        },
-        'admin-1',
-      );
+      sheets.set(key, { ...place, counts: next, standing });
+      return;
     }
-    sheets.set(key, { ...place, counts: next });
+    if (!correct) return;
+    switch (current.standing) {
+      case 'awaiting-second-entry': {
+        const agree = random() < 0.6;
+        const entered = agree ? current.counts : next;
+        const standing = agree ? 'counted' : 'discrepancy';
+        add(
+          streamId,
+          'TallySecondEntryRecorded',
+          {
+            ...place,
+            submissionId: uuid(),
+            counts: entered,
+            anomalies: [],
+            firstSubmissionId: 'first',
+            discrepancies: agree ? [] : ['votersVoted'],
+            standing,
+            enteredAt: now(),
+          },
+          'official-2',
+        );
+        sheets.set(key, { ...place, counts: current.counts, standing });
+        return;
+      }
+      case 'discrepancy':
+        add(
+          streamId,
+          'TallyDiscrepancyResolved',
+          {
+            ...place,
+            counts: next,
+            firstCounts: current.counts,
+            secondCounts: next,
+            reason: 'paper record checked',
+            anomalies: [],
+            standing: 'counted',
+            resolvedAt: now(),
+          },
+          'admin-1',
+        );
+        sheets.set(key, { ...place, counts: next, standing: 'counted' });
+        return;
+      case 'held': {
+        const release = random() < 0.6;
+        const standing = release ? 'counted' : 'correction-required';
+        add(
+          streamId,
+          'TallyReviewed',
+          {
+            ...place,
+            decision: release ? 'release' : 'correction-required',
+            reason: 'reviewed by the board',
+            heldOn,
+            standing,
+            reviewedAt: now(),
+          },
+          'admin-1',
+        );
+        sheets.set(key, { ...place, counts: current.counts, standing });
+        return;
+      }
+      default: {
+        // A correction; now and then its figures are held again.
+        const held = random() < 0.15;
+        add(
+          streamId,
+          'TallyCorrected',
+          {
+            ...place,
+            counts: next,
+            previousCounts: current.counts,
+            changedFields: ['votersVoted'],
+            reason: 'recount',
+            anomalies: [],
+            correctedAt: now(),
+            ...(held ? { standing: 'held', heldOn } : {}),
+          },
+          'admin-1',
+        );
+        sheets.set(key, { ...place, counts: next, standing: held ? 'held' : 'counted' });
+      }
+    }
   };
 
-  /** Certifies a random unit, or revokes its certification (a projection must not care whether it was complete). */
+  /**
+   * Certifies a random unit, revokes its certification, or annuls its result (once, while it is not certified): a
+   * projection must not care whether it was complete.
+   */
   const certifyOrRevoke = () => {
     const { definition, index } = elections.get(pick([...elections.keys()]))!;
     const contest = pick(definition.contests);
@@ -195,6 +282,20 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
         streamId,
         'UnitCertificationRevoked',
         { ...ref, reason: 'complaint', automatic: false, revokedAt: new Date(clock).toISOString() },
+        'admin-1',
+      );
+      return;
+    }
+    if (!annulledUnits.has(streamId) && random() < 0.2) {
+      annulledUnits.add(streamId);
+      add(
+        streamId,
+        'UnitResultAnnulled',
+        {
+          ...ref,
+          reason: 'ballots collected exceed those issued',
+          annulledAt: new Date(clock).toISOString(),
+        },
         'admin-1',
       );
       return;
@@ -220,6 +321,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     );
   };
   const certifiedUnits = new Set<string>();
+  const annulledUnits = new Set<string>();
 
   /** A scan of a recorded sheet (the counts revision it documents is the sheet's latest counts event). */
   const attachScan = () => {
@@ -403,6 +505,7 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     }
   };
 
+  let oddUnitFacts = 0;
   const oddFact = () => {
     const roll = random();
     const b = elections.get('night-b')!.definition;
@@ -432,16 +535,14 @@ export function electionNightLog(options: NightLogOptions): StoredEvent[] {
     } else if (roll < 0.55) {
       add(tallyStreamId('night-b', 'ba-dinh-0001', 'na'), 'TallyAnnotated', { note: 'unknown to this code' });
     } else if (roll < 0.6) {
-      // A unit the definition does not have, and a unit event of a type this code does not know.
-      const ref = { electionId: 'night-b', contestId: 'na', unitId: random() < 0.5 ? 'na-99' : 'na-01' };
-      add(
-        unitStreamId(ref.electionId, ref.contestId, ref.unitId),
-        random() < 0.5 ? 'UnitCertified' : 'UnitSealed',
-        {
-          ...ref,
-          certifiedAt: new Date(clock).toISOString(),
-        },
-      );
+      // A unit the definition does not have, and a unit event of a type this code does not know: in turn, so the
+      // first two already hold both whatever the seed.
+      const [unitId, type] = ODD_UNIT_FACTS[oddUnitFacts++ % ODD_UNIT_FACTS.length];
+      const ref = { electionId: 'night-b', contestId: 'na', unitId };
+      add(unitStreamId(ref.electionId, ref.contestId, ref.unitId), type, {
+        ...ref,
+        certifiedAt: new Date(clock).toISOString(),
+      });
     } else if (roll < 0.65) {
       amendElection(true);
     } else if (roll < 0.7 && (revisions.get(electionStreamId('night-b')) ?? 0) < 1) {

@@ -284,7 +284,7 @@ export const facts = {
   },
 };
 
-/** Unit facts (certification), as the unit decider would store them. */
+/** Unit facts (certification, annulment), as the unit decider would store them. */
 export const unitFacts = {
   certified(
     electionId: string,
@@ -330,6 +330,28 @@ export const unitFacts = {
           reason: 'Complaint about a polling area',
           automatic: false,
           revokedAt: '2021-05-26T10:00:00.000Z',
+        } as never,
+        metadata: metadata({ id: 'city-admin', role: 'admin' }),
+      },
+    };
+  },
+  annulled(
+    electionId: string,
+    contestId: string,
+    unitId: string,
+    annulledAt = '2021-05-29T09:00:00.000Z',
+  ): { streamId: string; event: EventToAppend } {
+    return {
+      streamId: unitStreamId(electionId, contestId, unitId),
+      event: {
+        eventId: randomUUID(),
+        type: 'UnitResultAnnulled',
+        data: {
+          electionId,
+          contestId,
+          unitId,
+          reason: 'Số phiếu thu vào nhiều hơn số phiếu phát ra',
+          annulledAt,
         } as never,
         metadata: metadata({ id: 'city-admin', role: 'admin' }),
       },

@@ -32,6 +32,8 @@ const LABELS = {
     electedProvisional: 'Trúng cử (tạm tính)',
     provisional: 'Tạm tính',
     final: 'Đã đủ biên bản',
+    certified: 'Đã xác định kết quả',
+    heldShort: 'chờ xem xét',
     unresolvedTie: 'Bằng phiếu — chưa phân định',
     status: {
       no_ballots: 'Chưa có phiếu',
@@ -100,6 +102,8 @@ const LABELS = {
     electedProvisional: 'Elected (provisional)',
     provisional: 'Provisional',
     final: 'All sheets in',
+    certified: 'Certified',
+    heldShort: 'held for review',
     unresolvedTie: 'Tie — unresolved',
     status: {
       no_ballots: 'No ballots yet',

@@ -255,13 +255,17 @@ function createUnit(contestId, unit) {
     seats: h('span', { className: 'seats' }),
     status: h('span', { className: 'pill', testid: `unit-status-${contestId}-${unit.unitId}` }),
     provisional: h('span', { className: 'pill pill-provisional' }),
+    certified: h('span', {
+      className: 'pill pill-certified',
+      testid: `unit-certified-${contestId}-${unit.unitId}`,
+    }),
     meta: h('p', { className: 'unit-meta' }),
     rows: h('tbody'),
   };
   const card = h(
     'article',
     { className: 'unit', testid: `unit-${contestId}-${unit.unitId}` },
-    h('header', {}, refs.name, refs.seats, refs.status, refs.provisional),
+    h('header', {}, refs.name, refs.seats, refs.status, refs.provisional, refs.certified),
     refs.meta,
     h('table', {}, refs.rows),
   );
@@ -278,11 +282,16 @@ function updateUnit(card, unit, { t, fmt }) {
   r.status.className = `pill pill-status status-${unit.status}${unit.unresolvedTie ? ' status-tie' : ''}`;
   setText(r.provisional, unit.provisional ? t.provisional : t.final);
   r.provisional.classList.toggle('is-final', !unit.provisional);
+  // The unit's record is certified (the board's biên bản xác định kết quả): marked until a revocation.
+  setText(r.certified, unit.certified ? t.certified : '');
+  r.certified.hidden = !unit.certified;
+  r.certified.dataset.position = unit.certified ? String(unit.certified.position) : '';
+  const held = unit.pollingAreasHeld ? ` · ${t.heldShort} ${fmt.int(unit.pollingAreasHeld)}` : '';
   setText(
     r.meta,
     `${t.areasReportedShort} ${fmt.int(unit.pollingAreasReported)}/${fmt.int(unit.pollingAreasExpected)} · ${
       t.turnoutShort
-    } ${fmt.pct(unit.turnout)}`,
+    } ${fmt.pct(unit.turnout)}${held}`,
   );
   reconcile(
     r.rows,
