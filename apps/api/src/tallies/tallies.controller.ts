@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, normalizeCounts } from '@tally/domain';
+import { CommandContext, normalizeCounts, ResolveDiscrepancy, ReviewTally } from '@tally/domain';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/access.decorators';
 import { DistrictScope } from '../auth/district-scope';
@@ -31,6 +31,21 @@ const WRITE_HEADERS = {
   },
   'Idempotent-Replayed': { description: '"true" when this answers a retry', schema: { type: 'string' } },
 };
+
+/** The OpenAPI of a decision on a sheet (resolution, review): 201, If-Match, the problems it may answer. */
+function ApiSheetDecision(summary: string, description: string) {
+  return applyDecorators(
+    HttpCode(201),
+    ApiOperation({ summary, description }),
+    ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "1"' }),
+    ApiCreatedResponse({
+      type: TallyWriteResultDto,
+      description: 'The new revision, also in the ETag',
+      headers: WRITE_HEADERS,
+    }),
+    ApiProblems(400, 403, 404, 409, 412, 413, 415, 422, 428),
+  );
+}
 
 function answer(reply: FastifyReply, result: TallyWriteResult, electionId: string): TallyWriteResult {
   const [, pollingAreaId, contestId] = result.tallyId.split('.');
@@ -139,20 +154,11 @@ export class TalliesController {
 
   @Post(':pollingAreaId/:contestId/resolution')
   @Allow('resolve-discrepancy')
-  @HttpCode(201)
-  @ApiOperation({
-    summary: 'Resolve a discrepancy between the two entries of a sheet with the figures of the paper record',
-    description:
-      'Only for a sheet in discrepancy (409 TALLY.NO_DISCREPANCY otherwise); an admin of the district; requires ' +
+  @ApiSheetDecision(
+    'Resolve a discrepancy between the two entries of a sheet with the figures of the paper record',
+    'Only for a sheet in discrepancy (409 TALLY.NO_DISCREPANCY otherwise); an admin of the district; requires ' +
       'If-Match. Appends TallyDiscrepancyResolved: the sheet counts (or is held, when an anomaly holds it).',
-  })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "1"' })
-  @ApiCreatedResponse({
-    type: TallyWriteResultDto,
-    description: 'The new revision, also in the ETag',
-    headers: WRITE_HEADERS,
-  })
-  @ApiProblems(400, 403, 404, 409, 412, 413, 415, 422, 428)
+  )
   async resolve(
     @Param() params: TallyParams,
     @Body() body: ResolveDiscrepancyDto,
@@ -160,37 +166,21 @@ export class TalliesController {
     @Ctx() context: CommandContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TallyWriteResult> {
-    const result = await this.commandBus.execute(
-      new DecideSheetCommand({
-        type: 'ResolveDiscrepancy',
-        electionId: params.electionId,
-        pollingAreaId: params.pollingAreaId,
-        contestId: params.contestId,
-        expectedRevision: expectedRevisionFrom(ifMatch),
-        reason: body.reason,
-        counts: normalizeCounts(body),
-        context,
-      }),
-    );
-    return answer(reply, result, params.electionId);
+    const decision = {
+      type: 'ResolveDiscrepancy',
+      reason: body.reason,
+      counts: normalizeCounts(body),
+    } as const;
+    return this.decide(params, ifMatch, context, reply, decision);
   }
 
   @Post(':pollingAreaId/:contestId/review')
   @Allow('review-sheet')
-  @HttpCode(201)
-  @ApiOperation({
-    summary: 'Decide on a sheet held for review: release it into the totals, or require a correction',
-    description:
-      'Only for a held sheet (409 TALLY.NOT_HELD otherwise); an admin of the district; requires If-Match. ' +
+  @ApiSheetDecision(
+    'Decide on a sheet held for review: release it into the totals, or require a correction',
+    'Only for a held sheet (409 TALLY.NOT_HELD otherwise); an admin of the district; requires If-Match. ' +
       'Appends TallyReviewed.',
-  })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the sheet, e.g. "0"' })
-  @ApiCreatedResponse({
-    type: TallyWriteResultDto,
-    description: 'The new revision, also in the ETag',
-    headers: WRITE_HEADERS,
-  })
-  @ApiProblems(400, 403, 404, 409, 412, 413, 415, 422, 428)
+  )
   async review(
     @Param() params: TallyParams,
     @Body() body: ReviewSheetDto,
@@ -198,19 +188,33 @@ export class TalliesController {
     @Ctx() context: CommandContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TallyWriteResult> {
+    const decision = { type: 'ReviewTally', decision: body.decision, reason: body.reason } as const;
+    return this.decide(params, ifMatch, context, reply, decision);
+  }
+
+  /** A resolution or a review: the decision on the sheet the route names, at the revision of If-Match. */
+  private async decide(
+    params: TallyParams,
+    ifMatch: string | undefined,
+    context: CommandContext,
+    reply: FastifyReply,
+    decision:
+      | Pick<ResolveDiscrepancy, 'type' | 'reason' | 'counts'>
+      | Pick<ReviewTally, 'type' | 'decision' | 'reason'>,
+  ): Promise<TallyWriteResult> {
+    const { electionId, pollingAreaId, contestId } = params;
+    const expectedRevision = expectedRevisionFrom(ifMatch);
     const result = await this.commandBus.execute(
       new DecideSheetCommand({
-        type: 'ReviewTally',
-        electionId: params.electionId,
-        pollingAreaId: params.pollingAreaId,
-        contestId: params.contestId,
-        expectedRevision: expectedRevisionFrom(ifMatch),
-        decision: body.decision,
-        reason: body.reason,
+        ...decision,
+        electionId,
+        pollingAreaId,
+        contestId,
+        expectedRevision,
         context,
       }),
     );
-    return answer(reply, result, params.electionId);
+    return answer(reply, result, electionId);
   }
 
   @Get(':pollingAreaId/:contestId/history')
