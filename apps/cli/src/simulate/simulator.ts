@@ -32,6 +32,8 @@ export interface SimulationOptions {
    * Needs `tokenFor` (two officials per district cannot share one token).
    */
   doubleEntry?: boolean;
+  /** Plan only the first N polling areas of the definition (a short run that still goes through every step). */
+  pollingAreas?: number;
   log: (line: string) => void;
   /** Progress line interval (default 2000 ms; 0: none). */
   progressMs?: number;
@@ -74,7 +76,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       `${options.electionId} is defined without verification.doubleEntry: simulate --double-entry on a new --election id`,
     );
   const districtOf = new Map(definition.pollingAreas.map((a) => [a.pollingAreaId, a.districtId]));
-  const plan = planElectionDay(definition, {
+  const planned = options.pollingAreas
+    ? { ...definition, pollingAreas: definition.pollingAreas.slice(0, options.pollingAreas) }
+    : definition;
+  const plan = planElectionDay(planned, {
     seed: options.seed,
     ...(options.doubleEntry ? { doubleEntry: true, suspicious: 3 } : {}),
   });
