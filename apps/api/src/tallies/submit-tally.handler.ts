@@ -4,6 +4,8 @@ import {
   assertMayPerformIn,
   decideTally,
   DomainError,
+  EntryStatus,
+  evolveTally,
   foldTally,
   metadataFor,
   TallyErrorCode,
@@ -21,11 +23,14 @@ import { TallyWriteResult } from './tally-results';
 
 const ATTEMPTS = 3;
 
-/** The sheet's standing after these events (never unreported: they hold at least its first entry). */
-function standingAfter(events: TallyEvent[]): TallyWriteResult['standing'] {
-  const state = foldTally(events);
-  return state.status === 'recorded' ? state.standing : 'counted';
-}
+/** Where an entry left the sheet: what its retry answers, without folding the stream again. */
+const STANDING_AFTER: Record<EntryStatus, TallyWriteResult['standing']> = {
+  submitted: 'counted',
+  verified: 'counted',
+  held: 'held',
+  'awaiting-second-entry': 'awaiting-second-entry',
+  discrepancy: 'discrepancy',
+};
 
 @CommandHandler(SubmitTallyCommand)
 export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
@@ -56,16 +61,11 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
       // A first submission needs no lock (a certified unit has no unreported sheet): the hot path reads one stream.
       const unit =
         stream.events.length > 0 ? await this.locks.lockOf(index, contestId, pollingAreaId) : undefined;
-      const events = decideTally(
-        { type: 'SubmitTally', ...submission },
-        foldTally(stream.events),
-        index,
-        unit,
-      );
+      const state = foldTally(stream.events);
+      const events = decideTally({ type: 'SubmitTally', ...submission }, state, index, unit);
       if (events.length === 0) {
         if (!storeReplayed) this.metrics.replayed('tally');
         // The entry this retries (the first or the second) is answered with what it got then.
-        const state = foldTally(stream.events);
         const entry = state.status === 'recorded' ? state.entries[submissionId] : undefined;
         if (!entry) throw new Error('decide recognised a retry, but the sheet holds no entry with its id');
         return {
@@ -73,7 +73,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           revision: entry.revision,
           position: stream.stored[entry.revision].position,
           status: entry.status,
-          standing: standingAfter(stream.events.slice(0, entry.revision + 1)),
+          standing: STANDING_AFTER[entry.status],
           anomalies: entry.anomalies,
           ...(entry.status === 'discrepancy' ? { discrepancies: entry.discrepancies } : {}),
           replayed: true,
@@ -92,14 +92,14 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
           storeReplayed = true;
           continue;
         }
-        const after = foldTally([...stream.events, ...events]);
+        const after = events.reduce(evolveTally, state);
         const entry = after.status === 'recorded' ? after.entries[submissionId] : undefined;
         return {
           tallyId: id,
           revision: appended.revision,
           position: appended.position,
           status: entry?.status ?? 'submitted',
-          standing: standingAfter([...stream.events, ...events]),
+          standing: entry ? STANDING_AFTER[entry.status] : 'counted',
           anomalies: events[0].data.anomalies,
           ...(entry?.status === 'discrepancy' ? { discrepancies: entry.discrepancies } : {}),
           replayed: false,
