@@ -94,6 +94,16 @@ export class AppConfig {
   @IsIn(['inline', 'off'], { message: 'PROJECTIONS must be "inline" or "off"' })
   PROJECTIONS: 'inline' | 'off' = 'inline';
 
+  /**
+   * After a short batch, a projection waits this long before taking the next one, so that sheets arriving together
+   * are projected in one transaction: fewer statements per sheet under load, at most this much extra lag.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  PROJECTION_LINGER_MS = 20;
+
   /** How long a query with ?minPosition= waits for the read models to catch up. */
   @Transform(toInt)
   @IsInt()

@@ -46,6 +46,7 @@ export function storeProviders(
       useFactory: (dataSource: DataSource, eventStore: EventStore, metrics: Metrics) => {
         const runner = createProjectionRunner(dataSource, eventStore, {
           observer: metrics.projectionObserver,
+          lingerMs: config.PROJECTION_LINGER_MS,
           // Nest's Logger: the lines come out in the process's format (JSON or pretty) as context 'projections'.
           logger: new Logger('projections'),
         });

@@ -11,6 +11,8 @@ export const LAG_COUNT_LIMIT = 1_000;
 export interface ProjectionRunnerOptions {
   /** Events per transaction (default 500). */
   batchSize?: number;
+  /** After a short batch, wait this long before the next (default 0): see WorkerOptions.lingerMs. */
+  lingerMs?: number;
   /** How often a standby runner retries the lock (default 3000 ms). */
   standbyRetryMs?: number;
   /** Pause after a database error before resuming from the checkpoint (default 1000 ms). */
@@ -90,6 +92,7 @@ export class ProjectionRunner {
     if (names.size !== this.projections.length) throw new Error('Projection names must be unique');
     const workerOptions = {
       batchSize: options.batchSize ?? 500,
+      lingerMs: options.lingerMs ?? 0,
       standbyRetryMs: options.standbyRetryMs ?? 3000,
       errorRetryMs: options.errorRetryMs ?? 1000,
       progressIntervalMs: options.progressIntervalMs ?? 5000,

@@ -43,6 +43,25 @@ export async function saveCheckpoint(
   );
 }
 
+/**
+ * Moves the checkpoint from `from` to `to` if it still stands at `from` in this version; false (nothing changed)
+ * when another writer moved it. One statement: the row lock it takes lasts until the transaction ends.
+ */
+export async function advanceCheckpoint(
+  manager: EntityManager,
+  name: string,
+  version: number,
+  from: number,
+  to: number,
+): Promise<boolean> {
+  const [, affected] = (await manager.query(
+    `UPDATE projection_checkpoints SET position = $4, updated_at = now()
+     WHERE name = $1 AND version = $2 AND position = $3`,
+    [name, version, from, to],
+  )) as [unknown, number];
+  return affected === 1;
+}
+
 export async function readCheckpoints(manager: EntityManager, names: string[]): Promise<CheckpointRow[]> {
   const rows = await manager.query(
     'SELECT name, version, position FROM projection_checkpoints WHERE name = ANY($1::text[])',
