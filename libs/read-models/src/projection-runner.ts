@@ -3,14 +3,24 @@ import { EventStore, START } from '@tally/event-store';
 import { consoleLogger, Projection, PROJECTED_STREAM_PREFIXES, ProjectionLogger } from './projection';
 import { CheckpointRow, readCheckpoints } from './runner/checkpoints';
 import { ProjectionObserver, ProjectionWorker, WorkerState } from './runner/projection-worker';
+import { LogReader, ownReads, SharedReads } from './runner/shared-reads';
 import { StopSignal } from './runner/stop-signal';
 
 /** Events counted for a projection's lag at most: beyond, the status says "at least this many". */
 export const LAG_COUNT_LIMIT = 1_000;
 
+/** Events per read of the log when the projections share their reads (as the postgres subscription's page). */
+const SHARED_PAGE_SIZE = 500;
+
 export interface ProjectionRunnerOptions {
   /** Events per transaction (default 500). */
   batchSize?: number;
+  /**
+   * The projections share one read of the log: the most recent `sharedWindow` events (default 5,000) are kept for
+   * every projection whose position lies among them, and one further behind reads on its own until it gets there
+   * (runner/shared-reads.ts). 0: each projection reads the log on its own.
+   */
+  sharedWindow?: number;
   /** After a short batch, wait this long before the next (default 0): see WorkerOptions.lingerMs. */
   lingerMs?: number;
   /** How often a standby runner retries the lock (default 3000 ms). */
@@ -61,6 +71,7 @@ export interface ProjectionStatus {
 export class ProjectionRunner {
   private readonly stopSignal = new StopSignal();
   private readonly workers: ProjectionWorker[];
+  private readonly reads: LogReader;
   private checkpointPoll: Promise<CheckpointRow[]> | null = null;
 
   private readonly dataSource: DataSource;
@@ -100,8 +111,20 @@ export class ProjectionRunner {
       logger: options.logger ?? consoleLogger,
       observer: options.observer,
     };
+    const windowSize = options.sharedWindow ?? 5_000;
+    // One projection has nobody to share with: its own subscription, batch for batch as the store delivers it.
+    this.reads =
+      this.projections.length > 1 && windowSize > 0
+        ? new SharedReads(this.eventStore, {
+            streamPrefixes: PROJECTED_STREAM_PREFIXES,
+            windowSize,
+            pageSize: SHARED_PAGE_SIZE,
+            // Room for every projection's page and the one it reads ahead, when they replay side by side.
+            cachedPages: 2 * this.projections.length,
+          })
+        : ownReads(this.eventStore, PROJECTED_STREAM_PREFIXES);
     this.workers = this.projections.map(
-      (p) => new ProjectionWorker(dataSource, this.eventStore, p, workerOptions, this.stopSignal),
+      (p) => new ProjectionWorker(dataSource, this.reads, p, workerOptions, this.stopSignal),
     );
   }
 
@@ -115,6 +138,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopSignal.trigger();
     await Promise.all(this.workers.map((w) => w.stopped()));
+    await this.reads.close();
   }
 
   async status(): Promise<ProjectionStatus[]> {

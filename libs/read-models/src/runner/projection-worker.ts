@@ -1,7 +1,8 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { EventStore, EventSubscription, StoredEvent } from '@tally/event-store';
-import { PROJECTED_STREAM_PREFIXES, Projection, ProjectionLogger } from '../projection';
+import type { EventSubscription, StoredEvent } from '@tally/event-store';
+import { Projection, ProjectionLogger } from '../projection';
 import { advanceCheckpoint, lockCheckpoint, saveCheckpoint, truncateTables } from './checkpoints';
+import type { LogReader } from './shared-reads';
 import { StopSignal } from './stop-signal';
 
 export interface WorkerOptions {
@@ -64,7 +65,7 @@ export class ProjectionWorker {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly eventStore: EventStore,
+    private readonly reads: LogReader,
     readonly projection: Projection,
     private readonly options: WorkerOptions,
     private readonly stop: StopSignal,
@@ -181,10 +182,7 @@ export class ProjectionWorker {
     }
     this.position = from;
     const progress = new Progress(this.options, this.tag);
-    const subscription = this.eventStore.subscribeToAll({
-      after: from,
-      streamPrefixes: PROJECTED_STREAM_PREFIXES,
-    });
+    const subscription = this.reads.subscribe(from);
     this.subscription = subscription;
     // Locked, checkpointed and subscribed again: that clears a failure of those steps, not a failing batch.
     this.clearFailure(false);
