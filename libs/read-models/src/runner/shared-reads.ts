@@ -182,7 +182,10 @@ class HeadWindow {
     const head = await this.store.headPosition();
     if (this.closed) return;
     this.base = head;
-    const subscription = this.store.subscribeToAll({ after: head, streamPrefixes: this.options.streamPrefixes });
+    const subscription = this.store.subscribeToAll({
+      after: head,
+      streamPrefixes: this.options.streamPrefixes,
+    });
     this.subscription = subscription;
     this.pumping = this.pump(subscription);
   }
@@ -299,8 +302,7 @@ class SharedSubscription implements EventSubscription {
   private fromPage(limit: number): StoredEvent[] {
     const batch = this.page.slice(this.pageIndex, this.pageIndex + limit);
     this.pageIndex += batch.length;
-    this.covered =
-      this.pageIndex >= this.page.length ? this.pageCovers : batch[batch.length - 1].position;
+    this.covered = this.pageIndex >= this.page.length ? this.pageCovers : batch[batch.length - 1].position;
     return batch;
   }
 
