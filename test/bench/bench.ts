@@ -29,7 +29,8 @@ import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
-import { buildApps, cpuMillis, startAppProcess, waitUntilReady } from './processes';
+import { buildApps, cpuMillis, postgresCpuMillis, startAppProcess, waitUntilReady } from './processes';
+import { JsonPoster } from './http-post';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchLiveViewers } from './live-viewers.bench';
@@ -41,11 +42,15 @@ const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 /** BENCH_ONLY=store|api|live|national runs that part alone (a full run has all four). */
 const ONLY = process.env.BENCH_ONLY;
+/** BENCH_STATEMENTS=1: the api part also prints the statements PostgreSQL spent the most time on (pg_stat_statements). */
+const STATEMENTS = process.env.BENCH_STATEMENTS === '1';
 /** API processes behind the submitting clients (default 1): instances are stateless and scale out. */
 const API_INSTANCES = Math.max(1, Number(process.env.BENCH_API_INSTANCES ?? 1));
 const part = (name: 'store' | 'api' | 'live' | 'national'): boolean =>
   ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
+/** The embedded server's data folder (set in main): its postmaster.pid names the process whose CPU is counted. */
+let PG_DIR = '';
 
 function report(name: string, value: string): void {
   figures.push([name, value]);
@@ -80,6 +85,52 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+async function resetStatements(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await client.query('SELECT pg_stat_statements_reset()');
+  await client.end();
+}
+
+/** The statements of the submissions' window by total execution time: calls and ms per submitted sheet. */
+async function printStatements(databaseUrl: string, sheets: number): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{
+    calls: string;
+    total: number;
+    max: number;
+    rows: string;
+    query: string;
+  }>(
+    `SELECT calls, total_exec_time AS total, max_exec_time AS max, rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+  );
+  const { rows: sum } = await client.query<{ calls: string; total: number }>(
+    'SELECT sum(calls) AS calls, sum(total_exec_time) AS total FROM pg_stat_statements',
+  );
+  const keys: Array<{ e: string; p: string; c: string }> = (
+    await client.query(
+      `SELECT election_id AS e, polling_area_id || 'x' AS p, contest_id AS c FROM rm_tally_sheets ORDER BY random() LIMIT 17`,
+    )
+  ).rows;
+  const plan = await client.query(
+    `EXPLAIN (ANALYZE, BUFFERS) SELECT t.* FROM rm_tally_sheets t
+      WHERE (t.election_id || '/' || t.polling_area_id || '/' || t.contest_id) = ANY($1::text[])`,
+    [keys.map((k) => `${k.e}/${k.p}/${k.c}`)],
+  );
+  for (const row of plan.rows) console.log('    PLAN', row['QUERY PLAN']);
+  await client.end();
+  console.log(
+    `  statements per sheet: ${fmt(Number(sum[0]?.calls) / sheets, 1)}, executing ${fmt(Number(sum[0]?.total) / sheets, 2)} ms per sheet; the top ones:`,
+  );
+  for (const row of rows)
+    console.log(
+      `    ${fmt(Number(row.calls) / sheets, 2).padStart(6)} calls ${fmt(row.total / sheets, 3).padStart(7)} ms/sheet (slowest ${fmt(row.max, 1)} ms, ${fmt(Number(row.rows) / Number(row.calls), 1)} rows/call)  ${row.query.slice(0, 90)}`,
+    );
 }
 
 async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: string): Promise<void> {
@@ -133,26 +184,26 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     let next = 0;
     let lastPosition = -1;
     // Each client talks to one api instance (client-side balancing, as behind a load balancer).
+    const posters = bases.map((apiBase) => new JsonPoster(apiBase, CLIENTS));
     const client = async (_: unknown, clientIndex: number) => {
-      const apiBase = bases[clientIndex % bases.length] as string;
+      const poster = posters[clientIndex % posters.length] as JsonPoster;
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const started = performance.now();
-        const response = await fetch(`${apiBase}/elections/${definition.electionId}/tallies`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({
+        const response = await poster.post(
+          `/elections/${definition.electionId}/tallies`,
+          JSON.stringify({
             submissionId: randomUUID(),
             pollingAreaId: sheet.pollingAreaId,
             contestId: sheet.contestId,
             ...sheet.counts,
           }),
-        });
-        const body = (await response.json()) as { position: number };
+          { authorization },
+        );
         if (response.status !== 201)
-          throw new Error(`submission failed: ${response.status} ${JSON.stringify(body)}`);
+          throw new Error(`submission failed: ${response.status} ${response.body}`);
         latencies.push(performance.now() - started);
-        lastPosition = Math.max(lastPosition, body.position);
+        lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
       }
     };
     const start = performance.now();
@@ -160,7 +211,11 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
     const cpuBefore = cpuOf();
     const clientsBefore = process.cpuUsage();
+    if (STATEMENTS) await resetStatements(databaseUrl);
+    const postgresBefore = postgresCpuMillis(PG_DIR);
     await Promise.all(Array.from({ length: CLIENTS }, client));
+    for (const poster of posters) poster.close();
+    const postgresAfter = postgresCpuMillis(PG_DIR);
     const seconds = (performance.now() - start) / 1000;
     const cpuAfter = cpuOf();
     const clientsCpu = process.cpuUsage(clientsBefore);
@@ -192,10 +247,15 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
         : `${fmt((after - before) / sheets.length, 2)} ms`;
     };
     const clientsPerSheet = (clientsCpu.user + clientsCpu.system) / 1000 / sheets.length;
+    const postgresPerSheet =
+      postgresBefore === undefined || postgresAfter === undefined
+        ? 'n/a'
+        : `${fmt((postgresAfter - postgresBefore) / sheets.length, 2)} ms`;
     report(
-      'CPU per submitted sheet: api process(es) / projector process / the bench’s HTTP clients',
-      `${perSheet(0)} / ${perSheet(1)} / ${fmt(clientsPerSheet, 2)} ms`,
+      'CPU per submitted sheet: api process(es) / projector process / PostgreSQL / the bench’s HTTP clients',
+      `${perSheet(0)} / ${perSheet(1)} / ${postgresPerSheet} / ${fmt(clientsPerSheet, 2)} ms`,
     );
+    if (STATEMENTS) await printStatements(databaseUrl, sheets.length);
     report(
       'api submission latency p50 / p99',
       `${fmt(percentile(latencies, 50), 1)} ms / ${fmt(percentile(latencies, 99), 1)} ms`,
@@ -240,7 +300,17 @@ async function main(): Promise<void> {
   chmodSync(dir, 0o755);
   const port = await freePort();
   console.log(`Tally Ledger bench: embedded PostgreSQL in ${dir}, ${SHEETS} sheets, ${CLIENTS} clients\n`);
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
+  PG_DIR = join(dir, 'pg');
+  let server = await startEmbeddedPostgres({ dataDir: PG_DIR, port });
+  if (STATEMENTS) {
+    // pg_stat_statements loads at server start only: configure it, then restart the server on the same folder.
+    const admin = new Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await admin.end();
+    await server.stop();
+    server = await startEmbeddedPostgres({ dataDir: PG_DIR, port });
+  }
   try {
     const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
     if (part('store')) {
