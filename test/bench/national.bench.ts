@@ -11,6 +11,9 @@ import { generateVietnam2021 } from '../../apps/cli/src/sample/vietnam-2021';
 import { hashString } from '../../apps/cli/src/sample/seeded-random';
 import { freePort, processAdminToken, startApiProcess, startProjectorProcess } from '../support/api-process';
 import { percentile } from './bench-config';
+import { buildApps } from './processes';
+import { JsonPoster } from './http-post';
+import { printStatements, resetStatements, STATEMENTS } from './statements';
 
 const LIMIT = Number(process.env.BENCH_NATION_SHEETS ?? Number.POSITIVE_INFINITY);
 const CLIENTS = Number(process.env.BENCH_NATION_CLIENTS ?? 64);
@@ -49,8 +52,10 @@ export async function benchNational(
     RATE_LIMIT_PER_MINUTE: '1000000',
     READ_WAIT_TIMEOUT_MS: '60000',
   };
-  const api = await startApiProcess({ ...env, PROJECTIONS: 'off' });
-  const projector = await startProjectorProcess(env);
+  // As production runs them: built (dist/), the api with PROJECTIONS=off beside a projector process.
+  buildApps(['api', 'projector']);
+  const api = await startApiProcess({ ...env, PROJECTIONS: 'off' }, 90_000, true);
+  const projector = await startProjectorProcess(env, 90_000, true);
   const authorization = `Bearer ${await processAdminToken()}`;
   try {
     const definition = generateVietnam2021();
@@ -79,6 +84,7 @@ export async function benchNational(
     let next = 0;
     let done = 0;
     let lastPosition = -1;
+    if (STATEMENTS) await resetStatements(databaseUrl);
     const started = performance.now();
     const progress = setInterval(() => {
       const s = (performance.now() - started) / 1000;
@@ -86,25 +92,24 @@ export async function benchNational(
         `  … ${done.toLocaleString('en')} / ${sheets.length.toLocaleString('en')} sheets, ${(done / s).toFixed(0)}/s\n`,
       );
     }, 15_000);
+    const poster = new JsonPoster(api.url, CLIENTS);
     const client = async () => {
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const t = performance.now();
-        const response = await fetch(`${api.url}/elections/${definition.electionId}/tallies`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({
+        const response = await poster.post(
+          `/elections/${definition.electionId}/tallies`,
+          JSON.stringify({
             submissionId: randomUUID(),
             pollingAreaId: sheet.pollingAreaId,
             contestId: sheet.contestId,
             ...sheet.counts,
           }),
-        });
-        const answer = (await response.json()) as { position: number };
-        if (response.status !== 201)
-          throw new Error(`submission: ${response.status} ${JSON.stringify(answer)}`);
+          { authorization },
+        );
+        if (response.status !== 201) throw new Error(`submission: ${response.status} ${response.body}`);
         latencies.push(performance.now() - t);
-        lastPosition = Math.max(lastPosition, answer.position);
+        lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
         done += 1;
       }
     };
@@ -112,6 +117,7 @@ export async function benchNational(
       await Promise.all(Array.from({ length: CLIENTS }, client));
     } finally {
       clearInterval(progress);
+      poster.close();
     }
     const ingested = (performance.now() - started) / 1000;
     const caught = await fetch(
@@ -120,6 +126,7 @@ export async function benchNational(
     if (caught.status !== 200) throw new Error(`the projections did not catch up: ${caught.status}`);
     await caught.arrayBuffer();
     const projected = (performance.now() - started) / 1000;
+    if (STATEMENTS) await printStatements(databaseUrl, sheets.length);
     latencies.sort((a, b) => a - b);
     report(
       `national night: ${sheets.length.toLocaleString('en')} sheets over HTTP, ${CLIENTS} clients`,
