@@ -298,7 +298,7 @@ async function main(): Promise<void> {
     }
     if (part('national')) {
       console.log('\nnational night (vietnam-2021 over HTTP, api and projector as processes):');
-      await benchNational(await createDatabase(serverUrl, 'bench_national'), report);
+      await benchNational(await createDatabase(serverUrl, 'bench_national'), report, PG_DIR);
     }
   } finally {
     await server.stop();

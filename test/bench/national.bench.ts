@@ -11,7 +11,7 @@ import { generateVietnam2021 } from '../../apps/cli/src/sample/vietnam-2021';
 import { hashString } from '../../apps/cli/src/sample/seeded-random';
 import { freePort, processAdminToken, startApiProcess, startProjectorProcess } from '../support/api-process';
 import { percentile } from './bench-config';
-import { buildApps } from './processes';
+import { buildApps, cpuMillis, postgresCpuMillis } from './processes';
 import { JsonPoster } from './http-post';
 import { printStatements, resetStatements, STATEMENTS } from './statements';
 
@@ -45,6 +45,8 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 export async function benchNational(
   databaseUrl: string,
   report: (name: string, value: string) => void,
+  /** The embedded server's data folder: its CPU is counted too. */
+  pgDataDir?: string,
 ): Promise<void> {
   const env = {
     DATABASE_URL: databaseUrl,
@@ -85,6 +87,13 @@ export async function benchNational(
     let done = 0;
     let lastPosition = -1;
     if (STATEMENTS) await resetStatements(databaseUrl);
+    const cpu = () => [
+      cpuMillis(api),
+      cpuMillis(projector),
+      pgDataDir ? postgresCpuMillis(pgDataDir) : undefined,
+    ];
+    const cpuBefore = cpu();
+    const clientsBefore = process.cpuUsage();
     const started = performance.now();
     const progress = setInterval(() => {
       const s = (performance.now() - started) / 1000;
@@ -126,6 +135,14 @@ export async function benchNational(
     if (caught.status !== 200) throw new Error(`the projections did not catch up: ${caught.status}`);
     await caught.arrayBuffer();
     const projected = (performance.now() - started) / 1000;
+    const cpuAfter = cpu();
+    const clientsCpu = process.cpuUsage(clientsBefore);
+    const perSheet = cpuAfter.map((after, i) => {
+      const before = cpuBefore[i];
+      return after === undefined || before === undefined
+        ? 'n/a'
+        : `${((after - before) / sheets.length).toFixed(2)} ms`;
+    });
     if (STATEMENTS) await printStatements(databaseUrl, sheets.length);
     latencies.sort((a, b) => a - b);
     report(
@@ -135,6 +152,10 @@ export async function benchNational(
     report(
       'national night: the whole night ingested and projected',
       `${(projected / 60).toFixed(1)} min = ${((lastPosition + 1) / projected).toFixed(0)} events/s`,
+    );
+    report(
+      'national night: CPU per sheet, api / projector / PostgreSQL / the bench’s clients',
+      `${perSheet.join(' / ')} / ${((clientsCpu.user + clientsCpu.system) / 1000 / sheets.length).toFixed(2)} ms`,
     );
     report(
       'national night: peak RSS',

@@ -79,7 +79,7 @@ export async function waitUntilReady(process: BenchProcess, url: string, timeout
  * CPU time (user + system) the process has used so far, in ms, from /proc (Linux); undefined elsewhere. On a shared
  * machine this is steadier than a rate: it counts the work, not the waiting for a core.
  */
-export function cpuMillis(process: BenchProcess): number | undefined {
+export function cpuMillis(process: Pick<BenchProcess, 'child'>): number | undefined {
   try {
     const stat = readFileSync(`/proc/${process.child.pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
