@@ -87,8 +87,11 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
 }
 
 async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: string): Promise<void> {
-  const { config, token } = await benchConfig(databaseUrl);
+  const { config, token, officialToken } = await benchConfig(databaseUrl);
   const authorization = `Bearer ${token}`;
+  const officials = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, index) => `Bearer ${await officialToken(index)}`),
+  );
   // As production runs it: the api with PROJECTIONS=off, and the projections in a projector process of their own.
   const env = {
     DATABASE_URL: databaseUrl,
@@ -140,6 +143,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const posters = bases.map((apiBase) => new JsonPoster(apiBase, CLIENTS));
     const client = async (_: unknown, clientIndex: number) => {
       const poster = posters[clientIndex % posters.length] as JsonPoster;
+      const official = officials[clientIndex] as string;
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const started = performance.now();
@@ -151,7 +155,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
             contestId: sheet.contestId,
             ...sheet.counts,
           }),
-          { authorization },
+          { authorization: official },
         );
         if (response.status !== 201)
           throw new Error(`submission failed: ${response.status} ${response.body}`);
