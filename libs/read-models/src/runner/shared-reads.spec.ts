@@ -109,20 +109,34 @@ describe('SharedReads (one read of the log for the workers of a runner)', () => 
     const position = await append();
     expect(await next).toEqual([position]);
     expect(await take(behind, 1)).toEqual([position]);
-    // The backlog came in pages of its own, the new event once for both.
-    expect(store.readAllCalls).toBe(Math.floor(backlog.length / options.pageSize) + 1);
+    // The backlog came in pages of its own (the last one ends at the window's start), the new event once for both.
+    expect(store.readAllCalls).toBe(Math.ceil(backlog.length / options.pageSize));
     expect(store.subscriptions).toBe(1);
   });
 
   it('reads a page once for subscribers replaying side by side from START', async () => {
+    await append();
     const one = subscribe(-1);
     const two = subscribe(-1);
     const backlog = await projected();
     const [a, b] = await Promise.all([take(one, backlog.length, 2), take(two, backlog.length, 3)]);
     expect(a).toEqual(backlog);
     expect(b).toEqual(backlog);
-    // Each page once (the last one short), not once per subscriber.
-    expect(store.readAllCalls).toBe(Math.floor(backlog.length / options.pageSize) + 1);
+    // Each page once, not once per subscriber.
+    expect(store.readAllCalls).toBe(Math.ceil(backlog.length / options.pageSize));
+  });
+
+  it('a subscriber from a position inside a page read for another follows the same pages', async () => {
+    await append();
+    const backlog = await projected();
+    const one = subscribe(-1);
+    expect(await take(one, 2, 2)).toEqual(backlog.slice(0, 2));
+    // From the second event: the first page already holds what it needs, and its next page is the one read ahead.
+    const two = subscribe(backlog[1]);
+    const [a, b] = await Promise.all([take(one, backlog.length - 2, 3), take(two, backlog.length - 2, 2)]);
+    expect(a).toEqual(backlog.slice(2));
+    expect(b).toEqual(backlog.slice(2));
+    expect(store.readAllCalls).toBe(Math.ceil(backlog.length / options.pageSize));
   });
 
   it('stops reading the head once no subscriber is left', async () => {

@@ -15,6 +15,19 @@ export function ownReads(store: EventStore, streamPrefixes: string[]): LogReader
   };
 }
 
+/** Events read behind the window: every filtered event after the position asked for, up to `covers`. */
+interface Page {
+  events: StoredEvent[];
+  covers: number;
+}
+
+interface CachedPage {
+  after: number;
+  page: Promise<Page>;
+  /** Once read. */
+  read?: Page;
+}
+
 export interface SharedReadsOptions {
   streamPrefixes: string[];
   /** Events of the head's recent past kept for the workers (the window); one further behind reads on its own. */
@@ -41,7 +54,8 @@ export class SharedReads implements LogReader {
   private users = 0;
   private window: HeadWindow | null = null;
   private readonly closing = new Set<Promise<void>>();
-  private readonly pages = new Map<string, Promise<StoredEvent[]>>();
+  /** The pages read behind the window lately, oldest first. */
+  private readonly pages: CachedPage[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -53,7 +67,7 @@ export class SharedReads implements LogReader {
     return new SharedSubscription(this, after, () => this.release());
   }
 
-  /** Events held in the window now (at most windowSize plus one read of the store). */
+  /** Events held in the window now (at most windowSize). */
   get windowEvents(): number {
     return this.window?.size ?? 0;
   }
@@ -80,29 +94,39 @@ export class SharedReads implements LogReader {
   }
 
   /**
-   * The filtered events after `after` up to `to`, at most a page; a page another worker asked for with the same
-   * bounds (workers replaying side by side) is read once.
+   * The filtered events after `after`, up to `to` and at most a page of them, with how far they cover the log. A
+   * page already read (or being read) that covers `after` serves it, whatever its bounds: workers replaying side
+   * by side, or from checkpoints close to each other, read each page once and then follow the same pages.
    */
-  page(after: number, to: number): Promise<StoredEvent[]> {
-    const key = `${after}:${to}`;
-    const cached = this.pages.get(key);
-    if (cached) return cached;
-    const page = this.store.readAll({
+  page(after: number, to: number): Promise<Page> {
+    for (const cached of [...this.pages].reverse()) {
+      if (cached.after === after) return cached.page;
+      const read = cached.read;
+      if (read && cached.after < after && after < read.covers) {
+        return Promise.resolve({
+          events: read.events.filter((e) => e.position > after),
+          covers: read.covers,
+        });
+      }
+    }
+    const { pageSize, streamPrefixes } = this.options;
+    const cached: CachedPage = {
       after,
-      to,
-      maxCount: this.options.pageSize,
-      streamPrefixes: this.options.streamPrefixes,
-    });
-    this.pages.set(key, page);
-    page.catch(() => {
-      if (this.pages.get(key) === page) this.pages.delete(key);
+      page: this.store.readAll({ after, to, maxCount: pageSize, streamPrefixes }).then((events) => {
+        // A full page covers up to its last event; a shorter one holds every event up to `to`.
+        const read = { events, covers: events.length >= pageSize ? events[events.length - 1].position : to };
+        cached.read = read;
+        return read;
+      }),
+    };
+    this.pages.push(cached);
+    cached.page.catch(() => {
+      const index = this.pages.indexOf(cached);
+      if (index >= 0) this.pages.splice(index, 1);
     });
     // Oldest first: a page that far behind serves no worker any more.
-    for (const old of this.pages.keys()) {
-      if (this.pages.size <= this.options.cachedPages) break;
-      this.pages.delete(old);
-    }
-    return page;
+    if (this.pages.length > this.options.cachedPages) this.pages.shift();
+    return cached.page;
   }
 
   private release(): void {
@@ -110,7 +134,7 @@ export class SharedReads implements LogReader {
     // No worker leads (all stopped, standing by or pausing after a failure): stop reading the head.
     if (this.users === 0) {
       if (this.window) this.stopWindow();
-      this.pages.clear();
+      this.pages.length = 0;
     }
   }
 
@@ -234,7 +258,7 @@ class SharedSubscription implements EventSubscription {
   private pageIndex = 0;
   private pageCovers = START;
   /** The next page, asked for while the current one is applied. */
-  private ahead: { after: number; to: number; events: Promise<StoredEvent[]> } | null = null;
+  private ahead: { after: number; to: number; page: Promise<Page> } | null = null;
   /** The window last read from: when it fails or ends, this subscription does too, as the store's own would. */
   private attached: HeadWindow | null = null;
   private closed = false;
@@ -307,8 +331,8 @@ class SharedSubscription implements EventSubscription {
   }
 
   /**
-   * The next page behind the window: the events after `covered` up to `to` (the window's base), read with the next
-   * one asked for at once. A page shorter than asked holds every event up to `to`, so it covers up to there.
+   * The next page behind the window: the events after `covered` up to `to` (the window's base), with the one after
+   * it asked for at once, so that it is read while this one is applied.
    */
   private async readPage(to: number): Promise<void> {
     const ahead = this.ahead;
@@ -316,19 +340,17 @@ class SharedSubscription implements EventSubscription {
     const request =
       ahead && ahead.after === this.covered
         ? ahead
-        : { after: this.covered, to, events: this.shared.page(this.covered, to) };
-    const events = await request.events;
+        : { after: this.covered, to, page: this.shared.page(this.covered, to) };
+    const page = await request.page;
     if (this.closed) return;
-    const full = events.length >= this.shared.options.pageSize;
-    this.page = events;
+    this.page = page.events;
     this.pageIndex = 0;
-    this.pageCovers = full ? events[events.length - 1].position : request.to;
-    if (events.length === 0) this.covered = this.pageCovers;
-    if (full) {
-      const after = this.pageCovers;
-      const next = this.shared.page(after, request.to);
+    this.pageCovers = page.covers;
+    if (page.events.length === 0) this.covered = page.covers;
+    if (page.covers < request.to) {
+      const next = this.shared.page(page.covers, request.to);
       next.catch(() => undefined);
-      this.ahead = { after, to: request.to, events: next };
+      this.ahead = { after: page.covers, to: request.to, page: next };
     }
   }
 }
