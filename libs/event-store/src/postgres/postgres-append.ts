@@ -35,8 +35,9 @@ import { toSafeNumber } from './postgres-rows';
  *
  * Holding the lock also makes the expected-revision, condition and event-id checks exact: nothing can be appended
  * between the check and the insert. A condition ("stream S is at revision R") names any stream, so a decision made
- * on S without reading it (a cached copy) is stored only if S had not moved by the time of the append. This requires READ COMMITTED (the default), where each statement of the function after the
- * lock sees everything committed before it was granted.
+ * on S without reading it (a cached copy) is stored only if S had not moved by the time of the append. This requires
+ * READ COMMITTED (the default), where each statement of the function after the lock sees everything committed
+ * before it was granted.
  */
 
 /** One append of a batch, as es_append receives it. */
@@ -63,10 +64,10 @@ const APPEND_SQL = 'SELECT outcome, revision, last_position, existing FROM es_ap
 
 /**
  * Runs the appends in one es_append call, in order; each sees the ones before it and gets its own outcome (stored,
- * replayed, or refused: condition failed, wrong expected revision, duplicate event id). Outside a transaction the call commits on
- * its own before it returns (one round trip, one flush); inside the caller's transaction it holds the head lock
- * until the caller ends it. Rejects when the call fails (an SQL error of any append, the COMMIT, the connection):
- * then none of the batch is stored. Requests must have passed validateEventsToAppend() and
+ * replayed, or refused: condition failed, wrong expected revision, duplicate event id). Outside a transaction the
+ * call commits on its own before it returns (one round trip, one flush); inside the caller's transaction it holds
+ * the head lock until the caller ends it. Rejects when the call fails (an SQL error of any append, the COMMIT, the
+ * connection): then none of the batch is stored. Requests must have passed validateEventsToAppend() and
  * validateAppendCondition().
  */
 export async function appendBatch(
