@@ -29,7 +29,9 @@ import { benchConfig, percentile } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
-import { buildApps, cpuMillis, startAppProcess, waitUntilReady } from './processes';
+import { buildApps, cpuMillis, postgresCpuMillis, startAppProcess, waitUntilReady } from './processes';
+import { JsonPoster } from './http-post';
+import { printStatements, resetStatements, STATEMENTS } from './statements';
 import { benchAudit } from './audit.bench';
 import { benchLiveLag } from './live.bench';
 import { benchLiveViewers } from './live-viewers.bench';
@@ -46,6 +48,8 @@ const API_INSTANCES = Math.max(1, Number(process.env.BENCH_API_INSTANCES ?? 1));
 const part = (name: 'store' | 'api' | 'live' | 'national'): boolean =>
   ONLY === undefined || ONLY === '' || ONLY === name;
 const figures: Array<[string, string]> = [];
+/** The embedded server's data folder (set in main): its postmaster.pid names the process whose CPU is counted. */
+let PG_DIR = '';
 
 function report(name: string, value: string): void {
   figures.push([name, value]);
@@ -83,8 +87,11 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
 }
 
 async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: string): Promise<void> {
-  const { config, token } = await benchConfig(databaseUrl);
+  const { config, token, officialToken } = await benchConfig(databaseUrl);
   const authorization = `Bearer ${token}`;
+  const officials = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, index) => `Bearer ${await officialToken(index)}`),
+  );
   // As production runs it: the api with PROJECTIONS=off, and the projections in a projector process of their own.
   const env = {
     DATABASE_URL: databaseUrl,
@@ -133,26 +140,27 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     let next = 0;
     let lastPosition = -1;
     // Each client talks to one api instance (client-side balancing, as behind a load balancer).
+    const posters = bases.map((apiBase) => new JsonPoster(apiBase, CLIENTS));
     const client = async (_: unknown, clientIndex: number) => {
-      const apiBase = bases[clientIndex % bases.length] as string;
+      const poster = posters[clientIndex % posters.length] as JsonPoster;
+      const official = officials[clientIndex] as string;
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const started = performance.now();
-        const response = await fetch(`${apiBase}/elections/${definition.electionId}/tallies`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({
+        const response = await poster.post(
+          `/elections/${definition.electionId}/tallies`,
+          JSON.stringify({
             submissionId: randomUUID(),
             pollingAreaId: sheet.pollingAreaId,
             contestId: sheet.contestId,
             ...sheet.counts,
           }),
-        });
-        const body = (await response.json()) as { position: number };
+          { authorization: official },
+        );
         if (response.status !== 201)
-          throw new Error(`submission failed: ${response.status} ${JSON.stringify(body)}`);
+          throw new Error(`submission failed: ${response.status} ${response.body}`);
         latencies.push(performance.now() - started);
-        lastPosition = Math.max(lastPosition, body.position);
+        lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
       }
     };
     const start = performance.now();
@@ -160,7 +168,11 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
     const cpuBefore = cpuOf();
     const clientsBefore = process.cpuUsage();
+    if (STATEMENTS) await resetStatements(databaseUrl);
+    const postgresBefore = postgresCpuMillis(PG_DIR);
     await Promise.all(Array.from({ length: CLIENTS }, client));
+    for (const poster of posters) poster.close();
+    const postgresAfter = postgresCpuMillis(PG_DIR);
     const seconds = (performance.now() - start) / 1000;
     const cpuAfter = cpuOf();
     const clientsCpu = process.cpuUsage(clientsBefore);
@@ -192,10 +204,15 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
         : `${fmt((after - before) / sheets.length, 2)} ms`;
     };
     const clientsPerSheet = (clientsCpu.user + clientsCpu.system) / 1000 / sheets.length;
+    const postgresPerSheet =
+      postgresBefore === undefined || postgresAfter === undefined
+        ? 'n/a'
+        : `${fmt((postgresAfter - postgresBefore) / sheets.length, 2)} ms`;
     report(
-      'CPU per submitted sheet: api process(es) / projector process / the bench’s HTTP clients',
-      `${perSheet(0)} / ${perSheet(1)} / ${fmt(clientsPerSheet, 2)} ms`,
+      'CPU per submitted sheet: api process(es) / projector process / PostgreSQL / the bench’s HTTP clients',
+      `${perSheet(0)} / ${perSheet(1)} / ${postgresPerSheet} / ${fmt(clientsPerSheet, 2)} ms`,
     );
+    if (STATEMENTS) await printStatements(databaseUrl, sheets.length);
     report(
       'api submission latency p50 / p99',
       `${fmt(percentile(latencies, 50), 1)} ms / ${fmt(percentile(latencies, 99), 1)} ms`,
@@ -240,7 +257,17 @@ async function main(): Promise<void> {
   chmodSync(dir, 0o755);
   const port = await freePort();
   console.log(`Tally Ledger bench: embedded PostgreSQL in ${dir}, ${SHEETS} sheets, ${CLIENTS} clients\n`);
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
+  PG_DIR = join(dir, 'pg');
+  let server = await startEmbeddedPostgres({ dataDir: PG_DIR, port });
+  if (STATEMENTS) {
+    // pg_stat_statements loads at server start only: configure it, then restart the server on the same folder.
+    const admin = new Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await admin.end();
+    await server.stop();
+    server = await startEmbeddedPostgres({ dataDir: PG_DIR, port });
+  }
   try {
     const serverUrl = server.url.replace(/\/[^/]*$/, '/postgres');
     if (part('store')) {
@@ -275,7 +302,7 @@ async function main(): Promise<void> {
     }
     if (part('national')) {
       console.log('\nnational night (vietnam-2021 over HTTP, api and projector as processes):');
-      await benchNational(await createDatabase(serverUrl, 'bench_national'), report);
+      await benchNational(await createDatabase(serverUrl, 'bench_national'), report, PG_DIR);
     }
   } finally {
     await server.stop();

@@ -10,10 +10,18 @@ import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { generateVietnam2021 } from '../../apps/cli/src/sample/vietnam-2021';
 import { hashString } from '../../apps/cli/src/sample/seeded-random';
 import { freePort, processAdminToken, startApiProcess, startProjectorProcess } from '../support/api-process';
+import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
+import { loadConfig } from '@tally/platform';
 import { percentile } from './bench-config';
+import { buildApps, cpuMillis, postgresCpuMillis } from './processes';
+import { JsonPoster } from './http-post';
+import { printStatements, resetStatements, STATEMENTS } from './statements';
 
 const LIMIT = Number(process.env.BENCH_NATION_SHEETS ?? Number.POSITIVE_INFINITY);
 const CLIENTS = Number(process.env.BENCH_NATION_CLIENTS ?? 64);
+
+const officialToken = (sub: string) =>
+  tokenFor(loadConfig({ JWT_SECRET: TEST_JWT_SECRET }), { role: 'admin', sub });
 
 /** Peak resident memory of a process (Linux), in MB. */
 function peakRssMb(pid: number | undefined): number | undefined {
@@ -42,6 +50,8 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 export async function benchNational(
   databaseUrl: string,
   report: (name: string, value: string) => void,
+  /** The embedded server's data folder: its CPU is counted too. */
+  pgDataDir?: string,
 ): Promise<void> {
   const env = {
     DATABASE_URL: databaseUrl,
@@ -49,8 +59,10 @@ export async function benchNational(
     RATE_LIMIT_PER_MINUTE: '1000000',
     READ_WAIT_TIMEOUT_MS: '60000',
   };
-  const api = await startApiProcess({ ...env, PROJECTIONS: 'off' });
-  const projector = await startProjectorProcess(env);
+  // As production runs them: built (dist/), the api with PROJECTIONS=off beside a projector process.
+  buildApps(['api', 'projector']);
+  const api = await startApiProcess({ ...env, PROJECTIONS: 'off' }, 90_000, true);
+  const projector = await startProjectorProcess(env, 90_000, true);
   const authorization = `Bearer ${await processAdminToken()}`;
   try {
     const definition = generateVietnam2021();
@@ -79,6 +91,14 @@ export async function benchNational(
     let next = 0;
     let done = 0;
     let lastPosition = -1;
+    if (STATEMENTS) await resetStatements(databaseUrl);
+    const cpu = () => [
+      cpuMillis(api),
+      cpuMillis(projector),
+      pgDataDir ? postgresCpuMillis(pgDataDir) : undefined,
+    ];
+    const cpuBefore = cpu();
+    const clientsBefore = process.cpuUsage();
     const started = performance.now();
     const progress = setInterval(() => {
       const s = (performance.now() - started) / 1000;
@@ -86,25 +106,29 @@ export async function benchNational(
         `  … ${done.toLocaleString('en')} / ${sheets.length.toLocaleString('en')} sheets, ${(done / s).toFixed(0)}/s\n`,
       );
     }, 15_000);
-    const client = async () => {
+    const poster = new JsonPoster(api.url, CLIENTS);
+    // One token per client, as each district's official has one (the throttler keeps a budget per subject).
+    const officials = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, index) => officialToken(`bench-official-${index}`)),
+    );
+    const client = async (_: unknown, index: number) => {
+      const official = `Bearer ${officials[index]}`;
       while (next < sheets.length) {
         const sheet = sheets[next++];
         const t = performance.now();
-        const response = await fetch(`${api.url}/elections/${definition.electionId}/tallies`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({
+        const response = await poster.post(
+          `/elections/${definition.electionId}/tallies`,
+          JSON.stringify({
             submissionId: randomUUID(),
             pollingAreaId: sheet.pollingAreaId,
             contestId: sheet.contestId,
             ...sheet.counts,
           }),
-        });
-        const answer = (await response.json()) as { position: number };
-        if (response.status !== 201)
-          throw new Error(`submission: ${response.status} ${JSON.stringify(answer)}`);
+          { authorization: official },
+        );
+        if (response.status !== 201) throw new Error(`submission: ${response.status} ${response.body}`);
         latencies.push(performance.now() - t);
-        lastPosition = Math.max(lastPosition, answer.position);
+        lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
         done += 1;
       }
     };
@@ -112,6 +136,7 @@ export async function benchNational(
       await Promise.all(Array.from({ length: CLIENTS }, client));
     } finally {
       clearInterval(progress);
+      poster.close();
     }
     const ingested = (performance.now() - started) / 1000;
     const caught = await fetch(
@@ -120,6 +145,15 @@ export async function benchNational(
     if (caught.status !== 200) throw new Error(`the projections did not catch up: ${caught.status}`);
     await caught.arrayBuffer();
     const projected = (performance.now() - started) / 1000;
+    const cpuAfter = cpu();
+    const clientsCpu = process.cpuUsage(clientsBefore);
+    const perSheet = cpuAfter.map((after, i) => {
+      const before = cpuBefore[i];
+      return after === undefined || before === undefined
+        ? 'n/a'
+        : `${((after - before) / sheets.length).toFixed(2)} ms`;
+    });
+    if (STATEMENTS) await printStatements(databaseUrl, sheets.length);
     latencies.sort((a, b) => a - b);
     report(
       `national night: ${sheets.length.toLocaleString('en')} sheets over HTTP, ${CLIENTS} clients`,
@@ -128,6 +162,10 @@ export async function benchNational(
     report(
       'national night: the whole night ingested and projected',
       `${(projected / 60).toFixed(1)} min = ${((lastPosition + 1) / projected).toFixed(0)} events/s`,
+    );
+    report(
+      'national night: CPU per sheet, api / projector / PostgreSQL / the bench’s clients',
+      `${perSheet.join(' / ')} / ${((clientsCpu.user + clientsCpu.system) / 1000 / sheets.length).toFixed(2)} ms`,
     );
     report(
       'national night: peak RSS',

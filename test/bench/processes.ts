@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -79,7 +79,7 @@ export async function waitUntilReady(process: BenchProcess, url: string, timeout
  * CPU time (user + system) the process has used so far, in ms, from /proc (Linux); undefined elsewhere. On a shared
  * machine this is steadier than a rate: it counts the work, not the waiting for a core.
  */
-export function cpuMillis(process: BenchProcess): number | undefined {
+export function cpuMillis(process: Pick<BenchProcess, 'child'>): number | undefined {
   try {
     const stat = readFileSync(`/proc/${process.child.pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
@@ -89,4 +89,44 @@ export function cpuMillis(process: BenchProcess): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** utime, stime, cutime, cstime of a pid in ms, from /proc (Linux); undefined when it is gone or elsewhere. */
+function procTimes(pid: number): [number, number, number, number] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (index: number) => (Number(fields[index]) * 1000) / 100;
+    return [ms(11), ms(12), ms(13), ms(14)];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time the PostgreSQL server of `dataDir` has used so far, in ms (Linux; undefined elsewhere): the postmaster
+ * with the backends it has reaped (cutime, cstime) plus those still running (the pools' connections).
+ */
+export function postgresCpuMillis(dataDir: string): number | undefined {
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  const own = procTimes(postmaster);
+  if (!own) return undefined;
+  let total = own[0] + own[1] + own[2] + own[3];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== postmaster) continue; // ppid
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // exited meanwhile: the postmaster's cutime has it once reaped
+    }
+  }
+  return total;
 }

@@ -26,12 +26,17 @@ export interface ApiProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs an app's main.ts as its own process, as `npm start` would (ts-node instead of a build). */
-export function spawnApp(app: 'api' | 'projector', env: Record<string, string>) {
+/**
+ * Runs an app's main.ts as its own process, as `npm start` would (ts-node instead of a build); `built`: its
+ * `nest build` output in dist/ instead, as production runs it (the benches).
+ */
+export function spawnApp(app: 'api' | 'projector', env: Record<string, string>, built = false) {
   let output = '';
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
+    built
+      ? [`dist/apps/${app}/src/main.js`]
+      : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
     {
       cwd: ROOT,
       env: {
@@ -70,9 +75,13 @@ async function waitUntil(
 }
 
 /** The api as its own process, once GET /health answers. */
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+  built = false,
+): Promise<ApiProcess> {
   const port = await freePort();
-  const app = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const app = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, built);
   const url = `http://127.0.0.1:${port}`;
   const healthy = () =>
     fetch(`${url}/health`).then(
@@ -87,10 +96,11 @@ export async function startApiProcess(env: Record<string, string>, timeoutMs = 9
 export async function startProjectorProcess(
   env: Record<string, string>,
   timeoutMs = 90_000,
+  built = false,
 ): Promise<Omit<ApiProcess, 'url'>> {
   // Readiness is read from its "Projector started" line (info): a quieter LOG_LEVEL would hide it.
   const quiet = env.LOG_LEVEL === 'warn' || env.LOG_LEVEL === 'error';
-  const app = spawnApp('projector', quiet ? { ...env, LOG_LEVEL: 'log' } : env);
+  const app = spawnApp('projector', quiet ? { ...env, LOG_LEVEL: 'log' } : env, built);
   await waitUntil('projector', app, async () => app.output().includes('Projector started'), timeoutMs);
   return app;
 }

@@ -2,7 +2,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { SheetStanding, TallyCounts } from '@tally/domain';
 import { bigintToNumber } from './bigint.transformer';
 
-/** The current counts of one sheet: the base that a correction's delta is computed against. */
+/**
+ * The current counts of one sheet: the base that a correction's delta is computed against. Also indexed by its key
+ * as one expression (rm_tally_sheets_key_idx, migration 1765500000000), which TypeORM cannot declare.
+ */
 @Entity({ name: 'rm_tally_sheets' })
 @Index('rm_tally_sheets_district_idx', ['electionId', 'districtId', 'contestId'])
 @Index('rm_tally_sheets_waiting_idx', ['electionId', 'standing'], { where: "standing <> 'counted'" })

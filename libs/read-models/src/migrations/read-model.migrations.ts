@@ -9,6 +9,7 @@ import { ElectionAmendments1765120000000 } from './1765120000000-election-amendm
 import { UnitCertification1765200000000 } from './1765200000000-unit-certification.migration';
 import { SheetWorkflow1765400000000 } from './1765400000000-sheet-workflow.migration';
 import { UnitAnnulment1765300000000 } from './1765300000000-unit-annulment.migration';
+import { SheetKeyIndex1765500000000 } from './1765500000000-sheet-key-index.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const READ_MODEL_MIGRATIONS = [
   UnitCertification1765200000000,
   UnitAnnulment1765300000000,
   SheetWorkflow1765400000000,
+  SheetKeyIndex1765500000000,
 ];

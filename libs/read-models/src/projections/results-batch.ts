@@ -113,12 +113,7 @@ export class ResultsBatch implements ResultsState {
       }
     }
 
-    const sheets = await selectByKeys(
-      manager,
-      'rm_tally_sheets',
-      ['election_id', 'polling_area_id', 'contest_id'],
-      sheetKeys,
-    );
+    const sheets = await selectSheets(manager, sheetKeys);
     for (const r of sheets) {
       const sheet = toSheet(r);
       batch.sheets.set(sheetKey(sheet.electionId, sheet.pollingAreaId, sheet.contestId), sheet);
@@ -387,6 +382,24 @@ const SHEET_COLUMNS = {
   corrections: 'integer',
   last_position: 'bigint',
 };
+
+export const SHEETS_BY_KEY_SQL = `SELECT t.* FROM rm_tally_sheets t
+  WHERE (t.election_id || '/' || t.polling_area_id || '/' || t.contest_id) = ANY($1::text[])`;
+
+/** A sheet's key as rm_tally_sheets_key_idx spells it (ids never hold '/': ID_PATTERN). */
+export const sheetLookupKey = (electionId: string, pollingAreaId: string, contestId: string): string =>
+  `${electionId}/${pollingAreaId}/${contestId}`;
+
+/** By the key expression of rm_tally_sheets_key_idx (migration 1765500000000): one index lookup per sheet. */
+async function selectSheets(
+  manager: EntityManager,
+  keys: Map<string, Triple>,
+): Promise<Array<Record<string, unknown>>> {
+  if (keys.size === 0) return [];
+  return manager.query(SHEETS_BY_KEY_SQL, [
+    [...keys.values()].map(([election, area, contest]) => sheetLookupKey(election, area, contest)),
+  ]);
+}
 
 async function selectByKeys(
   manager: EntityManager,

@@ -145,9 +145,19 @@ export class ResultsQueries {
       `SELECT * FROM rm_district_results WHERE election_id = $1 AND ($2::text IS NULL OR district_id = $2)`,
       [electionId, onlyDistrictId ?? null],
     );
-    const units: Row[] = await manager.query('SELECT * FROM rm_unit_results WHERE election_id = $1', [
-      electionId,
-    ]);
+    // One district shows only the units its rows count candidates of (and their rounds): a national night has
+    // ~12,600 units, and judging every one of them for one province cost most of its answer.
+    const unitIds =
+      onlyDistrictId === undefined ? undefined : unitsCountedIn(definition, districts.map(toDistrict));
+    const units: Row[] =
+      unitIds === undefined
+        ? await manager.query('SELECT * FROM rm_unit_results WHERE election_id = $1', [electionId])
+        : unitIds.length === 0
+          ? []
+          : await manager.query(
+              'SELECT * FROM rm_unit_results WHERE election_id = $1 AND unit_id = ANY($2::text[])',
+              [electionId, unitIds],
+            );
     return {
       definition,
       position,
@@ -155,4 +165,19 @@ export class ResultsQueries {
       units: units.map(toUnit),
     };
   }
+}
+
+/**
+ * The ids of the units whose candidates the district rows count votes for: every unit buildDistrictResults shows
+ * for those rows. Loading by id alone also brings a round's rows for the same unit (a round keeps the unit's id), and
+ * any other contest's unit of that id, which changes nothing shown.
+ */
+export function unitsCountedIn(definition: ElectionDefinition, rows: RmDistrictResultEntity[]): string[] {
+  const units = new Set<string>();
+  for (const row of rows) {
+    const contest = definition.contests.find((c) => c.contestId === row.contestId);
+    for (const unit of contest?.electoralUnits ?? [])
+      if (unit.candidates.some((c) => c.candidateId in row.candidateVotes)) units.add(unit.unitId);
+  }
+  return [...units];
 }

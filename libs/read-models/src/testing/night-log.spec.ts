@@ -7,6 +7,7 @@ import { ResultsProjection } from '../projections/results.projection';
 import { TurnoutProjection } from '../projections/turnout.projection';
 import { tallyEffect } from '@tally/domain';
 import { electionNightLog } from './night-log';
+import { ResultsQueries } from '../queries/results.queries';
 
 /** The batching property is only as good as its log: it must be one the projections mostly accept. */
 describe('electionNightLog', () => {
@@ -140,5 +141,33 @@ describe('electionNightLog', () => {
       'unknown tally event type',
       'unknown unit event type',
     ]);
+  });
+
+  it('one district answers exactly as that district in the list of all: units, rounds and certification alike', async () => {
+    const log = electionNightLog({ seed: 12, events: 2_500 });
+    const projection = new ResultsProjection({
+      log: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    });
+    await ds.transaction(async (m) => {
+      await m.query(`TRUNCATE ${projection.tables.map((t) => `"${t}"`).join(', ')}`);
+      await projection.apply(log, m);
+    });
+    const queries = new ResultsQueries(ds);
+    const elections: Array<{ election_id: string }> = await ds.query('SELECT election_id FROM rm_elections');
+    let compared = 0;
+    let withRounds = 0;
+    for (const { election_id: electionId } of elections) {
+      const all = await queries.districtResults(electionId);
+      for (const district of all!.districts) {
+        const one = await queries.districtResult(electionId, district.districtId);
+        expect(one).toEqual({ electionId, position: all!.position, ...district });
+        compared += 1;
+        if (district.contests.some((c) => c.units.some((u) => u.rounds.length > 0))) withRounds += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(5);
+    expect(withRounds).toBeGreaterThan(0);
   });
 });
