@@ -142,7 +142,8 @@ function fold(known: DefinitionInForce | undefined, events: StoredEvent[]): Defi
     state = evolveElection(state, { type: event.type, data: event.data } as unknown as ElectionEvent);
   }
   if (state.status !== 'defined') return undefined;
-  const streamRevision = events.length > 0 ? events[events.length - 1].revision : (known?.streamRevision ?? -1);
+  const streamRevision =
+    events.length > 0 ? events[events.length - 1].revision : (known?.streamRevision ?? -1);
   if (known && state.revision === known.revision)
     return streamRevision === known.streamRevision ? known : { ...known, streamRevision };
   return { index: new ElectionIndex(state.definition), revision: state.revision, streamRevision, state };
