@@ -1,10 +1,11 @@
+import { tallyStreamId } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
 import { verifyExportFile } from '@tally/read-models';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startTestApi, TestApi, TestResponse } from '../support/api';
+import { startAnotherApi, startTestApi, TestApi, TestResponse } from '../support/api';
 import { naSheet, smallElection } from '../support/fixtures';
 
 /**
@@ -584,5 +585,65 @@ describe('the amendment as a whole', () => {
         summary: expect.stringContaining('added polling area tay-ho-0003'),
       }),
     ]);
+  });
+});
+
+describe('another api process that holds the definition (two apis on one store)', () => {
+  // Decides sheets on the definition it holds; the append's condition on the election stream catches an amendment.
+  let other: TestApi;
+  beforeAll(async () => {
+    other = await startAnotherApi(api, { PROJECTIONS: 'off' });
+  });
+  afterAll(async () => {
+    await other?.close();
+  });
+  const submitThere = (electionId: string, sheet: object) =>
+    other.call('POST', `/elections/${electionId}/tallies`, sheet);
+  const tp = (unitId: string) => ({ contestId: 'hdnd-tp', unitId });
+
+  it('decides the first sheet after an amendment’s 201 on the amended definition', async () => {
+    const { electionId } = await define();
+    // It holds revision 0 from here on.
+    expect((await submitThere(electionId, sheetOf('ba-dinh-0001', NA4, 'na', 1250))).status).toBe(201);
+
+    // An area the held definition does not know: taken right after the 201.
+    const added = await amend(electionId, '"0"', [
+      {
+        type: 'addPollingArea',
+        pollingArea: { pollingAreaId: 'tay-ho-0003', districtId: 'tay-ho', registeredVoters: 700 },
+        units: [tp('tp-02')],
+      },
+    ]);
+    expect(added.status).toBe(201);
+    expect((await submitThere(electionId, sheetOf('tay-ho-0003', NA4, 'na', 700))).status).toBe(201);
+
+    // An area moved to another unit: the held definition would take its old unit's candidates, the one in force not.
+    const moved = await amend(electionId, '"1"', [
+      { type: 'movePollingArea', pollingAreaId: 'tay-ho-0002', districtId: 'ba-dinh', units: [tp('tp-01')] },
+    ]);
+    expect(moved.status).toBe(201);
+    await refused(
+      () =>
+        submitThere(electionId, sheetOf('tay-ho-0002', { 'tp-02-1': 400, 'tp-02-2': 300 }, 'hdnd-tp', 800)),
+      422,
+      'TALLY.CANDIDATES_MISMATCH',
+    );
+
+    // An area moved to another district: its sheet is counted where the definition in force places it.
+    const again = await amend(electionId, '"2"', [
+      { type: 'movePollingArea', pollingAreaId: 'ba-dinh-0002', districtId: 'tay-ho', units: [tp('tp-02')] },
+    ]);
+    expect(again.status).toBe(201);
+    const placed = await submitThere(electionId, sheetOf('ba-dinh-0002', NA4, 'na', 900));
+    expect(placed.status).toBe(201);
+    const [submitted] = await api.app
+      .get(EventStore)
+      .readStream(tallyStreamId(electionId, 'ba-dinh-0002', 'na'));
+    expect(submitted?.data).toMatchObject({ districtId: 'tay-ho', unitId: 'na-01' });
+    const tayHo = await api.call(
+      'GET',
+      `/elections/${electionId}/results/districts/tay-ho?minPosition=${placed.body.position}`,
+    );
+    expect(tayHo.body.contests[0]).toMatchObject({ contestId: 'na', pollingAreasReported: 2 });
   });
 });

@@ -42,6 +42,23 @@ export async function startTestApi(
   { decorateEventStore }: Pick<AppRuntime, 'decorateEventStore'> = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase('e2e');
+  return startApiOn(db, env, { decorateEventStore }, true);
+}
+
+/**
+ * Another api process on the database of `api` (several apis share one store, as behind a load balancer), with
+ * `env` added to the config (e.g. PROJECTIONS: 'off'). Its close() leaves the database to `api`: close it first.
+ */
+export function startAnotherApi(api: TestApi, env: Record<string, string> = {}): Promise<TestApi> {
+  return startApiOn(api.db, env, {}, false);
+}
+
+async function startApiOn(
+  db: TestDatabase,
+  env: Record<string, string>,
+  { decorateEventStore }: Pick<AppRuntime, 'decorateEventStore'>,
+  ownsDatabase: boolean,
+): Promise<TestApi> {
   const config = loadConfig({
     LOG_LEVEL: 'error',
     READ_WAIT_TIMEOUT_MS: '10000',
@@ -76,7 +93,7 @@ export async function startTestApi(
     },
     async close() {
       await app.close();
-      await db.drop();
+      if (ownsDatabase) await db.drop();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { validate as isUuid } from 'uuid';
 import {
+  type AppendCondition,
   type AppendResult,
   DuplicateEventIdError,
   type EventToAppend,
@@ -26,6 +27,18 @@ export function validateEventsToAppend(streamId: string, events: EventToAppend[]
     if (seen.has(key)) throw new DuplicateEventIdError(event.eventId, streamId);
     seen.add(key);
   }
+}
+
+/** Rejects a condition no store can check: a blank stream id, a revision that is not a count. */
+export function validateAppendCondition(condition: AppendCondition | undefined): void {
+  if (condition === undefined) return;
+  if (typeof condition.streamId !== 'string' || condition.streamId.length === 0)
+    throw new TypeError('condition.streamId must not be empty');
+  const { revision } = condition;
+  if (revision !== 'no_stream' && !(Number.isSafeInteger(revision) && revision >= 0))
+    throw new TypeError(
+      `condition.revision must be 'no_stream' or a revision, got ${JSON.stringify(revision)}`,
+    );
 }
 
 export function checkExpectedRevision(

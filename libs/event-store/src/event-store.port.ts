@@ -39,6 +39,22 @@ export interface EventToAppend {
   metadata: JsonObject;
 }
 
+/**
+ * "Stream `streamId` is at revision `revision`" ('no_stream': it does not exist), checked by the store in the same
+ * atomic step as the append it is given to: when it does not hold, the append writes nothing and fails with
+ * AppendConditionFailedError. It lets a writer decide on another stream's state (say, a sheet on the election's
+ * definition) without reading that stream first, and still never store a decision whose premise had changed by the
+ * time it was stored. Only stores with supportsAppendConditions check it.
+ */
+export interface AppendCondition {
+  streamId: string;
+  revision: number | 'no_stream';
+}
+
+export interface AppendOptions {
+  condition?: AppendCondition;
+}
+
 export interface StoredEvent {
   eventId: string;
   type: string;
@@ -106,10 +122,22 @@ export abstract class EventStore {
    * event); everything else treats positions as opaque.
    */
   abstract readonly gaplessPositions: boolean;
+  /**
+   * True when append() checks `options.condition` atomically with the append (postgres: under the log-head lock).
+   * A store that cannot (kurrentdb: no check across streams) says false and refuses any append that carries one
+   * (AppendConditionsUnsupportedError), so a caller never mistakes an unchecked condition for a checked one.
+   */
+  abstract readonly supportsAppendConditions: boolean;
+  /**
+   * Appends expecting the stream at `expected`. Ids already stored at exactly this place are a retry: the original
+   * result comes back, whatever the condition. Otherwise a condition that does not hold refuses the append
+   * (AppendConditionFailedError) before the expected revision is looked at.
+   */
   abstract append(
     streamId: string,
     events: EventToAppend[],
     expected: ExpectedRevision,
+    options?: AppendOptions,
   ): Promise<AppendResult>;
   /** Events of one stream in revision order; [] when the stream does not exist. */
   abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
@@ -141,6 +169,30 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The append's condition did not hold: `streamId` (the condition's stream) is at `actual`, not `expected`. */
+export class AppendConditionFailedError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number | 'no_stream',
+    readonly actual: number | 'no_stream',
+  ) {
+    super(
+      `Append condition failed: stream ${streamId} is at revision ${String(actual)}, not ${String(expected)}`,
+    );
+    this.name = 'AppendConditionFailedError';
+  }
+}
+
+/** An append carried a condition to a store that cannot check it (supportsAppendConditions is false). */
+export class AppendConditionsUnsupportedError extends Error {
+  constructor(readonly store: string) {
+    super(
+      `The ${store} event store cannot check an append condition atomically; append without one (see supportsAppendConditions)`,
+    );
+    this.name = 'AppendConditionsUnsupportedError';
   }
 }
 

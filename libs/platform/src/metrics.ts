@@ -88,21 +88,29 @@ export class Metrics {
   });
   private readonly lastApplied = new Map<string, Date>();
 
-  /** Counts every append of `store`'s callers: wraps its append in place. */
+  /**
+   * Counts every append of `store`'s callers: wraps its append in place (so the store keeps its class and flags,
+   * supportsAppendConditions among them), passing the options (an append condition) through.
+   */
   instrument<T extends EventStore>(store: T): T {
     const append = store.append.bind(store);
-    store.append = async (streamId, events, expected): Promise<AppendResult> => {
+    store.append = async (streamId, events, expected, options): Promise<AppendResult> => {
       const category = streamCategory(streamId);
       const stop = this.appendDuration.startTimer({ category });
       try {
-        const result = await append(streamId, events, expected);
+        const result = await append(streamId, events, expected, options);
         this.appends.inc({ category, outcome: result.alreadyStored ? 'replayed' : 'stored' });
         return result;
       } catch (error) {
         const name = (error as Error)?.name;
         this.appends.inc({
           category,
-          outcome: name === 'WrongExpectedRevisionError' ? 'conflict' : 'refused',
+          outcome:
+            name === 'WrongExpectedRevisionError'
+              ? 'conflict'
+              : name === 'AppendConditionFailedError'
+                ? 'condition_failed'
+                : 'refused',
         });
         throw error;
       } finally {

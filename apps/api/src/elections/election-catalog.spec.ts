@@ -70,6 +70,33 @@ describe('ElectionCatalog', () => {
     expect(before?.index.candidatesOf('na', 'na-01')).toHaveLength(3);
   });
 
+  it('holds the definition without a read once loaded, with the election stream revision it reflects', async () => {
+    const definition = smallElection(`cat-${randomUUID().slice(0, 8)}`);
+    const { electionId } = definition;
+    const catalog = new ElectionCatalog(store);
+    expect(await catalog.held(electionId)).toEqual({ definition: undefined, fresh: true });
+    await append(electionId, 'ElectionDefined', { definition, definedAt: NOW }, 'no_stream');
+    const loaded = await catalog.held(electionId);
+    expect(loaded).toMatchObject({ fresh: true, definition: { revision: 0, streamRevision: 0 } });
+
+    await append(
+      electionId,
+      'ElectionAmended',
+      {
+        electionId,
+        reason: 'Hội đồng bầu cử quốc gia',
+        changes: [{ type: 'withdrawCandidate', contestId: 'na', candidateId: 'na-01-3' }],
+        pollingAreaChanges: [],
+        amendedAt: NOW,
+      },
+      0,
+    );
+    // Held: the copy as loaded, unverified; current() reads the amendment.
+    expect(await catalog.held(electionId)).toEqual({ definition: loaded.definition, fresh: false });
+    expect(await catalog.current(electionId)).toMatchObject({ revision: 1, streamRevision: 1 });
+    expect(await catalog.held(electionId)).toMatchObject({ fresh: false, definition: { streamRevision: 1 } });
+  });
+
   it('lets lookups that arrive together share one read, and never one that started before them', async () => {
     const definition = smallElection(`cat-${randomUUID().slice(0, 8)}`);
     await append(definition.electionId, 'ElectionDefined', { definition, definedAt: NOW }, 'no_stream');

@@ -16,7 +16,19 @@ export interface DefinitionInForce {
   index: ElectionIndex;
   /** The definition's ETag: 0 as defined, +1 per amendment. */
   revision: number;
+  /**
+   * The revision of the election stream's last event folded into it: what an append conditioned on this definition
+   * expects the stream at (the stream holds only definition events, so today it equals `revision`).
+   */
+  streamRevision: number;
   state: Extract<ElectionState, { status: 'defined' }>;
+}
+
+/** A definition for a decision, and whether it was read from the store for this lookup. */
+export interface HeldDefinition {
+  definition: DefinitionInForce | undefined;
+  /** Read from the store for this lookup (as current() does); false: the copy this process held, unverified. */
+  fresh: boolean;
 }
 
 interface Refresh {
@@ -27,10 +39,11 @@ interface Refresh {
 
 /**
  * The definition in force per election, kept per process and keyed by the election stream's revision. Every lookup
- * asks the store for events after the cached revision (one indexed read of an empty range when nothing changed), so
- * an amendment made through any api process is in force everywhere for every request that starts after its 201.
- * Concurrent lookups share a read, but only one that started after they arrived. The event store stays the only
- * record: the cache is rebuilt from it on demand.
+ * through current() asks the store for events after the cached revision (one indexed read of an empty range when
+ * nothing changed), so an amendment made through any api process is in force everywhere for every request that
+ * starts after its 201. Concurrent lookups share a read, but only one that started after they arrived. held() skips
+ * that read, for a caller that makes the store check the revision instead (an append condition on the election
+ * stream, see SubmitTallyHandler). The event store stays the only record: the cache is rebuilt from it on demand.
  */
 @Injectable()
 export class ElectionCatalog {
@@ -49,6 +62,18 @@ export class ElectionCatalog {
         return this.start(electionId);
       });
     return refresh.queued;
+  }
+
+  /**
+   * The definition this process holds, without asking the store; the first lookup of an election (or one not defined
+   * yet) reads it as current() does. What is decided on it is valid only if the election stream is still at its
+   * `streamRevision` when the decision is stored (an append condition), and a refusal only once confirmed on
+   * current().
+   */
+  async held(electionId: string): Promise<HeldDefinition> {
+    const cached = this.cache.get(electionId);
+    if (cached) return { definition: cached, fresh: false };
+    return { definition: await this.current(electionId), fresh: true };
   }
 
   async find(electionId: string): Promise<ElectionIndex | undefined> {
@@ -100,7 +125,7 @@ export class ElectionCatalog {
   private async refresh(electionId: string): Promise<DefinitionInForce | undefined> {
     const known = this.cache.get(electionId);
     const newer = await this.eventStore.readStream(electionStreamId(electionId), {
-      fromRevision: known ? known.revision + 1 : 0,
+      fromRevision: known ? known.streamRevision + 1 : 0,
     });
     if (newer.length === 0) return known;
     const found = fold(known, newer);
@@ -117,6 +142,9 @@ function fold(known: DefinitionInForce | undefined, events: StoredEvent[]): Defi
     state = evolveElection(state, { type: event.type, data: event.data } as unknown as ElectionEvent);
   }
   if (state.status !== 'defined') return undefined;
-  if (known && state.revision === known.revision) return known;
-  return { index: new ElectionIndex(state.definition), revision: state.revision, state };
+  const streamRevision =
+    events.length > 0 ? events[events.length - 1].revision : (known?.streamRevision ?? -1);
+  if (known && state.revision === known.revision)
+    return streamRevision === known.streamRevision ? known : { ...known, streamRevision };
+  return { index: new ElectionIndex(state.definition), revision: state.revision, streamRevision, state };
 }

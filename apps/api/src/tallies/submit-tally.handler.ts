@@ -4,6 +4,7 @@ import {
   assertMayPerformIn,
   decideTally,
   DomainError,
+  electionStreamId,
   EntryStatus,
   evolveTally,
   foldTally,
@@ -13,8 +14,14 @@ import {
   tallyId,
   tallyStreamId,
 } from '@tally/domain';
-import { DuplicateEventIdError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
-import { ElectionCatalog } from '../elections/election-catalog';
+import {
+  AppendCondition,
+  AppendConditionFailedError,
+  DuplicateEventIdError,
+  EventStore,
+  WrongExpectedRevisionError,
+} from '@tally/event-store';
+import { DefinitionInForce, ElectionCatalog, HeldDefinition } from '../elections/election-catalog';
 import { UnitLocks } from '../units/unit-locks';
 import { emptyStream, loadStream, toAppend } from '../infrastructure/event-streams';
 import { SubmitTallyCommand } from './submit-tally.command';
@@ -32,6 +39,17 @@ const STANDING_AFTER: Record<EntryStatus, TallyWriteResult['standing']> = {
   discrepancy: 'discrepancy',
 };
 
+type Submission = SubmitTallyCommand['submission'];
+
+/**
+ * The hot path of election night. Where the store checks append conditions (postgres), a sheet is decided on the
+ * definition this process holds, without reading the election stream, and appended on the condition that the
+ * election stream is still at the revision that definition reflects: a sheet decided on a definition an amendment
+ * has replaced is never stored. When the condition fails, the definition in force is read and the sheet decided
+ * again; a refusal decided on the held definition is confirmed on the one in force before it is answered. So, as
+ * with a read per request, a request that starts after an amendment's 201 is decided on the amended definition.
+ * Without conditions (kurrentdb) every submission reads the definition in force first, as the other commands do.
+ */
 @CommandHandler(SubmitTallyCommand)
 export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
   constructor(
@@ -42,11 +60,39 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
   ) {}
 
   async execute({ submission }: SubmitTallyCommand): Promise<TallyWriteResult> {
+    const { electionId } = submission;
+    const conditional = this.eventStore.supportsAppendConditions;
+    let held: HeldDefinition = conditional
+      ? await this.catalog.held(electionId)
+      : { definition: await this.catalog.current(electionId), fresh: true };
+    // Neither a failed condition nor a confirmation counts against the retries: each reads a newer definition.
+    for (;;) {
+      try {
+        return await this.decideAndAppend(submission, held.definition, conditional);
+      } catch (error) {
+        const failedCondition = error instanceof AppendConditionFailedError;
+        if (!failedCondition && !(error instanceof DomainError && !held.fresh)) throw error;
+        const decidedOn = held.definition;
+        held = { definition: await this.catalog.current(electionId), fresh: true };
+        // A refusal the definition in force still gives is the answer (nothing was appended either way).
+        if (!failedCondition && held.definition?.streamRevision === decidedOn?.streamRevision) throw error;
+      }
+    }
+  }
+
+  private async decideAndAppend(
+    submission: Submission,
+    definition: DefinitionInForce | undefined,
+    conditional: boolean,
+  ): Promise<TallyWriteResult> {
     const { electionId, pollingAreaId, contestId, submissionId } = submission;
-    const index = await this.catalog.find(electionId);
+    const index = definition?.index;
     if (index) assertMayPerformIn(submission.context.actor, 'submit-tally', index.districtOf(pollingAreaId));
     const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
     const id = tallyId(electionId, pollingAreaId, contestId);
+    const condition: AppendCondition | undefined = conditional
+      ? { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' }
+      : undefined;
 
     // Most sheets are first submissions, so the first attempt does not read the stream: it decides on an empty one
     // and appends expecting no_stream, which the store refuses if the stream exists after all. Then (and after a
@@ -86,6 +132,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
             submissionEventId(electionId, submissionId),
           ]),
           stream.expected,
+          { condition },
         );
         // The store knew these ids (a racing retry): its data may differ from ours, so decide again on what is stored.
         if (appended.alreadyStored) {

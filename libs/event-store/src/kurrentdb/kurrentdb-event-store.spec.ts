@@ -1,3 +1,5 @@
+import { AppendConditionsUnsupportedError } from '../event-store.port';
+import { someEvents, uniquePrefix } from '../testing/contract-helpers';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
 
@@ -25,3 +27,20 @@ if (connectionString) {
   // Jest drops buffered console output of a suite with no test run when several workers run; stderr goes through.
   process.stderr.write(`\n${notice}\n`);
 }
+
+// No server needed: the refusal comes before any request (nothing listens at this address).
+describe('KurrentDbEventStore append conditions', () => {
+  it('says it cannot check them and refuses an append that carries one, never appending it unchecked', async () => {
+    const store = new KurrentDbEventStore('esdb://127.0.0.1:1?tls=false');
+    try {
+      expect(store.supportsAppendConditions).toBe(false);
+      const refused = store.append(`${uniquePrefix('kdb-cond')}sheet`, someEvents(1), 'no_stream', {
+        condition: { streamId: 'election-x', revision: 0 },
+      });
+      await expect(refused).rejects.toBeInstanceOf(AppendConditionsUnsupportedError);
+      await expect(refused).rejects.toThrow(/cannot check an append condition/);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -22,6 +22,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { v4 as uuidv4 } from 'uuid';
 import { resolveAlreadyAppended, type StoredEventRef, validateEventsToAppend } from '../append-rules';
 import {
+  AppendConditionsUnsupportedError,
+  type AppendOptions,
   type AppendResult,
   DuplicateEventIdError,
   EventStore,
@@ -79,6 +81,12 @@ const CLAIM_ATTEMPTS = 6;
 export class KurrentDbEventStore extends EventStore {
   readonly name = 'kurrentdb' as const;
   readonly gaplessPositions = false;
+  /**
+   * KurrentDB checks an expected revision only for the stream written to; nothing makes an append wait on another
+   * stream's revision (a read before the append would leave a race, not a check). So an append with a condition is
+   * refused, never appended unchecked.
+   */
+  readonly supportsAppendConditions = false;
   readonly client: KurrentDBClient;
   private readonly enforceUniqueEventIds: boolean;
   private readonly capacity: number | undefined;
@@ -102,7 +110,13 @@ export class KurrentDbEventStore extends EventStore {
    * twin (a retry of the same submission in flight): it looks for the twin's events first, and again after any
    * failure, with leader reads, so the race ends in the original result rather than a 409 or a timeout.
    */
-  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    if (options.condition) throw new AppendConditionsUnsupportedError(this.name);
     validateEventsToAppend(streamId, events);
     let mayHaveTwin = this.enforceUniqueEventIds && (await this.reserveEventIds(streamId, events));
     for (let attempt = 1; ; attempt += 1) {

@@ -1,6 +1,14 @@
 import type { ClientBase, Pool } from 'pg';
-import { resolveAlreadyAppended, type StoredEventRef, validateEventsToAppend } from '../append-rules';
 import {
+  resolveAlreadyAppended,
+  type StoredEventRef,
+  validateAppendCondition,
+  validateEventsToAppend,
+} from '../append-rules';
+import {
+  type AppendCondition,
+  AppendConditionFailedError,
+  type AppendOptions,
   type AppendResult,
   type EventToAppend,
   type ExpectedRevision,
@@ -25,9 +33,11 @@ import { toSafeNumber } from './postgres-rows';
  * (postgres-group-commit.ts) sends all its waiting appends in one call and gets one outcome per append back. Called
  * outside a transaction the call is its own transaction, so a batch costs one round trip and one WAL flush.
  *
- * Holding the lock also makes the expected-revision and event-id checks exact: nothing can be appended between the
- * check and the insert. This requires READ COMMITTED (the default), where each statement of the function after the
- * lock sees everything committed before it was granted.
+ * Holding the lock also makes the expected-revision, condition and event-id checks exact: nothing can be appended
+ * between the check and the insert. A condition ("stream S is at revision R") names any stream, so a decision made
+ * on S without reading it (a cached copy) is stored only if S had not moved by the time of the append. This requires
+ * READ COMMITTED (the default), where each statement of the function after the lock sees everything committed
+ * before it was granted.
  */
 
 /** One append of a batch, as es_append receives it. */
@@ -35,13 +45,14 @@ export interface AppendRequest {
   streamId: string;
   events: EventToAppend[];
   expected: ExpectedRevision;
+  condition?: AppendCondition;
 }
 
 /** What became of one append of a batch: its result, or the error its caller gets. */
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
 interface AppendRow {
-  outcome: 'stored' | 'existing' | 'wrong_expected_revision';
+  outcome: 'stored' | 'existing' | 'wrong_expected_revision' | 'condition_failed';
   revision: string | null;
   last_position: string | null;
   existing: StoredEventRef[] | null;
@@ -53,20 +64,22 @@ const APPEND_SQL = 'SELECT outcome, revision, last_position, existing FROM es_ap
 
 /**
  * Runs the appends in one es_append call, in order; each sees the ones before it and gets its own outcome (stored,
- * replayed, or refused: wrong expected revision, duplicate event id). Outside a transaction the call commits on
- * its own before it returns (one round trip, one flush); inside the caller's transaction it holds the head lock
- * until the caller ends it. Rejects when the call fails (an SQL error of any append, the COMMIT, the connection):
- * then none of the batch is stored. Requests must have passed validateEventsToAppend().
+ * replayed, or refused: condition failed, wrong expected revision, duplicate event id). Outside a transaction the
+ * call commits on its own before it returns (one round trip, one flush); inside the caller's transaction it holds
+ * the head lock until the caller ends it. Rejects when the call fails (an SQL error of any append, the COMMIT, the
+ * connection): then none of the batch is stored. Requests must have passed validateEventsToAppend() and
+ * validateAppendCondition().
  */
 export async function appendBatch(
   client: ClientBase | Pool,
   requests: AppendRequest[],
 ): Promise<AppendOutcome[]> {
   const payload = JSON.stringify(
-    requests.map(({ streamId, events, expected }) => ({
+    requests.map(({ streamId, events, expected, condition }) => ({
       s: streamId,
       x: String(expected),
       e: events.map(({ eventId, type, data, metadata }) => ({ i: eventId, t: type, d: data, m: metadata })),
+      ...(condition ? { c: { s: condition.streamId, r: String(condition.revision) } } : {}),
     })),
   );
   const { rows } = await client.query<AppendRow>({
@@ -81,17 +94,20 @@ export async function appendBatch(
 
 /**
  * Appends inside a transaction the caller has begun (READ COMMITTED) and will commit or roll back. The log head
- * stays locked until then, so other appends wait: keep such transactions short. A refused append (wrong expected
- * revision, duplicate id) leaves the caller's transaction usable; an SQL error aborts it, as any failed statement.
+ * stays locked until then, so other appends wait: keep such transactions short. A refused append (condition failed,
+ * wrong expected revision, duplicate id) leaves the caller's transaction usable; an SQL error aborts it, as any
+ * failed statement. The condition is judged in the caller's transaction: its own earlier appends count.
  */
 export async function appendInTransaction(
   client: ClientBase,
   streamId: string,
   events: EventToAppend[],
   expected: ExpectedRevision,
+  options: AppendOptions = {},
 ): Promise<AppendResult> {
   validateEventsToAppend(streamId, events);
-  const [outcome] = await appendBatch(client, [{ streamId, events, expected }]);
+  validateAppendCondition(options.condition);
+  const [outcome] = await appendBatch(client, [{ streamId, events, expected, condition: options.condition }]);
   if (!outcome) throw new Error('es_append answered no outcome');
   if (!outcome.ok) throw outcome.error;
   return outcome.result;
@@ -102,7 +118,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === '23505';
 }
 
-function toOutcome({ streamId, events, expected }: AppendRequest, row: AppendRow): AppendOutcome {
+function toOutcome({ streamId, events, expected, condition }: AppendRequest, row: AppendRow): AppendOutcome {
   switch (row.outcome) {
     case 'stored':
       return {
@@ -131,6 +147,16 @@ function toOutcome({ streamId, events, expected }: AppendRequest, row: AppendRow
         error: new WrongExpectedRevisionError(
           streamId,
           expected,
+          row.revision === null ? 'no_stream' : toSafeNumber(row.revision),
+        ),
+      };
+    case 'condition_failed':
+      if (!condition) throw new Error('es_append failed a condition the append did not carry');
+      return {
+        ok: false,
+        error: new AppendConditionFailedError(
+          condition.streamId,
+          condition.revision,
           row.revision === null ? 'no_stream' : toSafeNumber(row.revision),
         ),
       };

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import type { EventToAppend, ExpectedRevision } from '../event-store.port';
+import { AppendConditionFailedError, type EventToAppend, type ExpectedRevision } from '../event-store.port';
 import { collect, someEvents, uniquePrefix } from '../testing/contract-helpers';
 import { describeEventStoreContract, type OpenAppend } from '../testing/event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
@@ -40,7 +40,7 @@ for (const groupCommit of [true, false]) {
         dispose: () => store.close(),
       };
     },
-    { openTransactions: true },
+    { openTransactions: true, appendConditions: true },
   );
 }
 
@@ -90,12 +90,55 @@ describe('PostgresEventStore specifics', () => {
     const { rows } = await store.pool.query<{ version: number }>(
       'SELECT version FROM es_schema_version ORDER BY version',
     );
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('migrates concurrently without errors', async () => {
     const results = await Promise.all([1, 2, 3].map(() => migratePostgresEventStore(store.pool)));
     expect(results.every((r) => r.applied.length === 0)).toBe(true);
+  });
+
+  it('checks a condition under the log-head lock: an append waits for the open one and is judged on its outcome', async () => {
+    const prefix = uniquePrefix('cond-lock');
+    const definition = `${prefix}definition`;
+    await store.append(definition, someEvents(1), 'no_stream');
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const amended = await store.appendInTransaction(client, definition, someEvents(1), 0);
+      // Within the transaction its own append counts: a condition on the old revision fails, the transaction
+      // stays usable, and one on the new revision holds.
+      await expect(
+        store.appendInTransaction(client, `${prefix}inside`, someEvents(1), 'no_stream', {
+          condition: { streamId: definition, revision: 0 },
+        }),
+      ).rejects.toMatchObject({ name: 'AppendConditionFailedError', expected: 0, actual: 1 });
+      const inside = await store.appendInTransaction(client, `${prefix}inside`, someEvents(1), 'no_stream', {
+        condition: { streamId: definition, revision: 1 },
+      });
+      // Decided on revision 0 elsewhere: it waits for the lock, then sees the committed revision 1.
+      const outside = store.append(`${prefix}outside`, someEvents(1), 'no_stream', {
+        condition: { streamId: definition, revision: 0 },
+      });
+      const settled = jest.fn();
+      outside.then(settled, settled);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(settled).not.toHaveBeenCalled();
+      await client.query('COMMIT');
+
+      const refused = await outside.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(AppendConditionFailedError);
+      expect(refused).toMatchObject({ streamId: definition, expected: 0, actual: 1 });
+      expect(inside.position).toBe(amended.position + 1);
+      expect(await store.readStream(`${prefix}outside`)).toEqual([]);
+      expect(await store.headPosition()).toBe(inside.position);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
   });
 
   it('records times in position order, even for a transaction that began before an earlier position', async () => {

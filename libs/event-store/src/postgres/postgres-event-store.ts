@@ -1,5 +1,6 @@
 import { type ClientBase, Pool } from 'pg';
 import {
+  type AppendOptions,
   type AppendResult,
   EventStore,
   type EventSubscription,
@@ -12,7 +13,7 @@ import {
   type StoredEvent,
   type SubscribeOptions,
 } from '../event-store.port';
-import { validateEventsToAppend } from '../append-rules';
+import { validateAppendCondition, validateEventsToAppend } from '../append-rules';
 import { BufferedSubscription } from '../subscription';
 import { AppendNotifier, type AppendNotifierOptions } from './postgres-append-notifier';
 import { appendBatch, appendInTransaction, isUniqueViolation } from './postgres-append';
@@ -65,6 +66,8 @@ const APPEND_ATTEMPTS = 3;
 export class PostgresEventStore extends EventStore {
   readonly name = 'postgres' as const;
   readonly gaplessPositions = true;
+  /** es_append checks a condition under the log-head lock, in the same call as the append (event-store migration 3). */
+  readonly supportsAppendConditions = true;
   readonly pool: Pool;
   private readonly endPoolOnClose: boolean;
   private readonly notifier: AppendNotifier;
@@ -104,13 +107,20 @@ export class PostgresEventStore extends EventStore {
   }
 
   /** Durable when it resolves: with group commit too, a result is only given out after its batch committed. */
-  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (this.groupCommit) return this.groupCommit.append(streamId, events, expected);
+  async append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    if (this.groupCommit) return this.groupCommit.append(streamId, events, expected, options);
     validateEventsToAppend(streamId, events);
+    validateAppendCondition(options.condition);
+    const { condition } = options;
     // A batch of one, outside a transaction: es_append's call is the whole transaction, one round trip.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const [outcome] = await appendBatch(this.pool, [{ streamId, events, expected }]);
+        const [outcome] = await appendBatch(this.pool, [{ streamId, events, expected, condition }]);
         if (!outcome) throw new Error('es_append answered no outcome');
         if (!outcome.ok) throw outcome.error;
         return outcome.result;
@@ -132,8 +142,9 @@ export class PostgresEventStore extends EventStore {
     streamId: string,
     events: EventToAppend[],
     expected: ExpectedRevision,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
-    return appendInTransaction(client, streamId, events, expected);
+    return appendInTransaction(client, streamId, events, expected, options);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

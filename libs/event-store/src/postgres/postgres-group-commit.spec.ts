@@ -1,6 +1,8 @@
 import { Pool, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import {
+  type AppendCondition,
+  AppendConditionFailedError,
   type AppendResult,
   DuplicateEventIdError,
   type EventToAppend,
@@ -209,6 +211,83 @@ describe('PostgresEventStore group commit', () => {
     } finally {
       await mixed.close();
     }
+  });
+
+  it('judges each condition of a batch on its own, against its stream as the earlier appends of the batch left it', async () => {
+    const prefix = uniquePrefix('gc-conditions');
+    const definition = `${prefix}definition`;
+    const before = await store.headPosition();
+    const statsBefore = stats();
+    const on = (revision: number | 'no_stream', streamId = definition) => ({ streamId, revision });
+
+    const calls: Array<Call & { condition?: AppendCondition }> = [
+      call(definition, someEvents(1), 'no_stream'), // 0: stored, revision 0
+      { ...call(`${prefix}a`, someEvents(1), 'no_stream'), condition: on(0) }, // 1: holds (call 0, same batch)
+      { ...call(`${prefix}b`, someEvents(2), 'no_stream'), condition: on('no_stream') }, // 2: fails, actual 0
+      call(`${prefix}plain`, someEvents(1), 'no_stream'), // 3: no condition
+      call(definition, someEvents(1), 0), // 4: stored, revision 1
+      { ...call(`${prefix}c`, someEvents(1), 'no_stream'), condition: on(0) }, // 5: fails, actual 1
+      { ...call(`${prefix}d`, someEvents(1), 'no_stream'), condition: on(1) }, // 6: holds after call 4
+      { ...call(`${prefix}e`, someEvents(1), 'no_stream'), condition: on('no_stream', `${prefix}none`) }, // 7
+      { ...call(`${prefix}a`, someEvents(1), 'no_stream'), condition: on(1) }, // 8: holds, but call 1 made a
+    ];
+    const outcomes = await Promise.allSettled(
+      calls.map((c) => store.append(c.streamId, c.events, c.expected, { condition: c.condition })),
+    );
+
+    expect(stats()).toEqual({
+      batches: statsBefore.batches + 1,
+      appends: statsBefore.appends + calls.length,
+    });
+    const reason = (index: number): unknown => (outcomes[index] as PromiseRejectedResult).reason;
+    expect(reason(2)).toBeInstanceOf(AppendConditionFailedError);
+    expect(reason(2)).toMatchObject({ streamId: definition, expected: 'no_stream', actual: 0 });
+    expect(reason(5)).toMatchObject({ name: 'AppendConditionFailedError', expected: 0, actual: 1 });
+    expect(reason(8)).toBeInstanceOf(WrongExpectedRevisionError);
+    const failed = new Set([2, 5, 8]);
+    outcomes.forEach((outcome, index) =>
+      expect(outcome.status).toBe(failed.has(index) ? 'rejected' : 'fulfilled'),
+    );
+
+    // The appends that held, in call order, at the positions right after the old head: no gap where one failed.
+    const written = calls
+      .filter((_, index) => !failed.has(index))
+      .flatMap((c) => c.events.map((e) => e.eventId));
+    const stored = await store.readAll({ after: before });
+    expect(stored.map((e) => e.eventId)).toEqual(written);
+    expect(stored.map((e) => e.position)).toEqual(range(before + 1, written.length));
+    expect(await store.readStream(`${prefix}b`)).toEqual([]);
+    expect(await store.readStream(`${prefix}c`)).toEqual([]);
+  });
+
+  it('keeps each append its condition when a failed batch is re-run one append per call', async () => {
+    const prefix = uniquePrefix('gc-conditions-rerun');
+    const definition = `${prefix}definition`;
+    const before = await store.headPosition();
+    const first = someEvents(1);
+    const second = someEvents(1);
+    const [defined, holds, poison, fails] = await Promise.allSettled([
+      store.append(definition, first, 'no_stream'),
+      store.append(`${prefix}holds`, second, 'no_stream', {
+        condition: { streamId: definition, revision: 0 },
+      }),
+      store.append(`${prefix}poison`, [anEvent('FailAtCommit')], 'no_stream'),
+      store.append(`${prefix}fails`, someEvents(1), 'no_stream', {
+        condition: { streamId: definition, revision: 'no_stream' },
+      }),
+    ]);
+
+    expect(defined.status).toBe('fulfilled');
+    expect(holds).toMatchObject({ status: 'fulfilled', value: { revision: 0, position: before + 2 } });
+    expect(poison).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'commit refused by the spec trigger' },
+    });
+    expect((fails as PromiseRejectedResult).reason).toBeInstanceOf(AppendConditionFailedError);
+    expect(fails).toMatchObject({ reason: { expected: 'no_stream', actual: 0 } });
+    expect((await store.readAll({ after: before })).map((e) => e.eventId)).toEqual(
+      [...first, ...second].map((e) => e.eventId),
+    );
   });
 
   it('keeps the head lock and undoes the head update when an append rolls back to its savepoint', async () => {

@@ -1,6 +1,6 @@
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
-import { validateEventsToAppend } from '../append-rules';
-import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.port';
+import { validateAppendCondition, validateEventsToAppend } from '../append-rules';
+import type { AppendOptions, AppendResult, EventToAppend, ExpectedRevision } from '../event-store.port';
 import { type AppendOutcome, type AppendRequest, appendBatch, isUniqueViolation } from './postgres-append';
 
 /*
@@ -12,8 +12,9 @@ import { type AppendOutcome, type AppendRequest, appendBatch, isUniqueViolation 
  *
  * - Order and gaplessness are unchanged: es_append holds the head lock from before its first append until the
  *   commit and gives each accepted append the positions right after the previous one; a refused append takes none.
- * - Appends see the earlier appends of their batch, so expected-revision, duplicate-id and idempotence checks run
- *   exactly as if the appends had committed one by one in queue order; each caller gets its own outcome.
+ * - Appends see the earlier appends of their batch, so condition, expected-revision, duplicate-id and idempotence
+ *   checks run exactly as if the appends had committed one by one in queue order; each caller gets its own outcome
+ *   (a failed condition refuses only its own append).
  * - A failure of the call itself (an SQL error of one append, e.g. data jsonb refuses, or a refused COMMIT) stores
  *   none of the batch. The batch is then re-run one append per call, so that one append's failure does not poison
  *   the others: each is stored or refused on its own, as it would have been without group commit.
@@ -58,10 +59,16 @@ export class GroupCommitQueue {
   }
 
   // Async so that a request no adapter can store rejects here, before it joins (and touches) a batch.
-  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    { condition }: AppendOptions = {},
+  ): Promise<AppendResult> {
     validateEventsToAppend(streamId, events);
+    validateAppendCondition(condition);
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, events, expected, attempts: 1, resolve, reject });
+      this.queue.push({ streamId, events, expected, condition, attempts: 1, resolve, reject });
       this.draining ??= this.drain();
     });
   }

@@ -1,4 +1,7 @@
 import {
+  type AppendCondition,
+  AppendConditionFailedError,
+  AppendConditionsUnsupportedError,
   type AppendResult,
   DuplicateEventIdError,
   type EventStore,
@@ -43,6 +46,11 @@ export interface EventStoreContractSubject {
 export interface EventStoreContractOptions {
   /** The subject provides `beginAppend`; without it the open-transaction tests are reported as skipped. */
   openTransactions?: boolean;
+  /**
+   * The store checks append conditions (supportsAppendConditions must say so): the condition tests run. Without it
+   * the store must say false and refuse every append that carries one.
+   */
+  appendConditions?: boolean;
 }
 
 export function describeEventStoreContract(
@@ -235,6 +243,157 @@ export function describeEventStoreContract(
           expect(lost[0]?.reason).toBeInstanceOf(DuplicateEventIdError);
         }
         expect(await store.readAll({ streamPrefixes: [prefix] })).toHaveLength(8);
+      });
+    });
+
+    describe('append conditions', () => {
+      // Stores that check conditions (postgres) store or refuse by them; the others (kurrentdb) refuse every one.
+      const itChecking = options.appendConditions ? it : it.skip;
+      const itNotChecking = options.appendConditions ? it.skip : it;
+
+      it('says whether it checks them', () => {
+        expect(store.supportsAppendConditions).toBe(options.appendConditions === true);
+      });
+
+      itChecking('stores an append whose condition holds, on another stream or on no stream', async () => {
+        const prefix = uniquePrefix('cond-holds');
+        await store.append(`${prefix}definition`, someEvents(2), 'no_stream');
+
+        const onStream = await store.append(`${prefix}sheet-1`, someEvents(1), 'no_stream', {
+          condition: { streamId: `${prefix}definition`, revision: 1 },
+        });
+        const onNoStream = await store.append(`${prefix}sheet-2`, someEvents(2), 'no_stream', {
+          condition: { streamId: `${prefix}absent`, revision: 'no_stream' },
+        });
+        const onItself = await store.append(`${prefix}sheet-2`, someEvents(1), 1, {
+          condition: { streamId: `${prefix}sheet-2`, revision: 1 },
+        });
+
+        expect([onStream.revision, onNoStream.revision, onItself.revision]).toEqual([0, 1, 2]);
+        expect(onItself.position).toBeGreaterThan(onNoStream.position);
+        expect(await store.readStream(`${prefix}sheet-1`)).toHaveLength(1);
+        expect(await store.readStream(`${prefix}sheet-2`)).toHaveLength(3);
+        expect(await store.readStream(`${prefix}absent`)).toEqual([]);
+      });
+
+      itChecking(
+        'refuses an append whose condition does not hold, naming the stream and its revision, and writes nothing',
+        async () => {
+          const prefix = uniquePrefix('cond-fails');
+          const definition = `${prefix}definition`;
+          await store.append(definition, someEvents(2), 'no_stream');
+          const before = await store.headPosition();
+
+          const stale = await captureError(
+            store.append(`${prefix}sheet`, someEvents(1), 'no_stream', {
+              condition: { streamId: definition, revision: 0 },
+            }),
+          );
+          expect(stale).toBeInstanceOf(AppendConditionFailedError);
+          expect(stale).toMatchObject({ streamId: definition, expected: 0, actual: 1 });
+          await expect(
+            store.append(`${prefix}sheet`, someEvents(1), 'no_stream', {
+              condition: { streamId: definition, revision: 'no_stream' },
+            }),
+          ).rejects.toMatchObject({ name: 'AppendConditionFailedError', expected: 'no_stream', actual: 1 });
+          await expect(
+            store.append(`${prefix}sheet`, someEvents(1), 'no_stream', {
+              condition: { streamId: `${prefix}absent`, revision: 0 },
+            }),
+          ).rejects.toMatchObject({ streamId: `${prefix}absent`, expected: 0, actual: 'no_stream' });
+
+          expect(await store.readStream(`${prefix}sheet`)).toEqual([]);
+          expect(await store.headPosition()).toBe(before);
+          // The next append takes the place the refused ones did not.
+          const next = someEvents(1);
+          await store.append(`${prefix}sheet`, next, 'no_stream', {
+            condition: { streamId: definition, revision: 1 },
+          });
+          expect((await store.readAll({ after: before })).map((e) => e.eventId)).toEqual([next[0].eventId]);
+        },
+      );
+
+      itChecking(
+        'checks the condition before the expected revision; a retry of a stored append gets its result whatever the condition',
+        async () => {
+          const prefix = uniquePrefix('cond-order');
+          const definition = `${prefix}definition`;
+          await store.append(definition, someEvents(1), 'no_stream');
+          const events = someEvents(1);
+          const original = await store.append(`${prefix}sheet`, events, 'no_stream', {
+            condition: { streamId: definition, revision: 0 },
+          });
+          await store.append(definition, someEvents(1), 0);
+
+          const retry = await store.append(`${prefix}sheet`, events, 'no_stream', {
+            condition: { streamId: definition, revision: 0 },
+          });
+          expect(retry).toEqual({ ...original, alreadyStored: true });
+          await expect(
+            store.append(`${prefix}sheet`, someEvents(1), 'no_stream', {
+              condition: { streamId: definition, revision: 0 },
+            }),
+          ).rejects.toBeInstanceOf(AppendConditionFailedError);
+          expect(await store.readStream(`${prefix}sheet`)).toHaveLength(1);
+        },
+      );
+
+      itChecking(
+        'never stores an append whose condition a racing append broke: each stored one comes before the change',
+        async () => {
+          const prefix = uniquePrefix('cond-race');
+          const rounds = await Promise.all(
+            Array.from({ length: 12 }, async (_, round) => {
+              const definition = `${prefix}definition-${round}`;
+              await store.append(definition, someEvents(1), 'no_stream');
+              const [change, ...sheets] = await Promise.allSettled([
+                store.append(definition, someEvents(1), 0),
+                ...[1, 2, 3].map((n) =>
+                  store.append(`${prefix}sheet-${round}-${n}`, someEvents(1), 'no_stream', {
+                    condition: { streamId: definition, revision: 0 },
+                  }),
+                ),
+              ]);
+              return { change, sheets };
+            }),
+          );
+          for (const { change, sheets } of rounds) {
+            if (change.status !== 'fulfilled') throw change.reason;
+            for (const sheet of sheets) {
+              if (sheet.status === 'fulfilled')
+                expect(sheet.value.position).toBeLessThan(change.value.position);
+              else expect(sheet.reason).toMatchObject({ name: 'AppendConditionFailedError', actual: 1 });
+            }
+          }
+        },
+      );
+
+      itChecking(
+        'refuses a condition that names no stream or no revision, before touching the store',
+        async () => {
+          const streamId = `${uniquePrefix('cond-bad')}1`;
+          for (const condition of [
+            { streamId: '', revision: 0 },
+            { streamId, revision: -1 },
+            { streamId, revision: 1.5 },
+          ] as AppendCondition[]) {
+            await expect(store.append(streamId, someEvents(1), 'no_stream', { condition })).rejects.toThrow(
+              TypeError,
+            );
+          }
+          expect(await store.readStream(streamId)).toEqual([]);
+        },
+      );
+
+      itNotChecking('are refused outright by a store that cannot check them: it stores nothing', async () => {
+        const prefix = uniquePrefix('cond-unsupported');
+        await store.append(`${prefix}definition`, someEvents(1), 'no_stream');
+        await expect(
+          store.append(`${prefix}sheet`, someEvents(1), 'no_stream', {
+            condition: { streamId: `${prefix}definition`, revision: 0 },
+          }),
+        ).rejects.toBeInstanceOf(AppendConditionsUnsupportedError);
+        expect(await store.readStream(`${prefix}sheet`)).toEqual([]);
       });
     });
 

@@ -23,10 +23,14 @@ afterAll(async () => {
 });
 
 // The whole contract on PostgreSQL behind KurrentDB-like gapped positions: it holds without position arithmetic.
-describeEventStoreContract('postgres behind gapped positions', async () => {
-  const store = new GappedPositionsEventStore(new PostgresEventStore(database.url, { poolSize: 10 }));
-  return { store, dispose: () => store.close() };
-});
+describeEventStoreContract(
+  'postgres behind gapped positions',
+  async () => {
+    const store = new GappedPositionsEventStore(new PostgresEventStore(database.url, { poolSize: 10 }));
+    return { store, dispose: () => store.close() };
+  },
+  { appendConditions: true },
+);
 
 describe('GappedPositionsEventStore', () => {
   let store: GappedPositionsEventStore;

@@ -1,4 +1,5 @@
 import {
+  type AppendOptions,
   type AppendResult,
   EventStore,
   type EventSubscription,
@@ -44,8 +45,18 @@ export class GappedPositionsEventStore extends EventStore {
     return this.inner.name;
   }
 
-  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    const result = await this.inner.append(streamId, events, expected);
+  /** Conditions name revisions, not positions: they pass through as they are. */
+  get supportsAppendConditions(): boolean {
+    return this.inner.supportsAppendConditions;
+  }
+
+  async append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    const result = await this.inner.append(streamId, events, expected, options);
     return { ...result, position: this.encode(result.position) };
   }
 

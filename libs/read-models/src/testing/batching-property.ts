@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   EventStore,
+  type AppendOptions,
   type AppendResult,
   type EventSubscription,
   type EventToAppend,
@@ -243,6 +244,7 @@ function compareRows(reference: Rows, actual: Rows): string[] {
 class PlannedBatches extends EventStore {
   readonly name: 'postgres' | 'kurrentdb';
   readonly gaplessPositions: boolean;
+  readonly supportsAppendConditions: boolean;
   private step = 0;
   private previous: StoredEvent[] = [];
 
@@ -255,6 +257,7 @@ class PlannedBatches extends EventStore {
     super();
     this.name = inner.name;
     this.gaplessPositions = inner.gaplessPositions;
+    this.supportsAppendConditions = inner.supportsAppendConditions;
   }
 
   readAt(position: number): Promise<StoredEvent | undefined> {
@@ -292,8 +295,13 @@ class PlannedBatches extends EventStore {
     };
   }
 
-  append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.append(streamId, events, expected);
+  append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return this.inner.append(streamId, events, expected, options);
   }
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
     return this.inner.readStream(streamId, options);
