@@ -1,4 +1,5 @@
 import {
+  type AppendOptions,
   type AppendResult,
   EventStore,
   type EventSubscription,
@@ -18,6 +19,7 @@ import {
 export class CountingStore extends EventStore {
   readonly name: EventStore['name'];
   readonly gaplessPositions: boolean;
+  readonly supportsAppendConditions: boolean;
   subscriptions = 0;
   readAllCalls = 0;
   eventsRead = 0;
@@ -26,6 +28,7 @@ export class CountingStore extends EventStore {
     super();
     this.name = inner.name;
     this.gaplessPositions = inner.gaplessPositions;
+    this.supportsAppendConditions = inner.supportsAppendConditions;
   }
 
   reset(): void {
@@ -55,8 +58,13 @@ export class CountingStore extends EventStore {
     return events;
   }
 
-  append(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.append(streamId, events, expected);
+  append(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return this.inner.append(streamId, events, expected, options);
   }
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
     return this.inner.readStream(streamId, options);
