@@ -1,16 +1,9 @@
 import fc from 'fast-check';
 import {
   EventStore,
-  type AppendOptions,
-  type AppendResult,
   type EventSubscription,
-  type EventToAppend,
-  type ExpectedRevision,
   migratePostgresEventStore,
   PostgresEventStore,
-  type PositionAtOptions,
-  type ReadAllOptions,
-  type ReadStreamOptions,
   type StoredEvent,
   type SubscribeOptions,
 } from '@tally/event-store';
@@ -20,6 +13,7 @@ import { createReadModelDataSource, runReadModelMigrations } from '../data-sourc
 import { isProjectedStream, Projection, ProjectionLogger } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
 import { electionNightLog } from './night-log';
+import { ForwardingEventStore } from './forwarding-store';
 
 /**
  * One step of a batching plan: the next `size` events, or the batch just applied delivered again (to the runner,
@@ -241,30 +235,20 @@ function compareRows(reference: Rows, actual: Rows): string[] {
  * The real store, with subscriptions that hand out batches as the plan says: each step collects exactly `size`
  * events from the real subscription (or the rest of the log), or delivers the previous batch again.
  */
-class PlannedBatches extends EventStore {
-  readonly name: 'postgres' | 'kurrentdb';
-  readonly gaplessPositions: boolean;
-  readonly supportsAppendConditions: boolean;
+class PlannedBatches extends ForwardingEventStore {
   private step = 0;
   private previous: StoredEvent[] = [];
 
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly plan: BatchStep[],
     private readonly lastPosition: number,
     private readonly redeliverToProjection: (batch: StoredEvent[]) => Promise<void>,
   ) {
-    super();
-    this.name = inner.name;
-    this.gaplessPositions = inner.gaplessPositions;
-    this.supportsAppendConditions = inner.supportsAppendConditions;
+    super(inner);
   }
 
-  readAt(position: number): Promise<StoredEvent | undefined> {
-    return this.inner.readAt(position);
-  }
-
-  subscribeToAll(options?: SubscribeOptions): EventSubscription {
+  override subscribeToAll(options?: SubscribeOptions): EventSubscription {
     const inner = this.inner.subscribeToAll(options);
     let done = -1;
     const nextBatch = async (max: number): Promise<StoredEvent[]> => {
@@ -295,30 +279,8 @@ class PlannedBatches extends EventStore {
     };
   }
 
-  append(
-    streamId: string,
-    events: EventToAppend[],
-    expected: ExpectedRevision,
-    options?: AppendOptions,
-  ): Promise<AppendResult> {
-    return this.inner.append(streamId, events, expected, options);
-  }
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return this.inner.readStream(streamId, options);
-  }
-  readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
-    return this.inner.readAll(options);
-  }
-  headPosition(): Promise<number> {
-    return this.inner.headPosition();
-  }
-  positionAt(instant: Date, options?: PositionAtOptions): Promise<number> {
-    return this.inner.positionAt(instant, options);
-  }
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-  close(): Promise<void> {
+  /** The runner closes it; the spec closes the real store itself. */
+  override close(): Promise<void> {
     return Promise.resolve();
   }
 }
