@@ -2,6 +2,7 @@ import { ElectionDefinition } from '@tally/domain';
 import { generateHanoi2021 } from '../sample/hanoi-2021';
 import { DayPlan, PlannedAction, planElectionDay } from './day-plan';
 import { localClock, progressLine } from './progress';
+import { RatePacer } from './rate-pacer';
 
 export interface SimulationOptions {
   api: string;
@@ -115,7 +116,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const slots = new Semaphore(options.concurrency ?? 16);
   const sheetDone = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
-  let nextSheetAt = Date.now();
+  const pacer = options.rate ? new RatePacer(options.rate) : undefined;
 
   const progressMs = options.progressMs ?? 2000;
   const progress =
@@ -147,10 +148,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       nextIndex = i;
       const due = startedAt + (action.at - plan.start) / options.speed;
       if (due > Date.now()) await sleep(due - Date.now());
-      if (action.kind !== 'turnout' && options.rate) {
-        const wait = nextSheetAt - Date.now();
+      if (action.kind !== 'turnout' && pacer) {
+        const wait = pacer.delay();
         if (wait > 0) await sleep(wait);
-        nextSheetAt = Math.max(nextSheetAt, Date.now()) + 1000 / options.rate;
+        pacer.sent();
       }
       await slots.acquire();
       nextIndex = i + 1;
