@@ -32,10 +32,14 @@ export interface ApiProcess {
  */
 export function spawnApp(app: 'api' | 'projector', env: Record<string, string>, built = false) {
   let output = '';
+  // BENCH_PROFILE=dir (the benches): a built app writes its CPU profile there when it exits.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${app}.cpuprofile`]
+    : [];
   const child = spawn(
     process.execPath,
     built
-      ? [`dist/apps/${app}/src/main.js`]
+      ? [...profile, `dist/apps/${app}/src/main.js`]
       : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
     {
       cwd: ROOT,

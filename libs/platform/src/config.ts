@@ -104,6 +104,16 @@ export class AppConfig {
   @Max(1_000)
   PROJECTION_LINGER_MS = 20;
 
+  /**
+   * Time travel (?atPosition=, ?asOf=): the folds an api process keeps. A request goes on from the latest kept fold
+   * of its election at or before its position (the same position again is answered at once); 0 keeps none.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  TIME_TRAVEL_FOLDS_KEPT = 4;
+
   /** How long a query with ?minPosition= waits for the read models to catch up. */
   @Transform(toInt)
   @IsInt()

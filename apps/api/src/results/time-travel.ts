@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@tally/platform';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
@@ -15,6 +16,7 @@ import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator
 import { ElectionCatalog } from '../elections/election-catalog';
 import { HttpProblem, RequestValidationProblem } from '../http/problem';
 import { StrictInt } from '../http/validators/strict-int.transform';
+import { APP_CONFIG } from '../infrastructure/runtime';
 import { MinPositionQuery } from './results.query-params';
 
 export class ResultsQuery extends MinPositionQuery {
@@ -55,8 +57,15 @@ export class TimeTravel {
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
     dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.travel = new ResultsTimeTravel(eventStore, undefined, undefined, new TimeIndexQueries(dataSource));
+    this.travel = new ResultsTimeTravel(
+      eventStore,
+      undefined,
+      undefined,
+      new TimeIndexQueries(dataSource),
+      config.TIME_TRAVEL_FOLDS_KEPT,
+    );
   }
 
   requested(query: ResultsQuery): boolean {

@@ -104,4 +104,20 @@ export class InMemoryResultsState implements ResultsState {
   electionIds(): string[] {
     return [...this.elections.keys()];
   }
+
+  /**
+   * A state to fold further while this one stays as it is (time travel keeps folds to start from). The projection
+   * replaces election and sheet rows and never changes one, so those are shared; it changes result rows in place
+   * (their totals, candidate votes and candidates), so those are copied.
+   */
+  copy(): InMemoryResultsState {
+    const copy = new InMemoryResultsState();
+    for (const [k, election] of this.elections) copy.elections.set(k, election);
+    for (const [k, sheet] of this.sheets) copy.sheets.set(k, sheet);
+    for (const [k, d] of this.districts)
+      copy.districts.set(k, { ...d, candidateVotes: { ...d.candidateVotes } });
+    for (const [k, u] of this.units)
+      copy.units.set(k, { ...u, candidates: u.candidates.map((c) => ({ ...c })) });
+    return copy;
+  }
 }

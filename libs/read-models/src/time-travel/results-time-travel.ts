@@ -38,9 +38,11 @@ export function foldResults(
   position: number,
   events: Iterable<StoredEvent>,
   logger: ProjectionLogger = consoleLogger,
+  /** A fold of the same election's earlier events to go on from (it is copied, not changed): `events` follow it. */
+  from?: FoldedElection,
 ): FoldedElection | null {
   const projection = new ResultsProjection(logger);
-  const state = new InMemoryResultsState();
+  const state = from ? from.state.copy() : new InMemoryResultsState();
   let page: StoredEvent[] = [];
   for (const event of events) {
     page.push(event);
@@ -92,12 +94,21 @@ export function districtOf(folded: FoldedElection, districtId: string): SingleDi
  * builders as the live queries.
  */
 export class ResultsTimeTravel {
+  /** The folds kept, most recently used last. A position at or below the head never changes, nor does its fold. */
+  private readonly kept: FoldedElection[] = [];
+
   constructor(
     private readonly store: EventStore,
     private readonly logger: ProjectionLogger = consoleLogger,
     private readonly pageSize = 5000,
     /** The time index (TimeIndexQueries): without it, positionAt searches the log unbounded. */
     private readonly timeIndex?: { positionBefore(instant: Date): Promise<number> },
+    /**
+     * Folds to keep (0: none). A request then folds on from the latest kept fold of its election at or before its
+     * position, reading and folding only the events after it: the same position again costs nothing, and an auditor
+     * stepping forward through the night pays for each step alone.
+     */
+    private readonly keep = 0,
   ) {}
 
   /** The position a point stands for: START (-1) for an instant before the first event. */
@@ -108,11 +119,16 @@ export class ResultsTimeTravel {
     return this.store.positionAt(point.asOf, after === START ? {} : { after });
   }
 
-  /** Null when the election was not defined at that position. */
+  /**
+   * Null when the election was not defined at that position. The fold returned may be kept and handed to later
+   * callers: read it, never change it.
+   */
   async fold(electionId: string, position: number): Promise<FoldedElection | null> {
+    const from = this.keptBefore(electionId, position);
+    if (from?.position === position) return from;
     const events: StoredEvent[] = [];
     const prefixes = resultsStreamPrefixes(electionId);
-    let after = -1;
+    let after = from?.position ?? -1;
     while (after < position) {
       const page = await this.store.readAll({
         after,
@@ -124,6 +140,31 @@ export class ResultsTimeTravel {
       if (page.length < this.pageSize) break;
       after = page[page.length - 1].position;
     }
-    return foldResults(electionId, position, events, this.logger);
+    const folded = foldResults(electionId, position, events, this.logger, from);
+    if (folded) this.remember(folded);
+    return folded;
+  }
+
+  /** The latest kept fold of the election at or before `position` (marked as just used), if any. */
+  private keptBefore(electionId: string, position: number): FoldedElection | undefined {
+    let best: FoldedElection | undefined;
+    for (const fold of this.kept) {
+      if (
+        fold.electionId === electionId &&
+        fold.position <= position &&
+        (!best || fold.position > best.position)
+      )
+        best = fold;
+    }
+    if (best) this.kept.push(...this.kept.splice(this.kept.indexOf(best), 1));
+    return best;
+  }
+
+  private remember(fold: FoldedElection): void {
+    if (this.keep <= 0) return;
+    const same = this.kept.findIndex((k) => k.electionId === fold.electionId && k.position === fold.position);
+    if (same >= 0) this.kept.splice(same, 1);
+    this.kept.push(fold);
+    while (this.kept.length > this.keep) this.kept.shift();
   }
 }
