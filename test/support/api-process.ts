@@ -49,6 +49,10 @@ export function spawnApp(app: 'api' | 'projector', env: Record<string, string>, 
         JWT_SECRET: TEST_JWT_SECRET,
         CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
         ...env,
+        // The national bench's memory check: e.g. BENCH_PROJECTOR_NODE_OPTIONS=--max-old-space-size=300.
+        ...(app === 'projector' && process.env.BENCH_PROJECTOR_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_PROJECTOR_NODE_OPTIONS }
+          : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
