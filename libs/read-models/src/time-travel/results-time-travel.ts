@@ -32,29 +32,54 @@ export function isElectionEvent(electionId: string, streamId: string): boolean {
   return streamId === definition || categories.some((prefix) => streamId.startsWith(prefix));
 }
 
+/**
+ * A fold of one election's events in memory with ResultsProjection: apply pages of them in order, then take the
+ * result. `from`: a fold of the same election's earlier events to go on from (it is copied, not changed).
+ */
+export class ResultsFold {
+  private readonly projection: ResultsProjection;
+  private readonly state: InMemoryResultsState;
+
+  constructor(
+    private readonly electionId: string,
+    logger: ProjectionLogger = consoleLogger,
+    from?: FoldedElection,
+  ) {
+    this.projection = new ResultsProjection(logger);
+    this.state = from ? from.state.copy() : new InMemoryResultsState();
+  }
+
+  apply(events: StoredEvent[]): void {
+    this.projection.applyTo(this.state, events);
+  }
+
+  /** The fold as it stands, for `position` (its last event's or later); null when the election is not defined. */
+  result(position: number): FoldedElection | null {
+    const election = this.state.electionRow(this.electionId);
+    if (!election) return null;
+    const definition = election.definition as ElectionDefinition;
+    return { electionId: this.electionId, position, definition, state: this.state };
+  }
+}
+
 /** Folds events with ResultsProjection into memory; null when the election is not defined in them. */
 export function foldResults(
   electionId: string,
   position: number,
   events: Iterable<StoredEvent>,
   logger: ProjectionLogger = consoleLogger,
-  /** A fold of the same election's earlier events to go on from (it is copied, not changed): `events` follow it. */
-  from?: FoldedElection,
 ): FoldedElection | null {
-  const projection = new ResultsProjection(logger);
-  const state = from ? from.state.copy() : new InMemoryResultsState();
+  const fold = new ResultsFold(electionId, logger);
   let page: StoredEvent[] = [];
   for (const event of events) {
     page.push(event);
     if (page.length >= 1000) {
-      projection.applyTo(state, page);
+      fold.apply(page);
       page = [];
     }
   }
-  projection.applyTo(state, page);
-  const election = state.electionRow(electionId);
-  if (!election) return null;
-  return { electionId, position, definition: election.definition as ElectionDefinition, state };
+  fold.apply(page);
+  return fold.result(position);
 }
 
 export function cityOf(folded: FoldedElection): CityResults {
@@ -126,21 +151,24 @@ export class ResultsTimeTravel {
   async fold(electionId: string, position: number): Promise<FoldedElection | null> {
     const from = this.keptBefore(electionId, position);
     if (from?.position === position) return from;
-    const events: StoredEvent[] = [];
+    // Each page is folded as it arrives (nothing but the fold outlives it) while the next one is read.
+    const fold = new ResultsFold(electionId, this.logger, from);
     const prefixes = resultsStreamPrefixes(electionId);
-    let after = from?.position ?? -1;
-    while (after < position) {
-      const page = await this.store.readAll({
-        after,
-        to: position,
-        maxCount: this.pageSize,
-        streamPrefixes: prefixes,
-      });
-      for (const event of page) if (isElectionEvent(electionId, event.streamId)) events.push(event);
-      if (page.length < this.pageSize) break;
-      after = page[page.length - 1].position;
+    const read = (after: number) =>
+      this.store.readAll({ after, to: position, maxCount: this.pageSize, streamPrefixes: prefixes });
+    let next: Promise<StoredEvent[]> | undefined = read(from?.position ?? -1);
+    while (next) {
+      const page: StoredEvent[] = await next;
+      const last = page[page.length - 1];
+      next = page.length >= this.pageSize && last.position < position ? read(last.position) : undefined;
+      try {
+        fold.apply(page.filter((event) => isElectionEvent(electionId, event.streamId)));
+      } catch (error) {
+        next?.catch(() => undefined);
+        throw error;
+      }
     }
-    const folded = foldResults(electionId, position, events, this.logger, from);
+    const folded = fold.result(position);
     if (folded) this.remember(folded);
     return folded;
   }
