@@ -1,9 +1,11 @@
 import {
+  Candidate,
   combineRounds,
   Contest,
   ContestKind,
   decideUnitOutcome,
   ElectionDefinition,
+  ElectoralUnit,
   UnitOutcome,
 } from '@tally/domain';
 import type { RmDistrictResultEntity } from '../entities/rm-district-result.entity';
@@ -48,6 +50,7 @@ export function buildDistrictResults(
     for (const c of unit.candidates) if (c.elected) elected.add(`${contestId}|${c.candidateId}`);
   }
   const rowByKey = new Map(districtRows.map((r) => [`${r.districtId}|${r.contestId}`, r]));
+  const candidatesOf = new Map(definition.contests.map((c) => [c.contestId, contestCandidates(c)]));
   return definition.districts
     .filter((d) => onlyDistrictId === undefined || d.districtId === onlyDistrictId)
     .map((district) => ({
@@ -57,28 +60,33 @@ export function buildDistrictResults(
         const row = rowByKey.get(`${district.districtId}|${contest.contestId}`);
         if (!row) return [];
         const votes = row.candidateVotes;
+        // The candidates the row counts, in the definition's order (units, then their candidates): looked up by the
+        // row's own keys, so a district costs its candidates, not every candidate of a national contest.
+        const byId = candidatesOf.get(contest.contestId)!;
+        const counted = Object.keys(votes)
+          .flatMap((id) => byId.get(id) ?? [])
+          .sort((a, b) => a.order - b.order);
+        const countedUnits = counted
+          .filter((c, i) => i === 0 || counted[i - 1].unit !== c.unit)
+          .map((c) => c.unit);
         return [
           {
             contestId: contest.contestId,
             name: contest.name,
             kind: contest.kind ?? null,
             ...totalsOf(row),
-            candidates: contest.electoralUnits.flatMap((unit) =>
-              unit.candidates
-                .filter((c) => c.candidateId in votes)
-                .map((c) => ({
-                  candidateId: c.candidateId,
-                  unitId: unit.unitId,
-                  name: c.name,
-                  votes: votes[c.candidateId],
-                  share: ratio(votes[c.candidateId], row.validBallots),
-                  elected: elected.has(`${contest.contestId}|${c.candidateId}`),
-                })),
-            ),
+            candidates: counted.map(({ unit, candidate: c }) => ({
+              candidateId: c.candidateId,
+              unitId: unit.unitId,
+              name: c.name,
+              votes: votes[c.candidateId],
+              share: ratio(votes[c.candidateId], row.validBallots),
+              elected: elected.has(`${contest.contestId}|${c.candidateId}`),
+            })),
             // The units with polling areas in the district: those whose candidates the row counts.
-            units: contest.electoralUnits.flatMap((u) => {
+            units: countedUnits.flatMap((u) => {
               const unit = units.get(`${contest.contestId}|${u.unitId}`);
-              if (!unit || !u.candidates.some((c) => c.candidateId in votes)) return [];
+              if (!unit) return [];
               return [
                 {
                   unitId: unit.unitId,
@@ -98,6 +106,20 @@ export function buildDistrictResults(
         ];
       }),
     }));
+}
+
+/** A contest's candidates by id (unique across a contest), with their unit and their place in the definition. */
+function contestCandidates(
+  contest: Contest,
+): Map<string, { order: number; unit: ElectoralUnit; candidate: Candidate }> {
+  const byId = new Map<string, { order: number; unit: ElectoralUnit; candidate: Candidate }>();
+  for (const unit of contest.electoralUnits) {
+    for (const candidate of unit.candidates) {
+      if (!byId.has(candidate.candidateId))
+        byId.set(candidate.candidateId, { order: byId.size, unit, candidate });
+    }
+  }
+  return byId;
 }
 
 /** Contest totals are the sum of the district rows given, so they always equal the districts'. */
