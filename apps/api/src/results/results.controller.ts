@@ -69,7 +69,7 @@ export class ResultsController {
   async city(@Param() { electionId }: ElectionIdParam, @Query() query: ResultsQuery) {
     const result = this.timeTravel.requested(query)
       ? await this.timeTravel.city(electionId, query)
-      : await this.live(query, () => this.queries.cityResults(electionId), electionId);
+      : await this.live(query, () => this.queries.cityResults(electionId, query.contest), electionId);
     return onlyContest(this.catalog, electionId, result, query.contest);
   }
 

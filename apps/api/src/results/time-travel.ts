@@ -73,7 +73,7 @@ export class TimeTravel {
   }
 
   async city(electionId: string, query: ResultsQuery) {
-    return cityOf(await this.fold(electionId, query));
+    return cityOf(await this.fold(electionId, query), query.contest);
   }
 
   async districts(electionId: string, query: ResultsQuery) {

@@ -122,12 +122,56 @@ function contestCandidates(
   return byId;
 }
 
-/** Contest totals are the sum of the district rows given, so they always equal the districts'. */
+/** A unit row as the city-wide counts of certified units need it. */
+export interface UnitCertificationState {
+  contestId: string;
+  unitId: string;
+  certified: boolean;
+}
+
+/**
+ * `?contest=`: the city answer of one contest. The rows given then need only be that contest's and its rounds'
+ * (contestsShownWith), and `allUnits` every unit row of the election, for the city-wide counts of certified units.
+ */
+export interface OnlyContest {
+  contestId: string;
+  allUnits: readonly UnitCertificationState[];
+}
+
+/** The contests whose rows the answer of `contestId` alone needs: it and the rounds that follow up its units. */
+export function contestsShownWith(definition: ElectionDefinition, contestId: string): string[] {
+  return [contestId, ...definition.contests.filter((c) => c.round?.of === contestId).map((c) => c.contestId)];
+}
+
+/** Units of the definition with a row, and those of them certified: the city answer's `unitsTotal`, `unitsCertified`. */
+function unitCounts(
+  definition: ElectionDefinition,
+  rows: readonly UnitCertificationState[],
+): { unitsTotal: number; unitsCertified: number } {
+  const certified = new Map(rows.map((r) => [`${r.contestId}|${r.unitId}`, r.certified]));
+  let unitsTotal = 0;
+  let unitsCertified = 0;
+  for (const contest of definition.contests) {
+    for (const unit of contest.electoralUnits) {
+      const state = certified.get(`${contest.contestId}|${unit.unitId}`);
+      if (state === undefined) continue;
+      unitsTotal += 1;
+      if (state) unitsCertified += 1;
+    }
+  }
+  return { unitsTotal, unitsCertified };
+}
+
+/**
+ * Contest totals are the sum of the district rows given, so they always equal the districts'. `only`: the contests
+ * of the answer are that one alone (the city-wide fields stay those of every contest), and only its units are judged.
+ */
 export function buildCityResults(
   definition: ElectionDefinition,
   position: number,
   districtRows: RmDistrictResultEntity[],
   unitRows: RmUnitResultEntity[],
+  only?: OnlyContest,
 ): CityResults {
   const sums = new Map<string, Totals>();
   for (const row of districtRows) {
@@ -143,7 +187,10 @@ export function buildCityResults(
     sums.set(row.contestId, sum);
   }
   const results = unitResults(definition, unitRows);
-  const contests = definition.contests.map((contest) => {
+  const shown = only
+    ? definition.contests.filter((c) => c.contestId === only.contestId)
+    : definition.contests;
+  const contests = shown.map((contest) => {
     const totals = totalsOf(sums.get(contest.contestId) ?? zeroTotals());
     const units = contest.electoralUnits.flatMap((u) => {
       const unit = results.get(`${contest.contestId}|${u.unitId}`);
@@ -162,8 +209,12 @@ export function buildCityResults(
       units,
     };
   });
-  const unitsTotal = contests.reduce((n, c) => n + c.unitsTotal, 0);
-  const unitsCertified = contests.reduce((n, c) => n + c.unitsCertified, 0);
+  const { unitsTotal, unitsCertified } = only
+    ? unitCounts(definition, only.allUnits)
+    : {
+        unitsTotal: contests.reduce((n, c) => n + c.unitsTotal, 0),
+        unitsCertified: contests.reduce((n, c) => n + c.unitsCertified, 0),
+      };
   return {
     electionId: definition.electionId,
     position,

@@ -5,7 +5,7 @@ import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { toDistrict, toUnit } from '../projections/results-batch';
 import { ResultsProjection } from '../projections/results.projection';
 import { checkpointPosition, readSnapshot } from './read-snapshot';
-import { buildCityResults, buildDistrictResults } from './results-builder';
+import { buildCityResults, buildDistrictResults, contestsShownWith } from './results-builder';
 import type { CityResults, DistrictResults, SingleDistrictResult } from './results.shapes';
 import type { ReadDatabase } from './read-router';
 
@@ -65,13 +65,35 @@ export class ResultsQueries {
     });
   }
 
-  async cityResults(electionId: string): Promise<CityResults | null> {
+  /**
+   * `contestId`: that contest alone (`?contest=`): only its rows and its rounds' are read and judged, and the
+   * city-wide counts of certified units come from a light read of every unit row. A contest the election does not
+   * hold gives no contest (the caller answers 404).
+   */
+  async cityResults(electionId: string, contestId?: string): Promise<CityResults | null> {
     return readSnapshot(this.dataSource, async (manager) => {
-      const snapshot = await this.load(manager, electionId);
+      const contestIds =
+        contestId === undefined
+          ? undefined
+          : await this.definition(manager, electionId).then((d) => d && contestsShownWith(d, contestId));
+      const snapshot = await this.load(manager, electionId, undefined, contestIds ?? undefined);
       if (!snapshot) return null;
       const { definition, position, districts, units } = snapshot;
       // Contest totals are the sum of the district rows of this same snapshot, so they always equal the districts'.
-      return buildCityResults(definition, position, districts, units);
+      if (contestId === undefined) return buildCityResults(definition, position, districts, units);
+      const allUnits: Row[] = await manager.query(
+        `SELECT contest_id, unit_id, (certification IS NOT NULL AND certification <> 'null'::jsonb) AS certified
+           FROM rm_unit_results WHERE election_id = $1`,
+        [electionId],
+      );
+      return buildCityResults(definition, position, districts, units, {
+        contestId,
+        allUnits: allUnits.map((r) => ({
+          contestId: r.contest_id as string,
+          unitId: r.unit_id as string,
+          certified: r.certified as boolean,
+        })),
+      });
     });
   }
 
@@ -132,6 +154,8 @@ export class ResultsQueries {
     manager: EntityManager,
     electionId: string,
     onlyDistrictId?: string,
+    /** Only these contests' rows. */
+    onlyContestIds?: string[],
   ): Promise<{
     definition: ElectionDefinition;
     position: number;
@@ -142,8 +166,9 @@ export class ResultsQueries {
     if (!definition) return null;
     const position = await checkpointPosition(manager, ResultsProjection.NAME);
     const districts: Row[] = await manager.query(
-      `SELECT * FROM rm_district_results WHERE election_id = $1 AND ($2::text IS NULL OR district_id = $2)`,
-      [electionId, onlyDistrictId ?? null],
+      `SELECT * FROM rm_district_results WHERE election_id = $1 AND ($2::text IS NULL OR district_id = $2)
+         AND ($3::text[] IS NULL OR contest_id = ANY($3::text[]))`,
+      [electionId, onlyDistrictId ?? null, onlyContestIds ?? null],
     );
     // One district shows only the units its rows count candidates of (and their rounds): a national night has
     // ~12,600 units, and judging every one of them for one province cost most of its answer.
@@ -151,7 +176,10 @@ export class ResultsQueries {
       onlyDistrictId === undefined ? undefined : unitsCountedIn(definition, districts.map(toDistrict));
     const units: Row[] =
       unitIds === undefined
-        ? await manager.query('SELECT * FROM rm_unit_results WHERE election_id = $1', [electionId])
+        ? await manager.query(
+            'SELECT * FROM rm_unit_results WHERE election_id = $1 AND ($2::text[] IS NULL OR contest_id = ANY($2::text[]))',
+            [electionId, onlyContestIds ?? null],
+          )
         : unitIds.length === 0
           ? []
           : await manager.query(

@@ -3,7 +3,7 @@ import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX, UNIT_STREAM_
 import { consoleLogger, ProjectionLogger } from '../projection';
 import { ResultsProjection } from '../projections/results.projection';
 import { InMemoryResultsState } from '../projections/results-state';
-import { buildCityResults, buildDistrictResults } from '../queries/results-builder';
+import { buildCityResults, buildDistrictResults, contestsShownWith } from '../queries/results-builder';
 import type { CityResults, DistrictResults, SingleDistrictResult } from '../queries/results.shapes';
 
 /** A point of the log: a position, or the last event recorded at or before an instant. */
@@ -82,12 +82,25 @@ export function foldResults(
   return fold.result(position);
 }
 
-export function cityOf(folded: FoldedElection): CityResults {
+/** `contestId`: that contest alone, as ResultsQueries.cityResults gives it (only its units are judged). */
+export function cityOf(folded: FoldedElection, contestId?: string): CityResults {
+  const districts = folded.state.districtRows(folded.electionId);
+  const units = folded.state.unitRows(folded.electionId);
+  if (contestId === undefined) return buildCityResults(folded.definition, folded.position, districts, units);
+  const shown = new Set(contestsShownWith(folded.definition, contestId));
   return buildCityResults(
     folded.definition,
     folded.position,
-    folded.state.districtRows(folded.electionId),
-    folded.state.unitRows(folded.electionId),
+    districts.filter((d) => shown.has(d.contestId)),
+    units.filter((u) => shown.has(u.contestId)),
+    {
+      contestId,
+      allUnits: units.map((u) => ({
+        contestId: u.contestId,
+        unitId: u.unitId,
+        certified: u.certification !== null,
+      })),
+    },
   );
 }
 
