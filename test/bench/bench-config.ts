@@ -1,10 +1,11 @@
 import { AppConfig, loadConfig, mintToken, resolveJwtKeys } from '@tally/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ElectionDefinition } from '@tally/domain';
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
+import { buildApps, type BenchProcess, startAppProcess, waitUntilReady } from './processes';
 
 /**
  * The api configuration every bench uses: a throw-away JWT secret, a rate limit no client reaches (the bench measures
@@ -61,4 +62,89 @@ export async function startBenchApiWithHanoi(databaseUrl: string): Promise<{
     throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
   }
   return { app, base, token, definition };
+}
+
+/**
+ * The environment of the api (and projector) as production runs them, with the bench's configuration: its JWT
+ * secret, a rate limit no client reaches, and a throw-away key for the audit checkpoints (production refuses to
+ * start without one).
+ */
+export function productionEnv(config: AppConfig, databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    READ_WAIT_TIMEOUT_MS: '60000',
+    JWT_SECRET: config.JWT_SECRET ?? '',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  };
+}
+
+/** A free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The live stream's counters of a built api, read from its GET /metrics. */
+export interface LiveCounters {
+  updates: number;
+  viewersCut: number;
+}
+
+/**
+ * The built api (`nest build api`, from dist/) as a process of its own with the projections inline (the default
+ * deployment) and the Hanoi 2021 sample defined through it. BENCH_NO_BUILD=1 reuses dist/.
+ */
+export async function startBuiltApiWithHanoi(databaseUrl: string): Promise<{
+  api: BenchProcess;
+  base: string;
+  token: string;
+  definition: ElectionDefinition;
+  live(): Promise<LiveCounters>;
+}> {
+  const { config, token } = await benchConfig(databaseUrl);
+  buildApps(['api']);
+  const port = await freePort();
+  const metricsToken = randomBytes(24).toString('base64url');
+  const api = startAppProcess('api', {
+    ...productionEnv(config, databaseUrl),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    METRICS_TOKEN: metricsToken,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(api, `${base}/health`);
+    const definition = generateHanoi2021();
+    const defined = await fetch(`${base}/elections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(definition),
+    });
+    if (defined.status !== 201) throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
+    const live = async (): Promise<LiveCounters> => {
+      const text = await (
+        await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+      ).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return {
+        updates: value('tally_live_updates_computed_total'),
+        viewersCut: value('tally_live_viewers_cut_total'),
+      };
+    };
+    return { api, base, token, definition, live };
+  } catch (error) {
+    await api.stop();
+    throw error;
+  }
 }

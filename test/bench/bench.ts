@@ -19,13 +19,12 @@ import {
   startEmbeddedPostgres,
 } from '@tally/platform';
 import { Client } from 'pg';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchConfig, percentile } from './bench-config';
+import { benchConfig, freePort, percentile, productionEnv } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
@@ -65,17 +64,6 @@ function sumOf(values: Array<number | undefined>): number | undefined {
     : values.reduce<number>((sum, value) => sum + (value as number), 0);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 async function createDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
@@ -93,18 +81,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     Array.from({ length: CLIENTS }, async (_, index) => `Bearer ${await officialToken(index)}`),
   );
   // As production runs it: the api with PROJECTIONS=off, and the projections in a projector process of their own.
-  const env = {
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    READ_WAIT_TIMEOUT_MS: '60000',
-    JWT_SECRET: config.JWT_SECRET ?? '',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    // Production refuses to start without the key that signs the audit checkpoints: a throw-away one.
-    CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519')
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString(),
-  };
+  const env = productionEnv(config, databaseUrl);
   const profileDir = process.env.BENCH_PROFILE;
   buildApps(['api', 'projector']);
   const ports = await Promise.all(Array.from({ length: API_INSTANCES }, freePort));

@@ -1,13 +1,11 @@
 import { fork } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@tally/platform';
 import { Client } from 'pg';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
-import { LiveChannels } from '../../apps/api/src/live/live-channels';
-import { startBenchApiWithHanoi } from './bench-config';
+import { freePort, startBuiltApiWithHanoi } from './bench-config';
 
 const VIEWERS = (process.env.BENCH_VIEWERS ?? '500,2000')
   .split(',')
@@ -27,15 +25,16 @@ interface Measured {
 
 /**
  * The press and the public at once: N viewers (a separate process) follow GET /elections/hn-2021/live while the
- * simulator pushes Hanoi sheets at RATE/s through the api (projections inline). Per viewer count: ingest reached,
- * lag from each 201 to the update covering it at every viewer, bytes per viewer per minute.
+ * simulator pushes Hanoi sheets at RATE/s through the api: the built api as a process of its own with the
+ * projections inline (the default deployment), as production runs it. Per viewer count: ingest reached, lag from
+ * each 201 to the update covering it at every viewer, bytes per viewer per minute.
  */
 export async function benchLiveViewers(
   databaseUrl: (viewers: number) => Promise<string>,
   report: (name: string, value: string) => void,
 ): Promise<void> {
   for (const viewers of VIEWERS) {
-    const { app, base, token, definition } = await startBenchApiWithHanoi(await databaseUrl(viewers));
+    const { api, base, token, definition, live } = await startBuiltApiWithHanoi(await databaseUrl(viewers));
     const child = fork(
       join(__dirname, 'sse-viewers.js'),
       [`${base}/elections/${definition.electionId}/live`, String(viewers)],
@@ -76,7 +75,7 @@ export async function benchLiveViewers(
       const last = created[created.length - 1][0];
       child.send({ type: 'measure', created, last, from });
       const m = await next<Measured>('measured');
-      const stats = app.get(LiveChannels).stats;
+      const stats = await live();
       const label = `live fan-out, ${viewers} viewers`;
       report(
         `${label}: ingest (target ${RATE}/s)`,
@@ -96,20 +95,9 @@ export async function benchLiveViewers(
       );
     } finally {
       child.kill();
-      await app.close();
+      await api.stop();
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function main(): Promise<void> {

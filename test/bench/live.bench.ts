@@ -1,4 +1,4 @@
-import { percentile, startBenchApiWithHanoi } from './bench-config';
+import { percentile, startBuiltApiWithHanoi } from './bench-config';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { SseClient } from '../support/sse-client';
 
@@ -8,13 +8,13 @@ const LIVE_RATE = Number(process.env.BENCH_LIVE_RATE ?? 100);
 /**
  * How far the live figures trail the api: the simulator pushes Hanoi sheets at LIVE_RATE/s (default 100) while an SSE
  * client follows GET /elections/hn-2021/live; for every 201 the lag is the time until an update with id ≥ its position
- * arrived. Projections run inline, as in the default deployment.
+ * arrived. The built api runs as a process of its own with the projections inline, as in the default deployment.
  */
 export async function benchLiveLag(
   databaseUrl: string,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const { app, base, token, definition } = await startBenchApiWithHanoi(databaseUrl);
+  const { api, base, token, definition } = await startBuiltApiWithHanoi(databaseUrl);
   let live: SseClient | null = null;
   try {
     live = await SseClient.connect(`${base}/elections/${definition.electionId}/live`);
@@ -53,6 +53,6 @@ export async function benchLiveLag(
     );
   } finally {
     live?.close();
-    await app.close();
+    await api.stop();
   }
 }
