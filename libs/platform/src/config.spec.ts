@@ -36,6 +36,14 @@ describe('configuration', () => {
     expect(config).toMatchObject({ PORT: 8080, EVENT_STORE: 'kurrentdb', PROJECTIONS: 'off' });
   });
 
+  it('keeps 4 time-travel folds by default, 0 to 64 when set', () => {
+    expect(loadConfig({}).TIME_TRAVEL_FOLDS_KEPT).toBe(4);
+    expect(loadConfig({ TIME_TRAVEL_FOLDS_KEPT: '0' }).TIME_TRAVEL_FOLDS_KEPT).toBe(0);
+    expect(loadConfig({ TIME_TRAVEL_FOLDS_KEPT: '64' }).TIME_TRAVEL_FOLDS_KEPT).toBe(64);
+    for (const bad of ['-1', '65', 'many', '2.5'])
+      expect(() => loadConfig({ TIME_TRAVEL_FOLDS_KEPT: bad })).toThrow(/TIME_TRAVEL_FOLDS_KEPT/);
+  });
+
   it('refuses bad values, naming every one of them', () => {
     let error: unknown;
     try {
