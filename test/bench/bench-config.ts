@@ -2,9 +2,10 @@ import { AppConfig, loadConfig, mintToken, resolveJwtKeys } from '@tally/platfor
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ElectionDefinition } from '@tally/domain';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
+import { freePort } from '../support/api-process';
 import { buildApps, type BenchProcess, startAppProcess, waitUntilReady } from './processes';
 
 /**
@@ -81,18 +82,6 @@ export function productionEnv(config: AppConfig, databaseUrl: string): Record<st
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString(),
   };
-}
-
-/** A free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** The live stream's counters of a built api, read from its GET /metrics. */

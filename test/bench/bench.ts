@@ -24,7 +24,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchConfig, freePort, percentile, productionEnv } from './bench-config';
+import { freePort } from '../support/api-process';
+import { benchConfig, percentile, productionEnv } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';

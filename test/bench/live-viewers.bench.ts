@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@tally/platform';
 import { Client } from 'pg';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
-import { freePort, startBuiltApiWithHanoi } from './bench-config';
+import { freePort } from '../support/api-process';
+import { startBuiltApiWithHanoi } from './bench-config';
 
 const VIEWERS = (process.env.BENCH_VIEWERS ?? '500,2000')
   .split(',')

@@ -13,12 +13,12 @@
 import 'reflect-metadata';
 import { startEmbeddedPostgres } from '@tally/platform';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { percentile, startBenchApiWithHanoi } from './bench-config';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
+import { freePort } from '../support/api-process';
 import { launchChromium } from '../support/browser';
 import { SseClient } from '../support/sse-client';
 
@@ -98,17 +98,6 @@ export async function benchScreenLag(
     await browser.close();
     await app.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function main(): Promise<void> {
