@@ -72,11 +72,7 @@ export class ResultsQueries {
    */
   async cityResults(electionId: string, contestId?: string): Promise<CityResults | null> {
     return readSnapshot(this.dataSource, async (manager) => {
-      const contestIds =
-        contestId === undefined
-          ? undefined
-          : await this.definition(manager, electionId).then((d) => d && contestsShownWith(d, contestId));
-      const snapshot = await this.load(manager, electionId, undefined, contestIds ?? undefined);
+      const snapshot = await this.load(manager, electionId, undefined, contestId);
       if (!snapshot) return null;
       const { definition, position, districts, units } = snapshot;
       // Contest totals are the sum of the district rows of this same snapshot, so they always equal the districts'.
@@ -154,8 +150,8 @@ export class ResultsQueries {
     manager: EntityManager,
     electionId: string,
     onlyDistrictId?: string,
-    /** Only these contests' rows. */
-    onlyContestIds?: string[],
+    /** Only the rows this contest's answer needs: its own and its rounds' (contestsShownWith). */
+    onlyContestId?: string,
   ): Promise<{
     definition: ElectionDefinition;
     position: number;
@@ -165,6 +161,8 @@ export class ResultsQueries {
     const definition = await this.definition(manager, electionId);
     if (!definition) return null;
     const position = await checkpointPosition(manager, ResultsProjection.NAME);
+    const onlyContestIds =
+      onlyContestId === undefined ? undefined : contestsShownWith(definition, onlyContestId);
     const districts: Row[] = await manager.query(
       `SELECT * FROM rm_district_results WHERE election_id = $1 AND ($2::text IS NULL OR district_id = $2)
          AND ($3::text[] IS NULL OR contest_id = ANY($3::text[]))`,
