@@ -1,9 +1,6 @@
 import { AppConfig, loadConfig, mintToken, resolveJwtKeys } from '@tally/platform';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ElectionDefinition } from '@tally/domain';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createApiApp } from '../../apps/api/src/bootstrap';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { freePort } from '../support/api-process';
 import { buildApps, type BenchProcess, startAppProcess, waitUntilReady } from './processes';
@@ -39,30 +36,6 @@ export async function benchConfig(
 /** The p-th percentile of ascending `sorted` values (nearest rank). */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** The api on a loopback port with the bench configuration, and the Hanoi 2021 sample defined through it. */
-export async function startBenchApiWithHanoi(databaseUrl: string): Promise<{
-  app: NestFastifyApplication;
-  base: string;
-  token: string;
-  definition: ElectionDefinition;
-}> {
-  const { config, token } = await benchConfig(databaseUrl);
-  const app = await createApiApp({ config, databaseUrl });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const definition = generateHanoi2021();
-  const defined = await fetch(`${base}/elections`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(definition),
-  });
-  if (defined.status !== 201) {
-    await app.close();
-    throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
-  }
-  return { app, base, token, definition };
 }
 
 /**

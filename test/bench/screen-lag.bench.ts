@@ -3,7 +3,8 @@
  * How far the press-room screen trails the api: the simulator pushes Hanoi sheets at SCREEN_RATE/s (default 100) while
  * the page at `/` follows the live stream in headless Chromium; for every 201 the lag is the time until the page had
  * rendered a position at or beyond it (`<body data-position>`, recorded in the page by a MutationObserver). Same
- * machine, same clock. Prints; asserts nothing.
+ * machine, same clock. The built api runs as a process of its own with the projections inline, as in the default
+ * deployment (BENCH_NO_BUILD=1 reuses dist/). Prints; asserts nothing.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only test/bench/screen-lag.bench.ts
  *   (SCREEN_SHEETS default 3000, SCREEN_RATE default 100; needs /usr/bin/chromium)
@@ -16,7 +17,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { percentile, startBenchApiWithHanoi } from './bench-config';
+import { percentile, startBuiltApiWithHanoi } from './bench-config';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { freePort } from '../support/api-process';
 import { launchChromium } from '../support/browser';
@@ -29,9 +30,10 @@ export async function benchScreenLag(
   databaseUrl: string,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const { app, base, token, definition } = await startBenchApiWithHanoi(databaseUrl);
-  const browser = await launchChromium();
+  const { api, base, token, definition } = await startBuiltApiWithHanoi(databaseUrl);
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.addInitScript(() => {
       const shown: Array<{ position: number; at: number }> = [];
@@ -95,8 +97,8 @@ export async function benchScreenLag(
     report('screen: lag from 201 to the SSE update covering it (a Node client)', summary(lagOf(updates)));
     report('screen: lag from 201 to the page showing it', summary(lagOf(shown)));
   } finally {
-    await browser.close();
-    await app.close();
+    await browser?.close();
+    await api.stop();
   }
 }
 
