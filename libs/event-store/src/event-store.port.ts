@@ -96,6 +96,12 @@ export interface ReadAllOptions {
   streamPrefixes?: string[];
   /** Inclusive upper bound on the position, any number (time travel, verification up to a head read earlier). */
   to?: number;
+  /**
+   * Only these keys of each event's metadata are needed (a fold that reads the actor alone): each one present is
+   * returned as stored. A store may return the other keys too; the PostgreSQL store leaves them out, which spares
+   * reading and parsing them (time travel at national size).
+   */
+  metadataKeys?: readonly string[];
 }
 
 export interface PositionAtOptions {
@@ -106,7 +112,7 @@ export interface PositionAtOptions {
   after?: number;
 }
 
-export type SubscribeOptions = Omit<ReadAllOptions, 'maxCount' | 'to'>;
+export type SubscribeOptions = Omit<ReadAllOptions, 'maxCount' | 'to' | 'metadataKeys'>;
 
 /** A catch-up subscription: every matching event after `after`, then live ones, in position order, each once. */
 export interface EventSubscription extends AsyncIterable<StoredEvent> {

@@ -240,6 +240,30 @@ describe('PostgresEventStore specifics', () => {
     expect(typeof (await store.headPosition())).toBe('number');
   });
 
+  it('reads the metadata keys asked for and leaves the others out, and recorded times to the millisecond', async () => {
+    const prefix = uniquePrefix('metadata-keys-pg');
+    const [plain, signed] = someEvents(2);
+    await store.append(
+      `${prefix}1`,
+      [
+        { ...plain, metadata: { actor: { id: 'a-1' }, hash: 'h1', prevHash: 'h0' } },
+        { ...signed, metadata: { hash: 'h2', 'odd key': "it's" } },
+      ],
+      'no_stream',
+    );
+    const picked = await store.readAll({ streamPrefixes: [prefix], metadataKeys: ['actor', "odd key"] });
+    expect(picked.map((e) => e.metadata)).toEqual([{ actor: { id: 'a-1' } }, { 'odd key': "it's" }]);
+    const none = await store.readAll({ streamPrefixes: [prefix], metadataKeys: [] });
+    expect(none.map((e) => e.metadata)).toEqual([{}, {}]);
+
+    const { rows } = await store.pool.query<{ recorded_at: Date }>(
+      'SELECT recorded_at FROM es_events WHERE stream_id = $1 ORDER BY revision',
+      [`${prefix}1`],
+    );
+    expect(picked.map((e) => e.recordedAt)).toEqual(rows.map((r) => r.recorded_at));
+    expect(picked.every((e) => e.recordedAt instanceof Date)).toBe(true);
+  });
+
   it('rejects an event id that is not a uuid before touching the database', async () => {
     const streamId = `${uniquePrefix('bad-id')}1`;
     await expect(

@@ -20,6 +20,8 @@ import { appendBatch, appendInTransaction, isUniqueViolation } from './postgres-
 import { type GroupCommitOptions, GroupCommitQueue } from './postgres-group-commit';
 import {
   EVENT_COLUMNS,
+  eventColumns,
+  metadataColumn,
   type EventRow,
   likePrefixPattern,
   toSafeNumber,
@@ -161,6 +163,7 @@ export class PostgresEventStore extends EventStore {
       limitOf(options.maxCount),
       options.streamPrefixes,
       options.to,
+      options.metadataKeys,
     );
     return page.events;
   }
@@ -270,21 +273,33 @@ export class PostgresEventStore extends EventStore {
     limit: number | null,
     prefixes: string[] | undefined,
     to?: number,
+    metadataKeys?: readonly string[],
   ): Promise<Page> {
     // No prefixes (undefined or []) means no filter, as for KurrentDB's stream name filter.
     const filtered = prefixes !== undefined && prefixes.length > 0;
     const bounded = to !== undefined ? `AND position <= ${toSafeNumber(Math.floor(to))}` : '';
-    const { rows } = await this.pool.query<PageRow>(
-      `SELECT h.last_position AS head, p.*
-         FROM es_log_head h
-         LEFT JOIN LATERAL (
-           SELECT ${EVENT_COLUMNS} FROM es_events
+    const parameters: unknown[] = filtered ? [after, limit, prefixes.map(likePrefixPattern)] : [after, limit];
+    const columns = metadataKeys
+      ? eventColumns(metadataColumn(metadataKeys, parameters.length + 1))
+      : EVENT_COLUMNS;
+    if (metadataKeys) parameters.push(...metadataKeys);
+    const pageSql = `SELECT ${columns} FROM es_events
             WHERE position > $1 ${bounded} ${filtered ? 'AND stream_id LIKE ANY($3::text[])' : ''}
-            ORDER BY position LIMIT $2
-         ) p ON true
-        ORDER BY p.position`,
-      filtered ? [after, limit, prefixes.map(likePrefixPattern)] : [after, limit],
+            ORDER BY position LIMIT $2`;
+    // The head is read by the same statement as the events (one snapshot): a page that is not full then vouches
+    // for every position up to it. This form keeps the events' index order (a join would sort the whole page again,
+    // on disk for pages of a few MB) but gives no row without events; the join then says the head.
+    let { rows } = await this.pool.query<PageRow>(
+      `SELECT (SELECT last_position FROM es_log_head) AS head, p.* FROM (${pageSql}) p ORDER BY p.position`,
+      parameters,
     );
+    if (rows.length === 0) {
+      ({ rows } = await this.pool.query<PageRow>(
+        `SELECT h.last_position AS head, p.* FROM es_log_head h LEFT JOIN LATERAL (${pageSql}) p ON true
+          ORDER BY p.position`,
+        parameters,
+      ));
+    }
     const first = rows[0];
     if (!first) throw new Error('es_log_head is empty: run migratePostgresEventStore() first');
     const events = rows.filter((row): row is PageRow & EventRow => row.position != null).map(toStoredEvent);

@@ -9,10 +9,32 @@ export interface EventRow {
   type: string;
   data: JsonObject;
   metadata: JsonObject;
-  recorded_at: Date;
+  /** recorded_at in milliseconds since the epoch, cut as node-postgres cuts it to a Date, without its slow parse. */
+  recorded_ms: number;
 }
 
-export const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
+/**
+ * The columns of an event, with the metadata as stored or, given `metadataSql` (metadataColumn), only some keys.
+ * recorded_at comes as a number of milliseconds: parsing the timestamp text cost about a tenth of a long read.
+ */
+export function eventColumns(metadataSql = 'metadata'): string {
+  return `position, event_id, stream_id, revision, type, data, ${metadataSql} AS metadata,
+          floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms`;
+}
+
+export const EVENT_COLUMNS = eventColumns();
+
+/**
+ * The metadata column cut to `keys` (each present one as stored), for eventColumns: the keys go in as the query's
+ * parameters from `firstParameter` on ($n), never into the SQL text.
+ */
+export function metadataColumn(keys: readonly string[], firstParameter: number): string {
+  const picks = keys.map((_, index) => {
+    const key = `$${firstParameter + index}::text`;
+    return `CASE WHEN metadata ? ${key} THEN jsonb_build_object(${key}, metadata -> ${key}) ELSE '{}'::jsonb END`;
+  });
+  return picks.length === 0 ? `'{}'::jsonb` : `(${picks.join(' || ')})`;
+}
 
 /** Positions stay far below 2^53 for any election, so a JS number is exact; the check keeps that an invariant. */
 export function toSafeNumber(value: string | number): number {
@@ -30,7 +52,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     streamId: row.stream_id,
     revision: toSafeNumber(row.revision),
     position: toSafeNumber(row.position),
-    recordedAt: row.recorded_at,
+    recordedAt: new Date(row.recorded_ms),
   };
 }
 

@@ -467,6 +467,31 @@ export function describeEventStoreContract(
         expect(await store.positionAt(new Date(lastRecorded + 1))).toBe(stored[stored.length - 1].position);
       });
 
+      it('reads only the metadata keys asked for, each as stored, and every other field in full', async () => {
+        const prefix = uniquePrefix('metadata-keys');
+        const withActor = {
+          ...anEvent(),
+          metadata: { actor: { id: 'official-7', role: 'submitter' }, requestId: 'r-1', hash: 'h'.repeat(8) },
+        };
+        const withoutActor = { ...anEvent(), metadata: { requestId: 'r-2', note: null } };
+        await store.append(`${prefix}1`, [withActor, withoutActor], 'no_stream');
+
+        const full = await store.readAll({ streamPrefixes: [prefix] });
+        const picked = await store.readAll({ streamPrefixes: [prefix], metadataKeys: ['actor', 'note'] });
+        // A store may return more than the keys asked for, never less, and never a different value.
+        const pick = (metadata: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(metadata).filter(([key]) => key === 'actor' || key === 'note'));
+        expect(picked.map((e) => pick(e.metadata))).toEqual([
+          { actor: { id: 'official-7', role: 'submitter' } },
+          { note: null },
+        ]);
+        expect(picked.map((e) => ({ ...e, metadata: undefined }))).toEqual(
+          full.map((e) => ({ ...e, metadata: undefined })),
+        );
+        const none = await store.readAll({ streamPrefixes: [prefix], metadataKeys: [] });
+        expect(none.map((e) => e.eventId)).toEqual(full.map((e) => e.eventId));
+      });
+
       it('matches prefixes literally: % and _ are not wildcards', async () => {
         const prefix = uniquePrefix('literal');
         await store.append(`${prefix}a_b%1`, someEvents(1), 'no_stream');

@@ -295,6 +295,9 @@ function heldOnOf(event: StoredEvent, standing: SheetStanding, before: string[] 
   return standing === 'correction-required' ? (before ?? []) : [];
 }
 
+/** The keys of an event's metadata the results read (actorIdOf): a fold of them reads no other (time travel). */
+export const RESULTS_METADATA_KEYS: readonly string[] = ['actor'];
+
 function actorIdOf(event: StoredEvent): string {
   const actor = event.metadata?.actor as { id?: unknown } | undefined;
   return typeof actor?.id === 'string' ? actor.id : 'unknown';

@@ -1,7 +1,7 @@
 import { type EventStore, START, type StoredEvent } from '@tally/event-store';
 import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX, UNIT_STREAM_PREFIX } from '@tally/domain';
 import { consoleLogger, ProjectionLogger } from '../projection';
-import { ResultsProjection } from '../projections/results.projection';
+import { RESULTS_METADATA_KEYS, ResultsProjection } from '../projections/results.projection';
 import { InMemoryResultsState } from '../projections/results-state';
 import { buildCityResults, buildDistrictResults, contestsShownWith } from '../queries/results-builder';
 import type { CityResults, DistrictResults, SingleDistrictResult } from '../queries/results.shapes';
@@ -168,7 +168,13 @@ export class ResultsTimeTravel {
     const fold = new ResultsFold(electionId, this.logger, from);
     const prefixes = resultsStreamPrefixes(electionId);
     const read = (after: number) =>
-      this.store.readAll({ after, to: position, maxCount: this.pageSize, streamPrefixes: prefixes });
+      this.store.readAll({
+        after,
+        to: position,
+        maxCount: this.pageSize,
+        streamPrefixes: prefixes,
+        metadataKeys: RESULTS_METADATA_KEYS,
+      });
     let next: Promise<StoredEvent[]> | undefined = read(from?.position ?? -1);
     while (next) {
       const page: StoredEvent[] = await next;
