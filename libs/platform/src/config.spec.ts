@@ -44,6 +44,19 @@ describe('configuration', () => {
       expect(() => loadConfig({ TIME_TRAVEL_FOLDS_KEPT: bad })).toThrow(/TIME_TRAVEL_FOLDS_KEPT/);
   });
 
+  it('runs 1 time-travel fold at once with 8 waiting by default, 1 to 16 and 0 to 1000 when set', () => {
+    expect(loadConfig({})).toMatchObject({ TIME_TRAVEL_FOLDS_AT_ONCE: 1, TIME_TRAVEL_FOLDS_WAITING: 8 });
+    expect(loadConfig({ TIME_TRAVEL_FOLDS_AT_ONCE: '16', TIME_TRAVEL_FOLDS_WAITING: '0' })).toMatchObject({
+      TIME_TRAVEL_FOLDS_AT_ONCE: 16,
+      TIME_TRAVEL_FOLDS_WAITING: 0,
+    });
+    expect(loadConfig({ TIME_TRAVEL_FOLDS_WAITING: '1000' }).TIME_TRAVEL_FOLDS_WAITING).toBe(1000);
+    for (const bad of ['0', '17', 'two', '1.5'])
+      expect(() => loadConfig({ TIME_TRAVEL_FOLDS_AT_ONCE: bad })).toThrow(/TIME_TRAVEL_FOLDS_AT_ONCE/);
+    for (const bad of ['-1', '1001', 'lots', '0.5'])
+      expect(() => loadConfig({ TIME_TRAVEL_FOLDS_WAITING: bad })).toThrow(/TIME_TRAVEL_FOLDS_WAITING/);
+  });
+
   it('refuses bad values, naming every one of them', () => {
     let error: unknown;
     try {

@@ -114,6 +114,23 @@ export class AppConfig {
   @Max(64)
   TIME_TRAVEL_FOLDS_KEPT = 4;
 
+  /**
+   * Time travel: the folds an api process runs at once (a fold of a national night holds its thread for seconds,
+   * and time travel is public). A position answered by a kept fold never waits.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  TIME_TRAVEL_FOLDS_AT_ONCE = 1;
+
+  /** Time travel: the folds that may wait for their turn; beyond them a request is 503 TIME_TRAVEL.BUSY. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  TIME_TRAVEL_FOLDS_WAITING = 8;
+
   /** How long a query with ?minPosition= waits for the read models to catch up. */
   @Transform(toInt)
   @IsInt()

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Metrics } from '@tally/platform';
 import { AuditCheckpointQueries, ReadRouter } from '@tally/read-models';
 import { ElectionsModule } from '../elections/elections.module';
 import { ReadYourWrites } from '../results/read-your-writes';
@@ -21,4 +22,30 @@ import { AuditExportController } from './audit-export.controller';
   ],
   exports: [TimeTravel],
 })
-export class AuditorModule {}
+export class AuditorModule implements OnModuleInit {
+  constructor(
+    private readonly timeTravel: TimeTravel,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    const { gate } = this.timeTravel;
+    this.metrics.gauge(
+      'tally_time_travel_folds_running',
+      'Time-travel folds running in this process',
+      [],
+      () => [{ value: gate.running }],
+    );
+    this.metrics.gauge(
+      'tally_time_travel_folds_waiting',
+      'Time-travel folds waiting for their turn in this process',
+      [],
+      () => [{ value: gate.waiting }],
+    );
+    this.metrics.counterFrom(
+      'tally_time_travel_refused_total',
+      'Time-travel requests refused with 503 TIME_TRAVEL.BUSY',
+      () => gate.refused,
+    );
+  }
+}

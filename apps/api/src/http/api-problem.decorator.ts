@@ -60,7 +60,7 @@ const DESCRIPTIONS: Record<number, string> = {
   428: 'If-Match is required',
   429: 'Too many requests for this token or IP (REQUEST.RATE_LIMITED, Retry-After)',
   500: 'Internal error (INTERNAL): logged with the request id, no details in the answer',
-  503: 'The read models have not reached minPosition in time (Retry-After)',
+  503: 'The read models have not reached minPosition in time (RESULTS.NOT_CAUGHT_UP), or this api process already runs and queues all the time-travel folds it may (TIME_TRAVEL.BUSY); Retry-After',
 };
 
 /** One problem+json response for the document: `problemResponse(429)`. */

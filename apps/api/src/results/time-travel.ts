@@ -17,6 +17,7 @@ import { ElectionCatalog } from '../elections/election-catalog';
 import { HttpProblem, RequestValidationProblem } from '../http/problem';
 import { StrictInt } from '../http/validators/strict-int.transform';
 import { APP_CONFIG } from '../infrastructure/runtime';
+import { FoldGate, FoldGateFull } from './fold-gate';
 import { MinPositionQuery } from './results.query-params';
 
 export class ResultsQuery extends MinPositionQuery {
@@ -44,14 +45,20 @@ export class ResultsQuery extends MinPositionQuery {
   atPosition?: number;
 }
 
+/** Retry-After of 503 TIME_TRAVEL.BUSY: about what a cold fold of a national night takes. */
+const RETRY_AFTER_SECONDS = 5;
+
 /**
  * `?asOf=` / `?atPosition=` on the results endpoints: the election's events up to that point, folded in memory by the
  * live projection's code (libs/read-models/src/time-travel). 404 RESULTS.NOT_FOUND when the election was not defined
- * yet at that point.
+ * yet at that point; 503 TIME_TRAVEL.BUSY (Retry-After) when this process already runs and queues all the folds it
+ * may (FoldGate).
  */
 @Injectable()
 export class TimeTravel {
   private readonly travel: ResultsTimeTravel;
+  /** The cold folds of this process: TIME_TRAVEL_FOLDS_AT_ONCE run, TIME_TRAVEL_FOLDS_WAITING wait, the rest 503. */
+  readonly gate: FoldGate<FoldedElection | null>;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -66,6 +73,7 @@ export class TimeTravel {
       new TimeIndexQueries(dataSource),
       config.TIME_TRAVEL_FOLDS_KEPT,
     );
+    this.gate = new FoldGate(config.TIME_TRAVEL_FOLDS_AT_ONCE, config.TIME_TRAVEL_FOLDS_WAITING);
   }
 
   requested(query: ResultsQuery): boolean {
@@ -95,7 +103,7 @@ export class TimeTravel {
   private async fold(electionId: string, query: ResultsQuery): Promise<FoldedElection> {
     const position = await this.position(query);
     await this.catalog.get(electionId);
-    const folded = await this.travel.fold(electionId, position);
+    const folded = this.travel.keptAt(electionId, position) ?? (await this.coldFold(electionId, position));
     if (!folded) {
       throw new DomainError(
         'not_found',
@@ -104,6 +112,24 @@ export class TimeTravel {
       );
     }
     return folded;
+  }
+
+  /** A fold that reads the store, through the gate: a fold of the same position already under way is shared. */
+  private coldFold(electionId: string, position: number): Promise<FoldedElection | null> {
+    try {
+      return this.gate.run(`${electionId}@${position}`, () => this.travel.fold(electionId, position));
+    } catch (error) {
+      if (!(error instanceof FoldGateFull)) throw error;
+      throw new HttpProblem(
+        503,
+        'TIME_TRAVEL.BUSY',
+        'Time travel is busy',
+        `${error.running} time-travel folds are running and ${error.waiting} are waiting in this api process; ` +
+          'ask again shortly (the live results, and a position asked just before, answer at once)',
+        {},
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
+    }
   }
 
   private async position(query: ResultsQuery): Promise<number> {

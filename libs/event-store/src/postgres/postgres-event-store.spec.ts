@@ -251,7 +251,7 @@ describe('PostgresEventStore specifics', () => {
       ],
       'no_stream',
     );
-    const picked = await store.readAll({ streamPrefixes: [prefix], metadataKeys: ['actor', "odd key"] });
+    const picked = await store.readAll({ streamPrefixes: [prefix], metadataKeys: ['actor', 'odd key'] });
     expect(picked.map((e) => e.metadata)).toEqual([{ actor: { id: 'a-1' } }, { 'odd key': "it's" }]);
     const none = await store.readAll({ streamPrefixes: [prefix], metadataKeys: [] });
     expect(none.map((e) => e.metadata)).toEqual([{}, {}]);

@@ -192,6 +192,12 @@ export class ResultsTimeTravel {
     return folded;
   }
 
+  /** The kept fold of the election at exactly `position` (marked as just used), if any: fold() answers it at once. */
+  keptAt(electionId: string, position: number): FoldedElection | undefined {
+    const kept = this.keptBefore(electionId, position);
+    return kept?.position === position ? kept : undefined;
+  }
+
   /** The latest kept fold of the election at or before `position` (marked as just used), if any. */
   private keptBefore(electionId: string, position: number): FoldedElection | undefined {
     let best: FoldedElection | undefined;
