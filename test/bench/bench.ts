@@ -5,7 +5,8 @@
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
  * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
  * BENCH_ONLY=api only the api end to end (api and projector as processes of their own), BENCH_ONLY=live only the
- * live stream and screen, BENCH_ONLY=national only the national night (BENCH_NATION_SHEETS caps its sheets). The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
+ * live stream and screen, BENCH_ONLY=national only the national night (BENCH_NATION_SHEETS caps its sheets; then
+ * BENCH_PRESSURE_SHEETS at BENCH_PRESSURE_RATE/s while BENCH_PRESSURE_CLIENTS clients ask time travel). The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
  * BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write their profiles
  * (api.cpuprofile, projector.cpuprofile) and the submissions' time window (submissions-window.json) there.
  */

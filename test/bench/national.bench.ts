@@ -15,6 +15,7 @@ import { loadConfig } from '@tally/platform';
 import { percentile } from './bench-config';
 import { buildApps, cpuMillis, postgresCpuMillis } from './processes';
 import { JsonPoster } from './http-post';
+import { benchTimeTravelPressure } from './time-travel-pressure';
 import { printStatements, resetStatements, STATEMENTS } from './statements';
 
 const LIMIT = Number(process.env.BENCH_NATION_SHEETS ?? Number.POSITIVE_INFINITY);
@@ -234,6 +235,40 @@ export async function benchNational(
         JSON.stringify(windows),
       );
     await explain(databaseUrl, definition.electionId, report);
+
+    // The planned peak of submissions while the public asks time travel of the national log: this api (the default
+    // bound on folds), then another one on the same database with no real bound.
+    const token = await processAdminToken();
+    await benchTimeTravelPressure(
+      'the default bound (1 fold at once, 8 waiting)',
+      api.url,
+      token,
+      definition.electionId,
+      lastPosition,
+      'hn-2021-peak-bounded',
+      2021,
+      report,
+    );
+    const unbounded = await startApiProcess(
+      { ...env, PROJECTIONS: 'off', TIME_TRAVEL_FOLDS_AT_ONCE: '16', TIME_TRAVEL_FOLDS_WAITING: '1000' },
+      90_000,
+      true,
+    );
+    try {
+      await benchTimeTravelPressure(
+        'no real bound (16 folds at once)',
+        unbounded.url,
+        token,
+        definition.electionId,
+        lastPosition,
+        'hn-2021-peak-unbounded',
+        2021,
+        report,
+      );
+    } finally {
+      unbounded.child.kill('SIGTERM');
+      await unbounded.exited;
+    }
   } finally {
     api.child.kill('SIGTERM');
     projector.child.kill('SIGTERM');

@@ -138,7 +138,11 @@ export class ResultsTimeTravel {
   constructor(
     private readonly store: EventStore,
     private readonly logger: ProjectionLogger = consoleLogger,
-    private readonly pageSize = 5000,
+    /**
+     * Events per read. Each page is parsed and folded without a pause, so it bounds how long a fold holds the
+     * process's thread at a stretch (about 20 ms for 1,000 national sheets; 5,000 made stalls of 100-280 ms).
+     */
+    private readonly pageSize = 1000,
     /** The time index (TimeIndexQueries): without it, positionAt searches the log unbounded. */
     private readonly timeIndex?: { positionBefore(instant: Date): Promise<number> },
     /**
