@@ -1,23 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
+import { SeededRandom } from '../../apps/cli/src/sample/seeded-random';
 import { percentile } from './bench-config';
 
 const PRESSURE_SHEETS = Number(process.env.BENCH_PRESSURE_SHEETS ?? 3000);
 const PRESSURE_RATE = Number(process.env.BENCH_PRESSURE_RATE ?? 100);
 const PRESSURE_CLIENTS = Number(process.env.BENCH_PRESSURE_CLIENTS ?? 8);
-
-/** A small deterministic generator (mulberry32): the positions asked are the same in every run. */
-function positions(seed: number, below: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
-}
 
 /**
  * Submissions at the planned peak while the public asks time travel of a national log: a Hanoi election defined
@@ -45,7 +34,9 @@ export async function benchTimeTravelPressure(
   if (defined.status !== 201) throw new Error(`define ${hanoiId}: ${defined.status} ${await defined.text()}`);
 
   let running = true;
-  const next = positions(seed, lastPosition);
+  // The same positions in every run, and for both bounds.
+  const random = new SeededRandom(seed);
+  const next = () => random.int(0, lastPosition - 1);
   const answered: number[] = [];
   let busy = 0;
   let other = 0;
