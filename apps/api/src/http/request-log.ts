@@ -54,11 +54,16 @@ export function requestAnswered(request: FastifyRequest, reply: FastifyReply): v
   for (const observe of observers) observe(summary);
 }
 
-/** One line per request at debug; a server error (5xx) at error, so it is seen at any level. */
+/**
+ * One line per request at debug; a server error (5xx) at error, so it is seen at any level. A 503 is back-pressure
+ * with Retry-After (TIME_TRAVEL.BUSY, RESULTS.NOT_CAUGHT_UP, SERVICE.SHUTTING_DOWN), not a fault: warn, so that a
+ * flood of them does not read as an outage.
+ */
 export function requestLogLine(logger: Pino): RequestObserver {
   const http = logger.child({ context: 'http' });
   return (summary) => {
-    if (summary.status >= 500) http.error(summary, 'request');
+    if (summary.status === 503) http.warn(summary, 'request');
+    else if (summary.status >= 500) http.error(summary, 'request');
     else http.debug(summary, 'request');
   };
 }
