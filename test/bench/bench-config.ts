@@ -57,6 +57,17 @@ export function productionEnv(config: AppConfig, databaseUrl: string): Record<st
   };
 }
 
+/** POST /elections of a definition (its JSON) with `authorization` (a city admin's); throws unless 201. */
+export async function defineElection(base: string, authorization: string, body: string): Promise<void> {
+  const defined = await fetch(`${base}/elections`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body,
+  });
+  if (defined.status !== 201)
+    throw new Error(`defining an election failed: ${defined.status} ${await defined.text()}`);
+}
+
 /** The live stream's counters of a built api, read from its GET /metrics. */
 export interface LiveCounters {
   updates: number;
@@ -88,12 +99,7 @@ export async function startBuiltApiWithHanoi(databaseUrl: string): Promise<{
   try {
     await waitUntilReady(api, `${base}/health`);
     const definition = generateHanoi2021();
-    const defined = await fetch(`${base}/elections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(definition),
-    });
-    if (defined.status !== 201) throw new Error(`defining the Hanoi sample failed: ${defined.status}`);
+    await defineElection(base, `Bearer ${token}`, JSON.stringify(definition));
     const live = async (): Promise<LiveCounters> => {
       const text = await (
         await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../support/api-process';
-import { benchConfig, percentile, productionEnv } from './bench-config';
+import { benchConfig, defineElection, percentile, productionEnv } from './bench-config';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { generateTallies } from '../../apps/cli/src/sample/tally-generator';
 import { benchEventStore, storeAppendsPerSecond } from './event-store.bench';
@@ -102,13 +102,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     await Promise.all(apis.map((api, index) => waitUntilReady(api, `${bases[index]}/health`)));
     const definition = generateHanoi2021();
     const defineStart = performance.now();
-    const defined = await fetch(`${base}/elections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify(definition),
-    });
-    if (defined.status !== 201)
-      throw new Error(`defining the Hanoi sample failed: ${defined.status} ${await defined.text()}`);
+    await defineElection(base, authorization, JSON.stringify(definition));
     report(
       'define the Hanoi sample (4,825 areas, 2 contests) over HTTP',
       `${fmt(performance.now() - defineStart)} ms`,

@@ -12,7 +12,7 @@ import { hashString } from '../../apps/cli/src/sample/seeded-random';
 import { freePort, processAdminToken, startApiProcess, startProjectorProcess } from '../support/api-process';
 import { TEST_JWT_SECRET, tokenFor } from '../support/tokens';
 import { loadConfig } from '@tally/platform';
-import { percentile } from './bench-config';
+import { defineElection, percentile } from './bench-config';
 import { buildApps, cpuMillis, postgresCpuMillis } from './processes';
 import { JsonPoster } from './http-post';
 import { benchTimeTravelPressure } from './time-travel-pressure';
@@ -68,15 +68,7 @@ export async function benchNational(
   try {
     const definition = generateVietnam2021();
     const body = JSON.stringify(definition);
-    const defined = await timed(() =>
-      fetch(`${api.url}/elections`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body,
-      }),
-    );
-    if (defined.value.status !== 201)
-      throw new Error(`define: ${defined.value.status} ${await defined.value.text()}`);
+    const defined = await timed(() => defineElection(api.url, authorization, body));
     report(
       `national night: define vietnam-2021 (${(body.length / 1e6).toFixed(1)} MB: 85,000 areas, 12,579 units)`,
       `${(defined.ms / 1000).toFixed(1)} s`,

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { generateHanoi2021 } from '../../apps/cli/src/sample/hanoi-2021';
 import { SeededRandom } from '../../apps/cli/src/sample/seeded-random';
-import { percentile } from './bench-config';
+import { defineElection, percentile } from './bench-config';
 
 const PRESSURE_SHEETS = Number(process.env.BENCH_PRESSURE_SHEETS ?? 3000);
 const PRESSURE_RATE = Number(process.env.BENCH_PRESSURE_RATE ?? 100);
@@ -25,13 +25,11 @@ export async function benchTimeTravelPressure(
   seed: number,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const definition = { ...generateHanoi2021(), electionId: hanoiId };
-  const defined = await fetch(`${apiUrl}/elections`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(definition),
-  });
-  if (defined.status !== 201) throw new Error(`define ${hanoiId}: ${defined.status} ${await defined.text()}`);
+  await defineElection(
+    apiUrl,
+    `Bearer ${token}`,
+    JSON.stringify({ ...generateHanoi2021(), electionId: hanoiId }),
+  );
 
   let running = true;
   // The same positions in every run, and for both bounds.
