@@ -1,32 +1,45 @@
-import type { EventStore, ReadAllOptions } from '@tally/event-store';
+import { Client } from 'pg';
+import { TIME_TRAVEL_APPLICATION_NAME } from '../../apps/api/src/results/time-travel';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
 // Cold time-travel folds are bounded per api process: TIME_TRAVEL_FOLDS_AT_ONCE run, TIME_TRAVEL_FOLDS_WAITING wait,
-// the rest are 503 TIME_TRAVEL.BUSY. The real store, with its time-travel reads (the ones that ask for metadata keys)
-// held until the test lets them go: that is what keeps a fold running long enough to see the gate.
+// the rest are 503 TIME_TRAVEL.BUSY. The folds run in the api's time-travel worker thread (the default), on the real
+// store; a transaction holding the events table locked keeps a fold running (its read waits) long enough to see the
+// gate, and PostgreSQL itself says how many time-travel reads wait.
 const METRICS_TOKEN = 'metrics-token-time-travel-busy-0123';
 let api: TestApi;
 let electionId: string;
 const positions: number[] = [];
-let held = false;
-const releases: Array<() => void> = [];
-let reads = 0;
+let lock: Client | undefined;
 
-function holdTimeTravelReads(store: EventStore): EventStore {
-  const readAll = store.readAll.bind(store);
-  store.readAll = async (options?: ReadAllOptions) => {
-    if (options?.metadataKeys) {
-      reads += 1;
-      if (held) await new Promise<void>((resolve) => releases.push(resolve));
-    }
-    return readAll(options);
-  };
-  return store;
+async function holdTheEventsTable(): Promise<void> {
+  lock = new Client({ connectionString: api.db.url });
+  await lock.connect();
+  await lock.query('BEGIN');
+  await lock.query('LOCK TABLE es_events IN ACCESS EXCLUSIVE MODE');
 }
 
-const settle = async (until: () => boolean) => {
-  for (let i = 0; i < 200 && !until(); i++) await new Promise((r) => setTimeout(r, 10));
+async function releaseTheEventsTable(): Promise<void> {
+  await lock?.query('COMMIT');
+  await lock?.end();
+  lock = undefined;
+}
+
+/** Time-travel reads (the worker's connections) waiting for the lock, as pg_stat_activity shows them. */
+async function waitingTimeTravelReads(): Promise<number> {
+  // Inside the lock's transaction the activity view is read once and kept: clear it to see it as it is now.
+  await lock!.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await lock!.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE application_name = $1 AND wait_event_type = 'Lock' AND datname = current_database()`,
+    [TIME_TRAVEL_APPLICATION_NAME],
+  );
+  return rows[0].n;
+}
+
+const settle = async (until: () => Promise<boolean> | boolean) => {
+  for (let i = 0; i < 200 && !(await until()); i++) await new Promise((r) => setTimeout(r, 10));
 };
 
 async function gauges(): Promise<Record<string, number>> {
@@ -41,15 +54,12 @@ async function gauges(): Promise<Record<string, number>> {
 
 beforeAll(async () => {
   // Nothing kept: every request for a position is a fold, unless it shares one under way.
-  api = await startTestApi(
-    {
-      TIME_TRAVEL_FOLDS_AT_ONCE: '1',
-      TIME_TRAVEL_FOLDS_WAITING: '1',
-      TIME_TRAVEL_FOLDS_KEPT: '0',
-      METRICS_TOKEN,
-    },
-    { decorateEventStore: holdTimeTravelReads },
-  );
+  api = await startTestApi({
+    TIME_TRAVEL_FOLDS_AT_ONCE: '1',
+    TIME_TRAVEL_FOLDS_WAITING: '1',
+    TIME_TRAVEL_FOLDS_KEPT: '0',
+    METRICS_TOKEN,
+  });
   electionId = smallElection().electionId;
   const defined = await api.call('POST', '/elections', smallElection(electionId));
   expect(defined.status).toBe(201);
@@ -61,8 +71,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  held = false;
-  releases.forEach((release) => release());
+  await releaseTheEventsTable();
   await api.close();
 });
 
@@ -78,14 +87,14 @@ describe('time travel under load', () => {
     }
     const [a, b, c] = positions;
 
-    held = true;
-    reads = 0;
+    await holdTheEventsTable();
     const running = api.call('GET', city(a));
-    await settle(() => reads === 1);
+    await settle(async () => (await waitingTimeTravelReads()) === 1);
     const waiting = api.call('GET', city(b));
     const sharing = api.call('GET', city(a));
     await settle(() => false);
-    expect(reads).toBe(1);
+    // One fold reads (and waits); the other two requests are in the gate, one waiting, one sharing the first.
+    expect(await waitingTimeTravelReads()).toBe(1);
     expect(await gauges()).toEqual({ running: 1, waiting: 1, refused: 0 });
 
     const refused = await api.call('GET', city(c));
@@ -97,13 +106,10 @@ describe('time travel under load', () => {
     // The live results do not wait behind time travel.
     expect((await api.call('GET', `/elections/${electionId}/results/city`)).status).toBe(200);
 
-    held = false;
-    releases.splice(0).forEach((release) => release());
+    await releaseTheEventsTable();
     const answers = await Promise.all([running, waiting, sharing]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(answers.map((r) => r.body)).toEqual([expected.get(a), expected.get(b), expected.get(a)]);
-    // Two folds read the store: the repeated position shared the first one.
-    expect(reads).toBe(2);
     expect(await gauges()).toEqual({ running: 0, waiting: 0, refused: 1 });
     // Asked again once the gate is free: answered.
     expect((await api.call('GET', city(c))).body).toEqual(expected.get(c));

@@ -65,6 +65,9 @@ async function startApiOn(
     JWT_SECRET: TEST_JWT_SECRET,
     CHECKPOINT_SIGNING_KEY: TEST_CHECKPOINT_KEY,
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // A decorated store lives in this process alone: a time-travel worker thread, with a connection of its own,
+    // would read around the decoration.
+    ...(decorateEventStore ? { TIME_TRAVEL_FOLDS_THREAD: 'main' } : {}),
     ...env,
     DATABASE_URL: db.url,
   });

@@ -8,3 +8,4 @@ export {
 } from './subscription';
 export * from './postgres';
 export * from './kurrentdb';
+export { connectEventStore, type EventStoreTarget } from './connect';

@@ -57,6 +57,13 @@ describe('configuration', () => {
       expect(() => loadConfig({ TIME_TRAVEL_FOLDS_WAITING: bad })).toThrow(/TIME_TRAVEL_FOLDS_WAITING/);
   });
 
+  it('folds time travel in a worker thread by default, on the main thread when asked', () => {
+    expect(loadConfig({}).TIME_TRAVEL_FOLDS_THREAD).toBe('worker');
+    expect(loadConfig({ TIME_TRAVEL_FOLDS_THREAD: 'main' }).TIME_TRAVEL_FOLDS_THREAD).toBe('main');
+    for (const bad of ['', 'thread', 'Worker'])
+      expect(() => loadConfig({ TIME_TRAVEL_FOLDS_THREAD: bad })).toThrow(/TIME_TRAVEL_FOLDS_THREAD/);
+  });
+
   it('refuses bad values, naming every one of them', () => {
     let error: unknown;
     try {

@@ -124,6 +124,14 @@ export class AppConfig {
   @Max(16)
   TIME_TRAVEL_FOLDS_AT_ONCE = 1;
 
+  /**
+   * Time travel: where the folds run. `worker` (the default): a worker thread of the api process with a connection
+   * of its own to the event store, so a fold of a national night never holds the thread that answers submissions;
+   * `main`: the api's own thread (a store that exists only in this process, e.g. a test's decorated one, needs it).
+   */
+  @IsIn(['worker', 'main'], { message: 'TIME_TRAVEL_FOLDS_THREAD must be "worker" or "main"' })
+  TIME_TRAVEL_FOLDS_THREAD: 'worker' | 'main' = 'worker';
+
   /** Time travel: the folds that may wait for their turn; beyond them a request is 503 TIME_TRAVEL.BUSY. */
   @Transform(toInt)
   @IsInt()

@@ -1,6 +1,7 @@
 import {
+  connectEventStore,
   EventStore,
-  KurrentDbEventStore,
+  EventStoreTarget,
   migratePostgresEventStore,
   PostgresEventStore,
 } from '@tally/event-store';
@@ -22,13 +23,19 @@ import { PostgresScanStore, S3ScanStore, ScanStore } from '@tally/scan-store';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
 
+/** Where the configured events are (EVENT_STORE). */
+export function eventStoreTarget(config: AppConfig, databaseUrl: string): EventStoreTarget {
+  return {
+    kind: config.EVENT_STORE,
+    databaseUrl,
+    kurrentdbConnectionString: config.KURRENTDB_CONNECTION_STRING,
+  };
+}
+
 /** The configured event store, its schema ready. */
 export async function openEventStore(config: AppConfig, databaseUrl: string): Promise<EventStore> {
-  if (config.EVENT_STORE === 'kurrentdb') {
-    return new KurrentDbEventStore(config.KURRENTDB_CONNECTION_STRING!);
-  }
-  const store = new PostgresEventStore(databaseUrl);
-  await migratePostgresEventStore(store.pool);
+  const store = connectEventStore(eventStoreTarget(config, databaseUrl));
+  if (store instanceof PostgresEventStore) await migratePostgresEventStore(store.pool);
   return store;
 }
 

@@ -38,14 +38,16 @@ export { InMemoryResultsState } from './projections/results-state';
 export type { ResultsState } from './projections/results-state';
 export { buildCityResults, buildDistrictResults } from './queries/results-builder';
 export {
+  answerOf,
   cityOf,
   districtOf,
   districtsOf,
   foldResults,
   isElectionEvent,
   ResultsTimeTravel,
+  viewKey,
 } from './time-travel/results-time-travel';
-export type { FoldedElection, LogPoint } from './time-travel/results-time-travel';
+export type { FoldedElection, LogPoint, TimeTravelAnswer, TimeTravelView } from './time-travel/results-time-travel';
 export { exportLines, parseExportLine, toExportLine, verifyExportFile } from './audit/export-format';
 export type { ExportLine, ExportVerification } from './audit/export-format';
 export { ShadowRebuild } from './rebuild/shadow-rebuild';

@@ -84,6 +84,14 @@ export class ElectionCatalog {
     return (await this.require(electionId)).index;
   }
 
+  /**
+   * ELECTION.NOT_FOUND unless the election is defined. One this process holds answers without asking the store: an
+   * election, once defined, stays defined.
+   */
+  async assertDefined(electionId: string): Promise<void> {
+    if (!this.cache.has(electionId)) await this.require(electionId);
+  }
+
   async require(electionId: string): Promise<DefinitionInForce> {
     const found = await this.current(electionId);
     if (!found) {

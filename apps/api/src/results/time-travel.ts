@@ -1,23 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '@tally/platform';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, eventStoreTarget } from '@tally/platform';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError } from '@tally/domain';
 import { EventStore } from '@tally/event-store';
 import {
-  cityOf,
-  districtOf,
-  districtsOf,
-  FoldedElection,
+  CityResults,
+  DistrictResults,
   ResultsTimeTravel,
+  SingleDistrictResult,
   TimeIndexQueries,
+  TimeTravelAnswer,
+  TimeTravelView,
+  viewKey,
 } from '@tally/read-models';
 import { DataSource } from 'typeorm';
 import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { HttpProblem, RequestValidationProblem } from '../http/problem';
 import { StrictInt } from '../http/validators/strict-int.transform';
-import { APP_CONFIG } from '../infrastructure/runtime';
+import { APP_CONFIG, APP_RUNTIME, AppRuntime } from '../infrastructure/runtime';
 import { FoldGate, FoldGateFull } from './fold-gate';
+import { FoldAsk, MainThreadFolds, TimeTravelFolds, WorkerFolds } from './time-travel-folds';
 import { MinPositionQuery } from './results.query-params';
 
 export class ResultsQuery extends MinPositionQuery {
@@ -45,6 +48,19 @@ export class ResultsQuery extends MinPositionQuery {
   atPosition?: number;
 }
 
+/** The worker's connections show this as their application_name (pg_stat_activity): time travel, not ingest. */
+export const TIME_TRAVEL_APPLICATION_NAME = 'tally-time-travel';
+
+function withApplicationName(databaseUrl: string, name: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    url.searchParams.set('application_name', name);
+    return url.toString();
+  } catch {
+    return databaseUrl;
+  }
+}
+
 /** Retry-After of 503 TIME_TRAVEL.BUSY: about what a cold fold of a national night takes. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -55,41 +71,68 @@ const RETRY_AFTER_SECONDS = 5;
  * may (FoldGate).
  */
 @Injectable()
-export class TimeTravel {
+export class TimeTravel implements OnApplicationShutdown {
+  private readonly logger = new Logger('time-travel');
+  /** Resolves ?asOf= to a position (on this thread: a few small queries). */
   private readonly travel: ResultsTimeTravel;
+  /** Where the folds run: a worker thread (TIME_TRAVEL_FOLDS_THREAD=worker, the default) or this thread. */
+  private readonly folds: TimeTravelFolds;
   /** The cold folds of this process: TIME_TRAVEL_FOLDS_AT_ONCE run, TIME_TRAVEL_FOLDS_WAITING wait, the rest 503. */
-  readonly gate: FoldGate<FoldedElection | null>;
+  readonly gate: FoldGate<TimeTravelAnswer>;
 
   constructor(
     private readonly eventStore: EventStore,
     private readonly catalog: ElectionCatalog,
     dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_RUNTIME) runtime: AppRuntime,
   ) {
+    const inWorker = config.TIME_TRAVEL_FOLDS_THREAD === 'worker';
     this.travel = new ResultsTimeTravel(
       eventStore,
       undefined,
       undefined,
       new TimeIndexQueries(dataSource),
-      config.TIME_TRAVEL_FOLDS_KEPT,
+      inWorker ? 0 : config.TIME_TRAVEL_FOLDS_KEPT,
     );
+    this.folds = inWorker
+      ? new WorkerFolds(
+          {
+            // One connection per fold that may run at once: a fold reads one page ahead of the one it folds.
+            store: {
+              ...eventStoreTarget(
+                config,
+                withApplicationName(runtime.databaseUrl, TIME_TRAVEL_APPLICATION_NAME),
+              ),
+              poolSize: config.TIME_TRAVEL_FOLDS_AT_ONCE,
+            },
+            kept: config.TIME_TRAVEL_FOLDS_KEPT,
+          },
+          (reason) =>
+            this.logger.error(`The time-travel worker stopped (${reason}); the next request starts another`),
+        )
+      : new MainThreadFolds(this.travel);
     this.gate = new FoldGate(config.TIME_TRAVEL_FOLDS_AT_ONCE, config.TIME_TRAVEL_FOLDS_WAITING);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.folds.close();
   }
 
   requested(query: ResultsQuery): boolean {
     return query.asOf !== undefined || query.atPosition !== undefined;
   }
 
-  async city(electionId: string, query: ResultsQuery) {
-    return cityOf(await this.fold(electionId, query), query.contest);
+  async city(electionId: string, query: ResultsQuery): Promise<CityResults> {
+    return (await this.answer(electionId, query, { kind: 'city', contestId: query.contest })) as CityResults;
   }
 
-  async districts(electionId: string, query: ResultsQuery) {
-    return districtsOf(await this.fold(electionId, query));
+  async districts(electionId: string, query: ResultsQuery): Promise<DistrictResults> {
+    return (await this.answer(electionId, query, { kind: 'districts' })) as DistrictResults;
   }
 
-  async district(electionId: string, districtId: string, query: ResultsQuery) {
-    const result = districtOf(await this.fold(electionId, query), districtId);
+  async district(electionId: string, districtId: string, query: ResultsQuery): Promise<SingleDistrictResult> {
+    const result = await this.answer(electionId, query, { kind: 'district', districtId });
     if (!result) {
       throw new DomainError(
         'not_found',
@@ -97,27 +140,30 @@ export class TimeTravel {
         `District ${districtId} is not part of election ${electionId}`,
       );
     }
-    return result;
+    return result as SingleDistrictResult;
   }
 
-  private async fold(electionId: string, query: ResultsQuery): Promise<FoldedElection> {
+  private async answer(electionId: string, query: ResultsQuery, view: TimeTravelView) {
     const position = await this.position(query);
-    await this.catalog.get(electionId);
-    const folded = this.travel.keptAt(electionId, position) ?? (await this.coldFold(electionId, position));
-    if (!folded) {
+    await this.catalog.assertDefined(electionId);
+    const ask: FoldAsk = { electionId, position, view };
+    const answer = (await this.folds.kept(ask)) ?? (await this.coldFold(ask));
+    if (!answer.defined) {
       throw new DomainError(
         'not_found',
         'RESULTS.NOT_FOUND',
         `Election ${electionId} was not defined yet at position ${position}`,
       );
     }
-    return folded;
+    return answer.body;
   }
 
-  /** A fold that reads the store, through the gate: a fold of the same position already under way is shared. */
-  private coldFold(electionId: string, position: number): Promise<FoldedElection | null> {
+  /** A fold that reads the store, through the gate: the same request already under way is shared. */
+  private coldFold(ask: FoldAsk): Promise<TimeTravelAnswer> {
     try {
-      return this.gate.run(`${electionId}@${position}`, () => this.travel.fold(electionId, position));
+      return this.gate.run(`${ask.electionId}@${ask.position}/${viewKey(ask.view)}`, () =>
+        this.folds.fold(ask),
+      );
     } catch (error) {
       if (!(error instanceof FoldGateFull)) throw error;
       throw new HttpProblem(

@@ -118,6 +118,34 @@ describe('ResultsTimeTravel keeping folds', () => {
     expect(reads[reads.length - 1]).toEqual({ after: 1_200, to: 1_600 });
   });
 
+  it('shares a fold under way: the same position asked again while it runs reads the store once', async () => {
+    const log = electionNightLog({ seed: 11, events: 1_000 });
+    await seedLog(store, log);
+    const [electionId] = definedElections(log);
+    let reads = 0;
+    const readAll = store.readAll.bind(store);
+    const counted = Object.assign(Object.create(store) as PostgresEventStore, {
+      readAll: (options: Parameters<PostgresEventStore['readAll']>[0]) => {
+        reads += 1;
+        return readAll(options);
+      },
+    });
+    // Nothing kept: only the sharing of the running fold can spare the second read.
+    const travel = new ResultsTimeTravel(counted, silent, 5_000, undefined, 0);
+    const [first, second, other] = await Promise.all([
+      travel.fold(electionId, 600),
+      travel.fold(electionId, 600),
+      travel.fold(electionId, 700),
+    ]);
+    expect(reads).toBe(2);
+    expect(second).toBe(first);
+    expect(rowsOf(first)).toEqual(rowsOf(coldFold(log, electionId, 600)));
+    expect(rowsOf(other)).toEqual(rowsOf(coldFold(log, electionId, 700)));
+    // Once done, nothing is shared any more: the same position folds again.
+    await travel.fold(electionId, 600);
+    expect(reads).toBe(3);
+  });
+
   it('keeps a fold as it was after a later one went on from it', async () => {
     const log = electionNightLog({ seed: 7, events: 2_000 });
     await seedLog(store, log);

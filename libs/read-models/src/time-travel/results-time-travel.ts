@@ -126,6 +126,41 @@ export function districtOf(folded: FoldedElection, districtId: string): SingleDi
   return district ? { electionId: folded.electionId, position: folded.position, ...district } : null;
 }
 
+/** What a time-travel request shows of a fold: the city (one contest, or all), every district, or one district. */
+export type TimeTravelView =
+  { kind: 'city'; contestId?: string } | { kind: 'districts' } | { kind: 'district'; districtId: string };
+
+/**
+ * A view of a fold, as plain data (it crosses to another thread as it is): `defined` false when the election was not
+ * defined at that position; `body` null when the district asked for is not part of the election.
+ */
+export type TimeTravelAnswer =
+  { defined: false } | { defined: true; body: CityResults | DistrictResults | SingleDistrictResult | null };
+
+export function answerOf(folded: FoldedElection | null, view: TimeTravelView): TimeTravelAnswer {
+  if (!folded) return { defined: false };
+  switch (view.kind) {
+    case 'city':
+      return { defined: true, body: cityOf(folded, view.contestId) };
+    case 'districts':
+      return { defined: true, body: districtsOf(folded) };
+    case 'district':
+      return { defined: true, body: districtOf(folded, view.districtId) };
+  }
+}
+
+/** One key per view: requests with the same key at the same position have the same answer. */
+export function viewKey(view: TimeTravelView): string {
+  switch (view.kind) {
+    case 'city':
+      return view.contestId === undefined ? 'city' : `city:${view.contestId}`;
+    case 'districts':
+      return 'districts';
+    case 'district':
+      return `district:${view.districtId}`;
+  }
+}
+
 /**
  * Results as they stood at a point of the log: the election's events up to that position are read from the store
  * and folded in memory by ResultsProjection (the same code the live read models run), then shaped by the same
@@ -134,6 +169,8 @@ export function districtOf(folded: FoldedElection, districtId: string): SingleDi
 export class ResultsTimeTravel {
   /** The folds kept, most recently used last. A position at or below the head never changes, nor does its fold. */
   private readonly kept: FoldedElection[] = [];
+  /** The folds under way, by election and position: a second request for one shares it. */
+  private readonly running = new Map<string, Promise<FoldedElection | null>>();
 
   constructor(
     private readonly store: EventStore,
@@ -165,7 +202,16 @@ export class ResultsTimeTravel {
    * Null when the election was not defined at that position. The fold returned may be kept and handed to later
    * callers: read it, never change it.
    */
-  async fold(electionId: string, position: number): Promise<FoldedElection | null> {
+  fold(electionId: string, position: number): Promise<FoldedElection | null> {
+    const key = `${electionId}@${position}`;
+    const running = this.running.get(key);
+    if (running) return running;
+    const fold = this.foldOnce(electionId, position).finally(() => this.running.delete(key));
+    this.running.set(key, fold);
+    return fold;
+  }
+
+  private async foldOnce(electionId: string, position: number): Promise<FoldedElection | null> {
     const from = this.keptBefore(electionId, position);
     if (from?.position === position) return from;
     // Each page is folded as it arrives (nothing but the fold outlives it) while the next one is read.
