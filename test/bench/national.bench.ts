@@ -196,31 +196,34 @@ export async function benchNational(
     // BENCH_PROFILE: each query's time window, on the monotonic clock in µs like the profiles' timestamps.
     const windows: Record<string, { startUs: number; endUs: number }> = {};
     const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-    for (const [name, url] of queries) {
-      const startUs = nowUs();
-      const runs: number[] = [];
-      let bytes = 0;
-      let status = 0;
-      for (let i = 0; i < 4; i++) {
-        const r = await timed(async () => {
-          const response = await fetch(url);
-          status = response.status;
-          return (await response.arrayBuffer()).byteLength;
-        });
-        bytes = r.value;
-        runs.push(r.ms);
+    const ask = async (asked: Array<[string, string]>, suffix = '') => {
+      for (const [name, url] of asked) {
+        const startUs = nowUs();
+        const runs: number[] = [];
+        let bytes = 0;
+        let status = 0;
+        for (let i = 0; i < 4; i++) {
+          const r = await timed(async () => {
+            const response = await fetch(url);
+            status = response.status;
+            return (await response.arrayBuffer()).byteLength;
+          });
+          bytes = r.value;
+          runs.push(r.ms);
+        }
+        // The first request of each is cold (time travel: nothing kept at that position); then the best of three.
+        const [first, ...again] = runs;
+        again.sort((a, b) => a - b);
+        report(
+          `national night query: ${name}${suffix}`,
+          status === 200
+            ? `first ${first.toFixed(0)} ms, then ${again[0].toFixed(0)} ms (worst ${again[again.length - 1].toFixed(0)} ms), ${(bytes / 1e6).toFixed(2)} MB`
+            : `HTTP ${status}`,
+        );
+        windows[`${name}${suffix}`] = { startUs, endUs: nowUs() };
       }
-      // The first request of each is cold (time travel: nothing kept at that position); then the best of three.
-      const [first, ...again] = runs;
-      again.sort((a, b) => a - b);
-      report(
-        `national night query: ${name}`,
-        status === 200
-          ? `first ${first.toFixed(0)} ms, then ${again[0].toFixed(0)} ms (worst ${again[again.length - 1].toFixed(0)} ms), ${(bytes / 1e6).toFixed(2)} MB`
-          : `HTTP ${status}`,
-      );
-      windows[name] = { startUs, endUs: nowUs() };
-    }
+    };
+    await ask(queries);
     if (process.env.BENCH_PROFILE)
       writeFileSync(
         join(process.env.BENCH_PROFILE, 'national-queries-windows.json'),
@@ -232,7 +235,7 @@ export async function benchNational(
     // bound on folds), then another one on the same database with no real bound.
     const token = await processAdminToken();
     await benchTimeTravelPressure(
-      'the default bound (1 fold at once, 8 waiting)',
+      'the default (folds in a worker thread, 1 at once, 8 waiting)',
       api.url,
       token,
       definition.electionId,
@@ -241,6 +244,35 @@ export async function benchNational(
       2021,
       report,
     );
+    // The same, side by side, with the folds on the api's own thread (TIME_TRAVEL_FOLDS_THREAD=main): another api
+    // process on the same database, nothing kept yet.
+    const mainThread = await startApiProcess(
+      { ...env, PROJECTIONS: 'off', TIME_TRAVEL_FOLDS_THREAD: 'main' },
+      90_000,
+      true,
+    );
+    try {
+      const travelOn = (url: string) => url.replace(api.url, mainThread.url);
+      await ask(
+        queries
+          .filter(([name]) => name.startsWith('time travel'))
+          .map(([name, url]) => [name, travelOn(url)]),
+        ', folds on the api thread',
+      );
+      await benchTimeTravelPressure(
+        'folds on the api thread (1 at once, 8 waiting)',
+        mainThread.url,
+        token,
+        definition.electionId,
+        lastPosition,
+        'hn-2021-peak-main-thread',
+        2021,
+        report,
+      );
+    } finally {
+      mainThread.child.kill('SIGTERM');
+      await mainThread.exited;
+    }
     const unbounded = await startApiProcess(
       { ...env, PROJECTIONS: 'off', TIME_TRAVEL_FOLDS_AT_ONCE: '16', TIME_TRAVEL_FOLDS_WAITING: '1000' },
       90_000,
@@ -248,7 +280,7 @@ export async function benchNational(
     );
     try {
       await benchTimeTravelPressure(
-        'no real bound (16 folds at once)',
+        'no real bound (16 folds at once in the worker thread)',
         unbounded.url,
         token,
         definition.electionId,
