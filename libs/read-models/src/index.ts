@@ -47,7 +47,12 @@ export {
   ResultsTimeTravel,
   viewKey,
 } from './time-travel/results-time-travel';
-export type { FoldedElection, LogPoint, TimeTravelAnswer, TimeTravelView } from './time-travel/results-time-travel';
+export type {
+  FoldedElection,
+  LogPoint,
+  TimeTravelAnswer,
+  TimeTravelView,
+} from './time-travel/results-time-travel';
 export { exportLines, parseExportLine, toExportLine, verifyExportFile } from './audit/export-format';
 export type { ExportLine, ExportVerification } from './audit/export-format';
 export { ShadowRebuild } from './rebuild/shadow-rebuild';
