@@ -48,9 +48,10 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
           useFactory: (r: ReadRouter) => new ResultsQueries(r),
         },
         { provide: AuditQueries, inject: [ReadRouter], useFactory: (r: ReadRouter) => new AuditQueries(r) },
-        // Without a replica every read goes to the primary and a request's routing scope changes nothing; Nest
-        // binds each interceptor to the request's async context (two AsyncResource.bind per request, ~3 % of the
-        // api's CPU on submissions in a profile), so the interceptor is there only when there is a replica.
+        // Without a replica every read goes to the primary and a request's routing scope changes nothing. A global
+        // interceptor is not free: Nest binds it to the request's async context (AsyncResource.bind, twice) and runs
+        // the handler through rxjs; it cost about 0.2 ms of the api's 0.75 ms CPU per submission in
+        // `npm run bench:api` (docs/benchmarks.md). So it is there only when there is a replica.
         ...(runtime.config.DATABASE_READ_URL
           ? [{ provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor }]
           : []),

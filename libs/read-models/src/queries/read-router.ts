@@ -34,9 +34,14 @@ export class ReadRouter implements ReadDatabase {
     return this.current.query<T>(...args);
   }
 
-  /** Runs `run` (a request) in a scope of its own: usePrimary() inside it affects only this request. */
+  /**
+   * Runs `run` (a request) in a scope of its own: usePrimary() inside it affects only this request. Without a replica
+   * there is nothing to route, and no scope is entered: on Node 20 the first AsyncLocalStorage.run turns on promise
+   * hooks for the whole process, and every promise of every request pays for them from then on (about 0.06 ms of the
+   * api's CPU per submission in `npm run bench:api`, docs/benchmarks.md).
+   */
   scope<T>(run: () => T): T {
-    return this.routes.run({ primary: false }, run);
+    return this.replica ? this.routes.run({ primary: false }, run) : run();
   }
 
   /** The rest of the current scope reads from the primary. */
@@ -47,6 +52,6 @@ export class ReadRouter implements ReadDatabase {
 
   /** `run` reads from the primary, whatever the scope (the live stream, which must match its event positions). */
   onPrimary<T>(run: () => Promise<T>): Promise<T> {
-    return this.routes.run({ primary: true }, run);
+    return this.replica ? this.routes.run({ primary: true }, run) : run();
   }
 }
