@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +50,24 @@ describe('the api as a process', () => {
     });
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('NODE_ENV=production needs CHECKPOINT_SIGNING_KEY');
+  });
+
+  it('on a port already taken: exits 1 and says which port, and how to choose another', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const app = spawnApp('api', {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: process.env.TEST_DATABASE_URL!,
+      });
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain(`127.0.0.1:${port} is already in use`);
+      expect(app.output()).toContain('set PORT');
+    } finally {
+      taken.close();
+    }
   });
 });
 

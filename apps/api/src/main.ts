@@ -41,11 +41,20 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error('Tally Ledger failed to start:', error);
+/** What a failed start prints: the configuration's own message, a plain line for a taken port, else the error. */
+function startFailure(error: unknown): unknown[] {
+  if (error instanceof ConfigError) return [error.message];
+  const listen = error as { code?: unknown; address?: unknown; port?: unknown } | null;
+  if (listen?.code === 'EADDRINUSE') {
+    return [
+      `Tally Ledger failed to start: ${String(listen.address)}:${String(listen.port)} is already in use ` +
+        '(another api, or another server, listens there). Stop it, or set PORT (and HOST) to listen elsewhere.',
+    ];
   }
+  return ['Tally Ledger failed to start:', error];
+}
+
+main().catch((error: unknown) => {
+  console.error(...startFailure(error));
   process.exit(1);
 });
