@@ -42,4 +42,12 @@ export class RmDistrictResultEntity {
   /** candidateId → votes, for every candidate of every unit that has polling areas in this district. */
   @Column({ name: 'candidate_votes', type: 'jsonb' })
   candidateVotes!: Record<string, number>;
+
+  /**
+   * The position of the last event that changed the row (its definition, an amendment or a sheet): the row's content
+   * is a function of the events up to it, so a copy of the row with the same last position is the same row (the
+   * results projection keeps such copies between batches, ResultsRowCache).
+   */
+  @Column({ name: 'last_position', type: 'bigint', transformer: bigintToNumber })
+  lastPosition!: number;
 }

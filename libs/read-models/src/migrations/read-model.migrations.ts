@@ -10,6 +10,7 @@ import { UnitCertification1765200000000 } from './1765200000000-unit-certificati
 import { SheetWorkflow1765400000000 } from './1765400000000-sheet-workflow.migration';
 import { UnitAnnulment1765300000000 } from './1765300000000-unit-annulment.migration';
 import { SheetKeyIndex1765500000000 } from './1765500000000-sheet-key-index.migration';
+import { DistrictLastPosition1765600000000 } from './1765600000000-district-last-position.migration';
 
 /** In order; a new read-model table or column is a new migration here, and usually a projection version bump. */
 export const READ_MODEL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const READ_MODEL_MIGRATIONS = [
   UnitAnnulment1765300000000,
   SheetWorkflow1765400000000,
   SheetKeyIndex1765500000000,
+  DistrictLastPosition1765600000000,
 ];

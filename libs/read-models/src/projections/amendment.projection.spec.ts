@@ -184,7 +184,7 @@ describe('read models after an amendment', () => {
     await db?.drop();
   });
 
-  /** Applies the events in batches of `size` and returns every row a definition shapes (minus the revision kept). */
+  /** Applies the events in batches of `size` and returns every row a definition shapes (minus the revision and position kept). */
   async function rowsAfter(events: StoredEvent[], size: number) {
     await ds.query(`TRUNCATE ${projections.flatMap((p) => p.tables).join(', ')}`);
     for (let i = 0; i < events.length; i += size) {
@@ -196,7 +196,12 @@ describe('read models after an amendment', () => {
     const q = (sql: string) => ds.query(sql);
     return {
       elections: await q('SELECT election_id, name, polling_date, definition FROM rm_elections'),
-      districts: await q('SELECT * FROM rm_district_results ORDER BY district_id, contest_id'),
+      // The last position tells which event changed a row last: the amendment, in the amended night.
+      districts: (
+        await q(
+          `SELECT to_jsonb(t) - 'last_position' AS row FROM rm_district_results t ORDER BY district_id, contest_id`,
+        )
+      ).map((r: { row: unknown }) => r.row),
       units: await q('SELECT * FROM rm_unit_results ORDER BY contest_id, unit_id'),
       sheets: await q('SELECT * FROM rm_tally_sheets ORDER BY polling_area_id, contest_id'),
       turnoutElections: await q(
@@ -272,29 +277,32 @@ describe('read models after an amendment', () => {
 describe('amendResultRows', () => {
   it('changes exactly the rows an amendment affects: a withdrawal touches its unit and the districts it covers', () => {
     const before = generatedElection('g', 3, 4);
-    const rows = initialResultRows(before);
+    const rows = initialResultRows(before, 0);
     const { definition } = facts.electionAmended(before, [
       { type: 'withdrawCandidate', contestId: 'na', candidateId: 'na-d2-2' },
     ]);
-    const changed = amendResultRows(definition, rows.districts, rows.units);
+    const changed = amendResultRows(definition, rows.districts, rows.units, 1);
     expect(changed.units.map((u) => u.unitId)).toEqual(['na-d2']);
     expect(changed.units[0].candidates.map((c) => c.candidateId)).toEqual(['na-d2-1']);
     expect(changed.districts.map((d) => [d.districtId, d.candidateVotes])).toEqual([
       ['d2', { 'na-d2-1': 0 }],
     ]);
     expect(changed.droppedDistricts).toEqual([]);
+    // The changed row records the amendment's position; the others keep the one they had.
+    expect(changed.districts.map((d) => d.lastPosition)).toEqual([1]);
+    expect(rows.districts.every((d) => d.lastPosition === 0)).toBe(true);
   });
 
   it('keeps the votes counted so far; a moved area changes the expected figures of both sides only', () => {
     const before = generatedElection('g', 3, 4);
-    const rows = initialResultRows(before);
+    const rows = initialResultRows(before, 0);
     rows.units[0].pollingAreasReported = 1;
     rows.units[0].candidates[0].votes = 321;
     rows.districts[0].candidateVotes['na-d1-1'] = 321;
     const { definition } = facts.electionAmended(before, [
       { type: 'movePollingArea', pollingAreaId: 'd1-0004', districtId: 'd3' },
     ]);
-    const changed = amendResultRows(definition, rows.districts, rows.units);
+    const changed = amendResultRows(definition, rows.districts, rows.units, 1);
     expect(
       changed.units.map((u) => [
         u.unitId,

@@ -5,9 +5,13 @@ import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 /**
  * The empty result rows an election starts with: one per district × contest that has polling areas in the contest,
  * and one per electoral unit, each with the polling areas it expects. Coverage comes from the domain's
- * ElectionIndex, so "expected" means exactly what the tally decider accepts.
+ * ElectionIndex, so "expected" means exactly what the tally decider accepts. `position`: the defining event's, each
+ * district row's last position.
  */
-export function initialResultRows(definition: ElectionDefinition): {
+export function initialResultRows(
+  definition: ElectionDefinition,
+  position: number,
+): {
   districts: RmDistrictResultEntity[];
   units: RmUnitResultEntity[];
 } {
@@ -66,6 +70,7 @@ export function initialResultRows(definition: ElectionDefinition): {
         validBallots: 0,
         invalidBallots: 0,
         candidateVotes: candidatesOfDistrict.get(districtId) ?? {},
+        lastPosition: position,
       });
     }
   }
@@ -89,14 +94,16 @@ export interface AmendedRows {
  *   listed keeps his key only while sheets still carry votes for him (a sheet accepted in the race before the
  *   amendment, see docs/architecture.md), so the district sums stay the sums of its sheets;
  * - a district row the contest no longer covers goes, unless sheets are still counted in it (then it expects 0).
- * A new row starts at zero, as on ElectionDefined.
+ * A new row starts at zero, as on ElectionDefined. A district row it changes gets `position` (the amendment's) as
+ * its last position.
  */
 export function amendResultRows(
   amended: ElectionDefinition,
   districts: readonly RmDistrictResultEntity[],
   units: readonly RmUnitResultEntity[],
+  position: number,
 ): AmendedRows {
-  const layout = initialResultRows(amended);
+  const layout = initialResultRows(amended, position);
   const unitKey = (r: { contestId: string; unitId: string }) => `${r.contestId}|${r.unitId}`;
   const districtKey = (r: { districtId: string; contestId: string }) => `${r.districtId}|${r.contestId}`;
   const oldUnits = new Map(units.map((u) => [unitKey(u), u]));
@@ -137,7 +144,7 @@ export function amendResultRows(
       if (votes !== 0 && !(id in candidateVotes)) candidateVotes[id] = votes;
     }
     const next = { ...old, pollingAreasExpected: row.pollingAreasExpected, candidateVotes };
-    if (!sameRow(old, next)) changedDistricts.push(next);
+    if (!sameRow(old, next)) changedDistricts.push({ ...next, lastPosition: position });
   }
   const droppedDistricts: AmendedRows['droppedDistricts'] = [];
   for (const old of districts) {
@@ -145,7 +152,7 @@ export function amendResultRows(
     if (old.pollingAreasReported === 0 && old.pollingAreasHeld === 0 && old.pollingAreasUnverified === 0) {
       droppedDistricts.push({ districtId: old.districtId, contestId: old.contestId });
     } else if (old.pollingAreasExpected !== 0) {
-      changedDistricts.push({ ...old, pollingAreasExpected: 0 });
+      changedDistricts.push({ ...old, pollingAreasExpected: 0, lastPosition: position });
     }
   }
   return { districts: changedDistricts, units: changedUnits, droppedDistricts };

@@ -21,6 +21,7 @@ import {
 } from './fact-shapes';
 import { amendResultRows, initialResultRows } from './election-layout';
 import { ResultsBatch } from './results-batch';
+import { DistrictRowCache } from './district-row-cache';
 import type { ResultsState } from './results-state';
 
 type TotalsRow = Pick<
@@ -37,16 +38,22 @@ type TotalsRow = Pick<
 export class ResultsProjection implements Projection {
   static readonly NAME = 'results';
   readonly name: string = ResultsProjection.NAME;
-  /** 2: a unit's certification (unit streams). 3: a unit's annulment. 4: a sheet's standing (double entry, review). */
-  readonly version: number = 4;
+  /**
+   * 2: a unit's certification (unit streams). 3: a unit's annulment. 4: a sheet's standing (double entry, review).
+   * 5: a district row's last position.
+   */
+  readonly version: number = 5;
   readonly tables = ['rm_elections', 'rm_tally_sheets', 'rm_district_results', 'rm_unit_results'];
+
+  /** The district rows of earlier batches, to read and write only what changed (DistrictRowCache). */
+  private readonly districtCache = new DistrictRowCache();
 
   constructor(private readonly logger: ProjectionLogger = consoleLogger) {}
 
   async apply(events: StoredEvent[], manager: EntityManager): Promise<void> {
     const relevant = events.filter((e) => isProjectedStream(e.streamId));
     if (relevant.length === 0) return;
-    const batch = await ResultsBatch.load(relevant, manager);
+    const batch = await ResultsBatch.load(relevant, manager, this.districtCache);
     this.applyTo(batch, relevant);
     await batch.flush(manager);
   }
@@ -107,7 +114,7 @@ export class ResultsProjection implements Projection {
     if (known && known.revision >= event.revision) return;
     let rows: ReturnType<typeof initialResultRows>;
     try {
-      rows = initialResultRows(definition);
+      rows = initialResultRows(definition, event.position);
     } catch (error) {
       return this.skip(event, `definition cannot be laid out: ${(error as Error).message}`);
     }
@@ -146,7 +153,12 @@ export class ResultsProjection implements Projection {
     const amended = amendDefinition(definition, amendment.changes);
     // The decider never stores such an amendment; the election stream's fold treats it as no change, and so does this.
     const next = amended.violations.length === 0 ? amended.definition : definition;
-    const rows = amendResultRows(next, batch.districtRows(electionId), batch.unitRows(electionId));
+    const rows = amendResultRows(
+      next,
+      batch.districtRows(electionId),
+      batch.unitRows(electionId),
+      event.position,
+    );
     if (!rows.units.every((u) => Number.isSafeInteger(u.expectedRegisteredVoters))) {
       return this.skip(event, 'registered voters of a unit are not an exact integer');
     }
@@ -225,11 +237,15 @@ export class ResultsProjection implements Projection {
         standing === 'held' || standing === 'correction-required'
           ? 'pollingAreasHeld'
           : 'pollingAreasUnverified';
-      if (district) district[field] += sign;
+      if (district) {
+        district[field] += sign;
+        district.lastPosition = event.position;
+      }
       if (unit) unit[field] += sign;
       return;
     }
     if (district) {
+      district.lastPosition = event.position;
       district.pollingAreasReported += sign;
       district.registeredVoters += sign * counts.registeredVoters;
       district.votersVoted += sign * counts.votersVoted;

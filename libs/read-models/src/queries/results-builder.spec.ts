@@ -25,7 +25,7 @@ function election(): ElectionDefinition {
 describe('buildDistrictResults: the candidates and units of a district', () => {
   it('lists the candidates its row counts in the definition’s order, whatever the order of the row’s keys', () => {
     const definition = election();
-    const { districts, units } = initialResultRows(definition);
+    const { districts, units } = initialResultRows(definition, 0);
     const row = districts.find((d) => d.districtId === 'ba-dinh' && d.contestId === 'hdnd')!;
     // As after amendments: keys in another order than the definition's, and a withdrawn candidate with votes.
     row.candidateVotes = { 'hd-01-2': 5, 'hd-99-1': 7, 'hd-00-2': 3, 'hd-01-1': 4, 'hd-00-1': 0 };
@@ -42,7 +42,7 @@ describe('buildDistrictResults: the candidates and units of a district', () => {
 
   it('lists only the units whose candidates the row counts', () => {
     const definition = election();
-    const { districts, units } = initialResultRows(definition);
+    const { districts, units } = initialResultRows(definition, 0);
     const row = districts.find((d) => d.districtId === 'ba-dinh' && d.contestId === 'hdnd')!;
     row.candidateVotes = { 'hd-01-1': 4, 'hd-01-2': 5 };
     const [baDinh] = buildDistrictResults(definition, districts, units, 'ba-dinh');
