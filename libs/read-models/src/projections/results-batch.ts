@@ -39,8 +39,15 @@ export class ResultsBatch implements ResultsState {
   private readonly dirtyDistricts = new Set<string>();
   private readonly droppedDistricts = new Map<string, Triple>();
   private readonly dirtyUnits = new Set<string>();
-  /** The candidate votes of each district row as PostgreSQL holds it (read or confirmed in this batch). */
-  private readonly storedVotes = new Map<string, Record<string, number>>();
+  /** The district rows held as read from PostgreSQL (not replaced by a definition or an amendment in this batch). */
+  private readonly asStored = new Set<string>();
+  /**
+   * By district row, the candidates on the sheets this batch moved into or out of it (putSheet). The projection
+   * changes a row's votes in place only by rolling a sheet up (ResultsProjection.rollUp, always followed by
+   * putSheet), so these are the votes of a stored row that can have changed: it is written back as its totals and
+   * these votes. (Comparing with a copy of the votes as read cost a third of the projector's time nationally.)
+   */
+  private readonly votesMoved = new Map<string, Set<string>>();
 
   private constructor(private readonly cache: DistrictRowCache) {}
 
@@ -168,10 +175,10 @@ export class ResultsBatch implements ResultsState {
     return batch;
   }
 
-  /** A district row as PostgreSQL holds it: kept, with a copy of its votes to tell later what changed. */
+  /** A district row as PostgreSQL holds it. */
   private stored(key: string, row: RmDistrictResultEntity): void {
     this.districts.set(key, row);
-    this.storedVotes.set(key, { ...row.candidateVotes });
+    this.asStored.add(key);
     this.cache.set(key, row);
   }
 
@@ -210,7 +217,7 @@ export class ResultsBatch implements ResultsState {
       this.dirtyDistricts.add(key);
       this.droppedDistricts.delete(key);
       // A new row object: written whole.
-      this.storedVotes.delete(key);
+      this.asStored.delete(key);
       this.cache.set(key, d);
     }
     for (const u of units) {
@@ -224,15 +231,25 @@ export class ResultsBatch implements ResultsState {
     const key = districtKey(electionId, districtId, contestId);
     this.districts.delete(key);
     this.dirtyDistricts.delete(key);
-    this.storedVotes.delete(key);
+    this.asStored.delete(key);
     this.cache.delete(key);
     this.droppedDistricts.set(key, [electionId, districtId, contestId]);
   }
 
   putSheet(sheet: RmTallySheetEntity): void {
     const key = sheetKey(sheet.electionId, sheet.pollingAreaId, sheet.contestId);
+    const before = this.sheets.get(key);
+    if (before) this.moveVotes(before);
+    this.moveVotes(sheet);
     this.sheets.set(key, sheet);
     this.dirtySheets.add(key);
+  }
+
+  private moveVotes(sheet: RmTallySheetEntity): void {
+    const key = districtKey(sheet.electionId, sheet.districtId, sheet.contestId);
+    let ids = this.votesMoved.get(key);
+    if (!ids) this.votesMoved.set(key, (ids = new Set()));
+    for (const id of Object.keys(sheet.counts.candidateVotes)) ids.add(id);
   }
 
   /** The row, marked to be written back unless `readOnly` (callers otherwise only ask in order to change it). */
@@ -298,9 +315,13 @@ export class ResultsBatch implements ResultsState {
         invalid_ballots: d.invalidBallots,
         last_position: d.lastPosition,
       };
-      const stored = this.storedVotes.get(key);
-      if (stored) patched.push({ ...row, changed_votes: changedVotes(stored, d.candidateVotes) });
-      else whole.push({ ...row, candidate_votes: d.candidateVotes });
+      if (this.asStored.has(key)) {
+        const changed: Record<string, number> = {};
+        for (const id of this.votesMoved.get(key) ?? []) {
+          if (id in d.candidateVotes) changed[id] = d.candidateVotes[id];
+        }
+        patched.push({ ...row, changed_votes: changed });
+      } else whole.push({ ...row, candidate_votes: d.candidateVotes });
     }
     await upsert(
       manager,
@@ -388,13 +409,6 @@ const DISTRICT_COLUMNS = {
   last_position: 'bigint',
   candidate_votes: 'jsonb',
 };
-
-/** The entries of `now` that differ from `stored` (the projection only adds candidates and changes votes). */
-function changedVotes(stored: Record<string, number>, now: Record<string, number>): Record<string, number> {
-  const changed: Record<string, number> = {};
-  for (const id in now) if (stored[id] !== now[id]) changed[id] = now[id];
-  return changed;
-}
 
 /** District rows read in this batch: their totals, last position and the votes that changed (jsonb `||`). */
 async function updateDistricts(manager: EntityManager, rows: object[]): Promise<void> {
