@@ -23,14 +23,15 @@ const fast: ProjectionRunnerOptions = { batchSize: 7, standbyRetryMs: 100, error
 
 /**
  * Records the position of every event it applies, in order. `hold()` makes its next batch wait until `release()`
- * (a projection far behind, or a slow one); `poison` makes a batch with that event throw until `cured`.
+ * (a projection far behind, or a slow one); `poisonStream` makes a batch with an event of that stream throw until
+ * `cured` (named before the event is appended: a worker may apply it before its append has returned).
  */
 const recorders: RecordingProjection[] = [];
 
 class RecordingProjection implements Projection {
   readonly tables: string[] = [];
   readonly applied: number[] = [];
-  poison = Number.NaN;
+  poisonStream = '';
   cured = false;
   failures = 0;
   private gate: Promise<void> | null = null;
@@ -61,7 +62,7 @@ class RecordingProjection implements Projection {
       this.reached?.();
       await this.gate;
     }
-    if (!this.cured && events.some((e) => e.position === this.poison)) {
+    if (!this.cured && events.some((e) => e.streamId === this.poisonStream)) {
       this.failures++;
       throw new Error('a batch that does not apply');
     }
@@ -103,6 +104,8 @@ describe.each(subjects)(
     };
     let sheet = 0;
     /** One event to a projected stream, or (`noise`) to a stream no projection reads. */
+    /** The stream the next projected append writes to. */
+    const nextStream = () => `tally-shared.area-${sheet}.na`;
     const append = async (noise = false): Promise<number> => {
       const streamId = noise ? `noise-${randomUUID()}` : `tally-shared.area-${sheet++}.na`;
       const event = { eventId: randomUUID(), type: 'TallySubmitted', data: { sheet }, metadata: {} };
@@ -226,7 +229,8 @@ describe.each(subjects)(
       expect(await runner.waitForPosition(await lastProjected(), 20_000)).toBe(true);
       const alreadyApplied = flaky.applied.length;
 
-      flaky.poison = await append();
+      flaky.poisonStream = nextStream();
+      const poison = await append();
       await until(() => flaky.failures >= 2, 'the poisoned batch failed twice');
       const after: number[] = [];
       for (let i = 0; i < 10; i++) after.push(await append());
@@ -236,7 +240,7 @@ describe.each(subjects)(
       );
       const [, flakyStatus] = await runner.status();
       expect(flakyStatus).toMatchObject({ name: flaky.name, state: 'failing' });
-      expect(await checkpointOf(flaky.name)).toBeLessThan(flaky.poison);
+      expect(await checkpointOf(flaky.name)).toBeLessThan(poison);
       expect(flaky.failures).toBeGreaterThanOrEqual(2);
 
       flaky.cured = true;
@@ -244,7 +248,7 @@ describe.each(subjects)(
       const log = await projectedLog();
       expect(healthy.applied).toEqual(log);
       expect(flaky.applied).toEqual(log);
-      expect(flaky.applied.slice(alreadyApplied)).toEqual([flaky.poison, ...after]);
+      expect(flaky.applied.slice(alreadyApplied)).toEqual([poison, ...after]);
     });
 
     it('a worker slower than the shared window falls back to reading on its own, without holding the others', async () => {

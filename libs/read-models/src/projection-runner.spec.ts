@@ -36,17 +36,20 @@ class ResultsProjectionV2 extends ResultsProjection {
   override readonly version = RESULTS_VERSION + 1;
 }
 
-/** Throws on one event while `broken`, as a projection with a bug (or a column too narrow) would. */
+/**
+ * Throws on the events of one stream while `broken`, as a projection with a bug (or a column too narrow) would. The
+ * stream is named before its event is appended: the runner may apply the event before the append has returned.
+ */
 class FlakyProjection implements Projection {
   readonly name = 'flaky';
   readonly version = 1;
   readonly tables: string[] = [];
   broken = true;
-  poisonPosition = Number.POSITIVE_INFINITY;
+  poisonStream = '';
   attempts = 0;
 
   async apply(events: StoredEvent[]): Promise<void> {
-    if (!events.some((e) => e.position === this.poisonPosition)) return;
+    if (!events.some((e) => e.streamId === this.poisonStream)) return;
     this.attempts++;
     if (this.broken) throw new Error(`value "2150000000" is out of range for type integer`);
   }
@@ -311,20 +314,20 @@ describe('ProjectionRunner over the postgres event store', () => {
     expect((await r.status())[0]).toMatchObject({ state: 'active', lastError: null, failingSince: null });
 
     const startedAt = Date.now();
-    flaky.poisonPosition = await append(
-      facts.tallySubmitted(
-        E,
-        place('dong-da-0001', 'dong-da', 'hdnd', 'hd-02'),
-        counts(1200, 1100, 1080, 20, { 'hd-02-1': 600, 'hd-02-2': 480 }),
-      ),
+    const poisoned = facts.tallySubmitted(
+      E,
+      place('dong-da-0001', 'dong-da', 'hdnd', 'hd-02'),
+      counts(1200, 1100, 1080, 20, { 'hd-02-1': 600, 'hd-02-2': 480 }),
     );
+    flaky.poisonStream = poisoned.streamId;
+    const poisonPosition = await append(poisoned);
     const failing = await waitForStatus(r, (s) => s.state === 'failing' && flaky.attempts >= 3);
     expect(failing).toMatchObject({
       name: 'flaky',
       state: 'failing',
       lastError: 'value "2150000000" is out of range for type integer',
       position: before,
-      lag: flaky.poisonPosition - before,
+      lag: poisonPosition - before,
     });
     // The message only: no stack in a status that /health shows.
     expect(failing.lastError).not.toContain('\n');
@@ -339,13 +342,13 @@ describe('ProjectionRunner over the postgres event store', () => {
     expect(errors.length).toBeGreaterThanOrEqual(3);
 
     flaky.broken = false;
-    expect(await r.waitForPosition(flaky.poisonPosition, 15_000)).toBe(true);
+    expect(await r.waitForPosition(poisonPosition, 15_000)).toBe(true);
     const recovered = await waitForStatus(r, (s) => s.state !== 'failing');
     expect(recovered).toMatchObject({
       state: 'active',
       lastError: null,
       failingSince: null,
-      position: flaky.poisonPosition,
+      position: poisonPosition,
       lag: 0,
     });
   });
