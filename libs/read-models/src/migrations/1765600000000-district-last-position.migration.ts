@@ -8,8 +8,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * projection version 5 rebuilds the rows, so every row has its real last position.
  *
  * The votes are stored out of line without compression (STORAGE EXTERNAL): PostgreSQL compressed and decompressed
- * every such row on each write, 40 % of the server's time for updating them (a side measurement on rows of 330
- * candidates: 7.3 against 12.7 ms of server CPU for 80 rows), for more bytes per row in the table and the WAL.
+ * every such row on each write, most of the server's time for updating them (`npm run bench:district-rows`, rows of
+ * 330 candidates: 6.7 against 21.7 ms of server CPU per batch of 80 rows), for more bytes per row in the table and
+ * the WAL.
  */
 export class DistrictLastPosition1765600000000 implements MigrationInterface {
   name = 'DistrictLastPosition1765600000000';
