@@ -137,6 +137,43 @@ describe('the results projection keeps district rows between batches (DistrictRo
     expect(await districtRows()).toEqual(expected);
   });
 
+  it('keeps no copy that shares its votes with a row changed by a batch that then rolled back', async () => {
+    const expected = await reference();
+    const [first, second, third] = night();
+    const projection = new ResultsProjection(silent);
+    await apply(projection, first);
+    await apply(projection, second);
+
+    // Batch A (the correction) stops once it has read its district rows, before it changes them.
+    let reached!: () => void;
+    const readRows = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gated = (manager: EntityManager) =>
+      ({
+        query: async (sql: string, params: unknown[] = []) => {
+          if (sql.includes('FROM rm_unit_results t')) {
+            reached();
+            await gate;
+          }
+          return manager.query(sql, params);
+        },
+      }) as unknown as EntityManager;
+    const a = ds.transaction(async (manager) => {
+      await projection.apply(third, gated(manager));
+      throw new Error('the connection dropped before COMMIT');
+    });
+    a.catch(() => undefined);
+    await readRows;
+    // Meanwhile batch B (the second batch delivered again) reads the same rows and changes nothing.
+    await apply(projection, second);
+    release();
+    await expect(a).rejects.toThrow('the connection dropped');
+
+    await apply(projection, third);
+    expect(await districtRows()).toEqual(expected);
+  });
+
   it('gives the rows of one batch whatever it kept, batch by batch or event by event', async () => {
     const expected = await reference();
     const projection = new ResultsProjection(silent);

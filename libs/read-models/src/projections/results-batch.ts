@@ -156,9 +156,10 @@ export class ResultsBatch implements ResultsState {
     for (const r of districts) {
       const key = districtKey(r.election_id as string, r.district_id as string, r.contest_id as string);
       found.add(key);
-      // No votes: the kept copy is at the row's last position (selectDistricts), and its votes are the stored ones.
-      const candidateVotes = r.candidate_votes === null ? cache.get(key)!.candidateVotes : undefined;
-      batch.stored(key, toDistrict(candidateVotes ? { ...r, candidate_votes: candidateVotes } : r));
+      // No votes: the kept copy is at the row's last position (selectDistricts), so it is the stored row. It is used
+      // itself, never a new object sharing its votes: a copy changed by a batch that then rolled back must carry
+      // that batch's position, so that it is read again.
+      batch.stored(key, r.candidate_votes === null ? cache.get(key)! : toDistrict(r));
     }
     for (const key of districtKeys.keys()) if (!found.has(key)) cache.delete(key);
     const units = await selectByKeys(
