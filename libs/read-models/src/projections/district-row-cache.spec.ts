@@ -60,6 +60,16 @@ describe('the results projection keeps district rows between batches (DistrictRo
 
   const apply = (projection: ResultsProjection, events: StoredEvent[]) =>
     ds.transaction((manager) => projection.apply(events, manager));
+  /** Applies a batch in a transaction that then fails before COMMIT. */
+  const rolledBack = (
+    projection: ResultsProjection,
+    events: StoredEvent[],
+    manager = (m: EntityManager) => m,
+  ) =>
+    ds.transaction(async (m) => {
+      await projection.apply(events, manager(m));
+      throw new Error('the connection dropped before COMMIT');
+    });
   const districtRows = () =>
     ds.query('SELECT * FROM rm_district_results ORDER BY district_id, contest_id') as Promise<
       Array<Record<string, unknown>>
@@ -115,12 +125,7 @@ describe('the results projection keeps district rows between batches (DistrictRo
     const projection = new ResultsProjection(silent);
     await apply(projection, first);
     // The batch changes the kept rows in memory, then its transaction fails.
-    await expect(
-      ds.transaction(async (manager) => {
-        await projection.apply(second, manager);
-        throw new Error('the connection dropped before COMMIT');
-      }),
-    ).rejects.toThrow('the connection dropped');
+    await expect(rolledBack(projection, second)).rejects.toThrow('the connection dropped');
     await apply(projection, second);
     await apply(projection, third);
     expect(await districtRows()).toEqual(expected);
@@ -159,10 +164,7 @@ describe('the results projection keeps district rows between batches (DistrictRo
           return manager.query(sql, params);
         },
       }) as unknown as EntityManager;
-    const a = ds.transaction(async (manager) => {
-      await projection.apply(third, gated(manager));
-      throw new Error('the connection dropped before COMMIT');
-    });
+    const a = rolledBack(projection, third, gated);
     a.catch(() => undefined);
     await readRows;
     // Meanwhile batch B (the second batch delivered again) reads the same rows and changes nothing.

@@ -232,20 +232,17 @@ export class ResultsProjection implements Projection {
     const unit = batch.unit(place.electionId, place.contestId, place.unitId);
     if (!district) this.skip(event, `no district row ${place.districtId}/${place.contestId}`);
     if (!unit) this.skip(event, `no unit row ${place.contestId}/${place.unitId}`);
+    if (district) district.lastPosition = event.position;
     if (standing !== 'counted') {
       const field =
         standing === 'held' || standing === 'correction-required'
           ? 'pollingAreasHeld'
           : 'pollingAreasUnverified';
-      if (district) {
-        district[field] += sign;
-        district.lastPosition = event.position;
-      }
+      if (district) district[field] += sign;
       if (unit) unit[field] += sign;
       return;
     }
     if (district) {
-      district.lastPosition = event.position;
       district.pollingAreasReported += sign;
       district.registeredVoters += sign * counts.registeredVoters;
       district.votersVoted += sign * counts.votersVoted;
