@@ -1,5 +1,6 @@
 import { checkTally, ElectionIndex, sheetExpectations, turnoutSchedule } from '@tally/domain';
 import { generateHanoi2021 } from '../sample/hanoi-2021';
+import { generateVietnam2021 } from '../sample/vietnam-2021';
 import { planElectionDay, PlannedAction } from './day-plan';
 
 const hanoi = generateHanoi2021();
@@ -155,5 +156,21 @@ describe('planElectionDay with double entry and suspicious sheets', () => {
       expect(seconds.has(c.after)).toBe(true);
       expect(ofW('resolution').some((r) => key(r) === key(c))).toBe(false);
     }
+  });
+});
+
+describe('planElectionDay (the national sample)', () => {
+  it('plans the whole vietnam-2021 night: a sheet for every polling area and contest', () => {
+    const nation = generateVietnam2021();
+    const national = planElectionDay(nation, { seed: 'spec' });
+    const sheets = national.actions.filter((a) => a.kind === 'sheet');
+    const nationIndex = ElectionIndex.of(nation);
+    const expected = nation.pollingAreas.reduce(
+      (n, a) => n + nationIndex.contestsOf(a.pollingAreaId).length,
+      0,
+    );
+    expect(national.sheets).toBe(expected);
+    expect(sheets.length).toBeGreaterThanOrEqual(expected);
+    expect(new Set(sheets.map((s) => `${s.body.pollingAreaId}/${s.body.contestId}`)).size).toBe(expected);
   });
 });

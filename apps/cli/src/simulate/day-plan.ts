@@ -198,7 +198,8 @@ export function planElectionDay(def: ElectionDefinition, options: DayPlanOptions
     b.ballotsReceived += extra;
     b.invalidBallots += extra;
   }
-  actions.push(...sheets);
+  // One by one: a spread of a national night's 325,886 sheets overflows the call stack.
+  for (const sheet of sheets) actions.push(sheet);
 
   // Double entry: the second official enters each record 2 to 10 minutes after the first; a few differ by a vote
   // and a district admin resolves them with the first entry's counts (the paper record) 10 to 30 minutes later.
