@@ -1,10 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { electionStreamPrefixes } from '@tally/domain';
+import {
+  electionStreamPrefixes,
+  TALLY_STREAM_PREFIX,
+  TURNOUT_STREAM_PREFIX,
+  UNIT_STREAM_PREFIX,
+} from '@tally/domain';
 import { EventStore, StoredEvent } from '@tally/event-store';
-import { CityResults, ReadRouter, ResultsQueries, TurnoutQueries } from '@tally/read-models';
+import {
+  CityResults,
+  ReadRouter,
+  ResultsQueries,
+  TurnoutQueries,
+  type UnitResult,
+} from '@tally/read-models';
 import type { ElectionCatalog } from '../elections/election-catalog';
 import type { LiveSource } from './live-channel';
 import type {
+  LiveCity,
   LiveCorrection,
   LiveSnapshot,
   LiveUpdate,
@@ -29,23 +41,40 @@ export class LiveFeed {
 
   /**
    * The rows a viewer sees: districts (their totals per contest; per-candidate votes of a district are in
-   * GET …/results/districts/{d}), the city with every unit and candidate, and turnout. `known` is the turnout
-   * already read: it is read again only when `turnoutChanged`. Null while the election is not projected.
+   * GET …/results/districts/{d}), the city with every unit and candidate, and turnout. Null while the election is
+   * not projected.
+   *
+   * `known` is the view before `events` (the election's events since it, in order): the units the events name are
+   * judged again and every other unit is kept as it was, the same object, so the delta (whose `diff` skips an
+   * unchanged object at once) costs what changed, not the ~12,600 units of a national night. The definition's
+   * events, or any event that names no unit, read every unit again. Turnout is read again only when a turnout
+   * report or an amendment is among the events.
    */
-  async view(electionId: string, known?: TurnoutView, turnoutChanged = true): Promise<LiveView | null> {
+  async view(electionId: string, known?: LiveView, events?: StoredEvent[]): Promise<LiveView | null> {
+    const kept = known ? this.judged.get(known) : undefined;
+    const unitIds = kept && events ? unitsNamedBy(events) : undefined;
+    const turnoutChanged =
+      !known ||
+      !events ||
+      events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended');
     // The primary: the rows must reflect the position the checkpoints (read there) announced.
-    const [districts, city, turnout] = await this.router.onPrimary(() =>
+    const [results, turnout] = await this.router.onPrimary(() =>
       Promise.all([
-        this.results.districtResults(electionId),
-        this.results.cityResults(electionId),
-        turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known),
+        this.results.liveResults(electionId, unitIds),
+        turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known.turnout),
       ]),
     );
-    if (!districts || !city || !turnout) return null;
+    if (!results || !turnout) return null;
+    let units = results.units;
+    if (unitIds && kept) {
+      units = new Map(kept);
+      for (const [key, unit] of results.units) units.set(key, unit);
+    }
+    const city = results.city(units);
     // The ratios (turnout of a total, share of a candidate) follow from the counts: the viewer derives them
     // (withRatios in delta.js), so the many updates a night brings do not carry them.
-    return {
-      districts: districts.districts.map((d) => ({
+    const view: LiveView = {
+      districts: results.districts.map((d) => ({
         districtId: d.districtId,
         name: d.name,
         contests: d.contests.map(
@@ -56,14 +85,28 @@ export class LiveFeed {
         ...city,
         contests: city.contests.map(({ turnout: _turnout, units, ...contest }) => ({
           ...contest,
-          units: units.map(({ turnout: _unitTurnout, candidates, ...unit }) => ({
-            ...unit,
-            candidates: candidates.map(({ share: _share, ...candidate }) => candidate),
-          })),
+          units: units.map((unit) => this.shown(unit)),
         })),
       },
       turnout,
     };
+    this.judged.set(view, units);
+    return view;
+  }
+
+  /** The judged units behind each view this feed built, for the next view of its channel. */
+  private readonly judged = new WeakMap<LiveView, ReadonlyMap<string, UnitResult>>();
+  /** A unit as the view shows it, one object per judged unit, so a kept unit is the same object in the next view. */
+  private readonly shownUnits = new WeakMap<UnitResult, LiveCity['contests'][number]['units'][number]>();
+
+  private shown(unit: UnitResult): LiveCity['contests'][number]['units'][number] {
+    let shown = this.shownUnits.get(unit);
+    if (!shown) {
+      const { turnout: _turnout, candidates, ...rest } = unit;
+      shown = { ...rest, candidates: candidates.map(({ share: _share, ...candidate }) => candidate) };
+      this.shownUnits.set(unit, shown);
+    }
+    return shown;
   }
 
   /** The snapshot of `view` at `position`: corrections and timeline points are cut there, never repeated later. */
@@ -141,13 +184,7 @@ export class LiveFeed {
       eventsBetween: (after, upTo) => this.eventsBetween(electionId, after, upTo),
       anyEventBetween: async (after, upTo) =>
         after < upTo && (await this.eventsBetween(electionId, after, upTo, 1)).length > 0,
-      view: (known, events) =>
-        this.view(
-          electionId,
-          known?.turnout,
-          // An amendment changes the turnout rows too (registered voters, polling areas, district names).
-          !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended'),
-        ),
+      view: (known, events) => this.view(electionId, known, events),
       snapshot: (position, view) => this.snapshot(catalog, electionId, position, view),
       summarize: (events, next, at) => this.summarize(events, next, at),
     };
@@ -184,6 +221,24 @@ export function timelinePoint(
       ]),
     ),
   };
+}
+
+/**
+ * The units whose rows `events` can change: those a sheet's or a unit's event names (its placement). Undefined when
+ * one may change more: the definition's events (an amendment lays rows out anew), or an event of a sheet or unit
+ * that names none.
+ */
+function unitsNamedBy(events: StoredEvent[]): string[] | undefined {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.streamId.startsWith(TURNOUT_STREAM_PREFIX)) continue;
+    if (!event.streamId.startsWith(TALLY_STREAM_PREFIX) && !event.streamId.startsWith(UNIT_STREAM_PREFIX))
+      return undefined;
+    const unitId = (event.data as { unitId?: unknown }).unitId;
+    if (typeof unitId !== 'string') return undefined;
+    ids.add(unitId);
+  }
+  return [...ids];
 }
 
 function toCorrection(event: StoredEvent): LiveCorrection {

@@ -173,6 +173,20 @@ export function buildCityResults(
   unitRows: RmUnitResultEntity[],
   only?: OnlyContest,
 ): CityResults {
+  return cityResultsOf(definition, position, districtRows, unitResults(definition, unitRows), only);
+}
+
+/**
+ * buildCityResults on units already judged (`results`, keyed `contestId|unitId`, as unitResults gives them): the live
+ * feed judges again only the units its new events touched and keeps the others' results as they were.
+ */
+export function cityResultsOf(
+  definition: ElectionDefinition,
+  position: number,
+  districtRows: readonly Totals[] & ReadonlyArray<Pick<RmDistrictResultEntity, 'contestId'>>,
+  results: ReadonlyMap<string, UnitResult>,
+  only?: OnlyContest,
+): CityResults {
   const sums = new Map<string, Totals>();
   for (const row of districtRows) {
     const sum = sums.get(row.contestId) ?? zeroTotals();
@@ -186,7 +200,6 @@ export function buildCityResults(
     sum.invalidBallots += row.invalidBallots;
     sums.set(row.contestId, sum);
   }
-  const results = unitResults(definition, unitRows);
   const shown = only
     ? definition.contests.filter((c) => c.contestId === only.contestId)
     : definition.contests;
@@ -258,7 +271,7 @@ function totalsOf(r: Totals): ResultTotals {
  * Every unit's result keyed `contestId|unitId`, each with its follow-up rounds (the round contests whose `round.of`
  * and `round.units` name it, in definition order) and the outcome the law makes of them together (combineRounds).
  */
-function unitResults(
+export function unitResults(
   definition: ElectionDefinition,
   unitRows: RmUnitResultEntity[],
 ): Map<string, UnitResult> {

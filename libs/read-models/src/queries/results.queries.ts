@@ -5,8 +5,14 @@ import type { RmUnitResultEntity } from '../entities/rm-unit-result.entity';
 import { toDistrict, toUnit } from '../projections/results-batch';
 import { ResultsProjection } from '../projections/results.projection';
 import { checkpointPosition, readSnapshot } from './read-snapshot';
-import { buildCityResults, buildDistrictResults, contestsShownWith } from './results-builder';
-import type { CityResults, DistrictResults, SingleDistrictResult } from './results.shapes';
+import {
+  buildCityResults,
+  buildDistrictResults,
+  cityResultsOf,
+  contestsShownWith,
+  unitResults,
+} from './results-builder';
+import type { CityResults, DistrictResult, DistrictResults, SingleDistrictResult, UnitResult } from './results.shapes';
 import type { ReadDatabase } from './read-router';
 
 type Row = Record<string, unknown>;
@@ -90,6 +96,52 @@ export class ResultsQueries {
           certified: r.certified as boolean,
         })),
       });
+    });
+  }
+
+  /**
+   * What the live feed shows, from one snapshot: every district's totals per contest (`candidates` and `units` left
+   * empty: the feed does not show them) and the judged units: all of them, or with `unitIds` only the rows of those
+   * units (every contest's row of each id, so a unit's rounds are judged with it). `city` builds the city answer
+   * from judged units, these or kept ones: the same answer as cityResults for the same rows.
+   */
+  async liveResults(
+    electionId: string,
+    unitIds?: readonly string[],
+  ): Promise<{
+    position: number;
+    districts: DistrictResult[];
+    units: Map<string, UnitResult>;
+    city(units: ReadonlyMap<string, UnitResult>): CityResults;
+  } | null> {
+    return readSnapshot(this.dataSource, async (manager) => {
+      const definition = await this.definition(manager, electionId);
+      if (!definition) return null;
+      const position = await checkpointPosition(manager, ResultsProjection.NAME);
+      // The totals only: a national district row's candidate votes are most of its bytes.
+      const districtRows: Row[] = await manager.query(
+        `SELECT election_id, district_id, contest_id, polling_areas_reported, polling_areas_held,
+                polling_areas_unverified, polling_areas_expected, registered_voters, voters_voted, valid_ballots,
+                invalid_ballots, '{}'::jsonb AS candidate_votes, last_position
+           FROM rm_district_results WHERE election_id = $1`,
+        [electionId],
+      );
+      const unitRows: Row[] =
+        unitIds === undefined
+          ? await manager.query('SELECT * FROM rm_unit_results WHERE election_id = $1', [electionId])
+          : unitIds.length === 0
+            ? []
+            : await manager.query(
+                'SELECT * FROM rm_unit_results WHERE election_id = $1 AND unit_id = ANY($2::text[])',
+                [electionId, [...unitIds]],
+              );
+      const districts = districtRows.map(toDistrict);
+      return {
+        position,
+        districts: buildDistrictResults(definition, districts, []),
+        units: unitResults(definition, unitRows.map(toUnit)),
+        city: (units) => cityResultsOf(definition, position, districts, units),
+      };
     });
   }
 
