@@ -78,7 +78,10 @@ export interface LiveCounters {
  * The built api (`nest build api`, from dist/) as a process of its own with the projections inline (the default
  * deployment) and the Hanoi 2021 sample defined through it. BENCH_NO_BUILD=1 reuses dist/.
  */
-export async function startBuiltApiWithHanoi(databaseUrl: string): Promise<{
+export async function startBuiltApiWithHanoi(
+  databaseUrl: string,
+  sample: () => ElectionDefinition = generateHanoi2021,
+): Promise<{
   api: BenchProcess;
   base: string;
   token: string;
@@ -98,7 +101,7 @@ export async function startBuiltApiWithHanoi(databaseUrl: string): Promise<{
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(api, `${base}/health`);
-    const definition = generateHanoi2021();
+    const definition = sample();
     await defineElection(base, `Bearer ${token}`, JSON.stringify(definition));
     const live = async (): Promise<LiveCounters> => {
       const text = await (

@@ -7,6 +7,7 @@
  * BENCH_ONLY=api only the api end to end (api and projector as processes of their own), BENCH_ONLY=live only the
  * live stream and screen, BENCH_ONLY=national only the national night (BENCH_NATION_SHEETS caps its sheets; then
  * BENCH_PRESSURE_SHEETS at BENCH_PRESSURE_RATE/s while BENCH_PRESSURE_CLIENTS clients ask time travel). The api part builds the api and projector first (BENCH_NO_BUILD=1 reuses dist/).
+ * BENCH_LIVE_SAMPLE=vietnam-2021: the live fan-out (BENCH_VIEWERS, default 500,2000) on the national sample.
  * BENCH_PROFILE=dir: the api and projector processes run with `node --cpu-prof` and write their profiles
  * (api.cpuprofile, projector.cpuprofile) and the submissions' time window (submissions-window.json) there.
  */

@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from '@tally/platform';
 import { Client } from 'pg';
 import { runSimulation } from '../../apps/cli/src/simulate/simulator';
 import { freePort } from '../support/api-process';
+import { generateVietnam2021 } from '../../apps/cli/src/sample/vietnam-2021';
 import { startBuiltApiWithHanoi } from './bench-config';
 
 const VIEWERS = (process.env.BENCH_VIEWERS ?? '500,2000')
@@ -35,7 +36,10 @@ export async function benchLiveViewers(
   report: (name: string, value: string) => void,
 ): Promise<void> {
   for (const viewers of VIEWERS) {
-    const { api, base, token, definition, live } = await startBuiltApiWithHanoi(await databaseUrl(viewers));
+    const { api, base, token, definition, live } = await startBuiltApiWithHanoi(
+      await databaseUrl(viewers),
+      process.env.BENCH_LIVE_SAMPLE === 'vietnam-2021' ? generateVietnam2021 : undefined,
+    );
     const child = fork(
       join(__dirname, 'sse-viewers.js'),
       [`${base}/elections/${definition.electionId}/live`, String(viewers)],
@@ -55,7 +59,7 @@ export async function benchLiveViewers(
       });
     try {
       child.send({ type: 'connect' });
-      const connected = await next<{ ms: number }>('connected');
+      const connected = await next<{ ms: number; snapshotBytes: number }>('connected');
       const from = Date.now();
       const created: Array<[number, number]> = [];
       const result = await runSimulation({
@@ -80,7 +84,7 @@ export async function benchLiveViewers(
       const label = `live fan-out, ${viewers} viewers`;
       report(
         `${label}: ingest (target ${RATE}/s)`,
-        `${created.length} sheets in ${result.seconds.toFixed(1)} s = ${(created.length / result.seconds).toFixed(1)}/s (viewers connected in ${connected.ms} ms)`,
+        `${created.length} sheets in ${result.seconds.toFixed(1)} s = ${(created.length / result.seconds).toFixed(1)}/s (viewers connected in ${connected.ms} ms, snapshot ${(connected.snapshotBytes / 1e6).toFixed(2)} MB)`,
       );
       report(
         `${label}: lag 201 → update at every viewer`,

@@ -18,6 +18,13 @@ function connect(index) {
       res.on('data', (chunk) => {
         viewer.bytes += Buffer.byteLength(chunk);
         const now = Date.now();
+        // A message's end can only be in this chunk (or span its first byte): a national snapshot is many chunks,
+        // and splitting the whole tail again for each of them would cost the square of its size.
+        const end = chunk.lastIndexOf('\n\n');
+        if (end < 0 && !(chunk.startsWith('\n') && viewer.tail.endsWith('\n'))) {
+          viewer.tail += chunk;
+          return;
+        }
         const text = viewer.tail + chunk;
         const blocks = text.split('\n\n');
         viewer.tail = blocks.pop();
@@ -58,7 +65,8 @@ process.on('message', async (message) => {
       viewers.push(...(await Promise.all(batch)));
     }
     for (const v of viewers) v.bytesAtStart = v.bytes;
-    process.send({ type: 'connected', ms: Date.now() - started });
+    const firsts = viewers.map((v) => v.bytesAtStart).sort((a, b) => a - b);
+    process.send({ type: 'connected', ms: Date.now() - started, snapshotBytes: firsts[Math.floor(firsts.length / 2)] });
   } else if (message.type === 'measure') {
     const { created, last, from } = message;
     const deadline = Date.now() + 60_000;
