@@ -6,13 +6,7 @@ import {
   UNIT_STREAM_PREFIX,
 } from '@tally/domain';
 import { EventStore, StoredEvent } from '@tally/event-store';
-import {
-  CityResults,
-  ReadRouter,
-  ResultsQueries,
-  TurnoutQueries,
-  type UnitResult,
-} from '@tally/read-models';
+import { CityResults, ReadRouter, ResultsQueries, TurnoutQueries, type UnitResult } from '@tally/read-models';
 import type { ElectionCatalog } from '../elections/election-catalog';
 import type { LiveSource } from './live-channel';
 import type {
@@ -54,9 +48,7 @@ export class LiveFeed {
     const kept = known ? this.judged.get(known) : undefined;
     const unitIds = kept && events ? unitsNamedBy(events) : undefined;
     const turnoutChanged =
-      !known ||
-      !events ||
-      events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended');
+      !known || !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended');
     // The primary: the rows must reflect the position the checkpoints (read there) announced.
     const [results, turnout] = await this.router.onPrimary(() =>
       Promise.all([

@@ -12,7 +12,13 @@ import {
   contestsShownWith,
   unitResults,
 } from './results-builder';
-import type { CityResults, DistrictResult, DistrictResults, SingleDistrictResult, UnitResult } from './results.shapes';
+import type {
+  CityResults,
+  DistrictResult,
+  DistrictResults,
+  SingleDistrictResult,
+  UnitResult,
+} from './results.shapes';
 import type { ReadDatabase } from './read-router';
 
 type Row = Record<string, unknown>;
