@@ -42,7 +42,9 @@ describe('startEmbeddedPostgres joining the server of a data folder', () => {
     await expect(startEmbeddedPostgres({ dataDir: dir })).rejects.toThrow(
       new RegExp(`the server there serves .+, not ${dir}: the file is stale`),
     );
-    expect(await databases()).toEqual(before);
+    // The database a join creates (tally_ledger) is not there unless it was: other suites create and drop their own
+    // databases on the same server meanwhile, so the whole list may differ.
+    expect((await databases()).includes('tally_ledger')).toBe(before.includes('tally_ledger'));
   });
 
   it('names the file and the port when nothing answers where it points', async () => {
