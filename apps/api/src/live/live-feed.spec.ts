@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { ELECTION_STREAM_PREFIX } from '@tally/domain';
-import { migratePostgresEventStore, PostgresEventStore, type StoredEvent } from '@tally/event-store';
+import { migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
 import {
   createReadModelDataSource,
   ReadRouter,
@@ -11,7 +10,8 @@ import {
   TurnoutQueries,
 } from '@tally/read-models';
 import { seedLog } from '../../../../libs/read-models/src/testing/batching-property';
-import { electionNightLog } from '../../../../libs/read-models/src/testing/night-log';
+import { lockCheckpoint, saveCheckpoint } from '../../../../libs/read-models/src/runner/checkpoints';
+import { electionNightLog, electionsDefinedIn } from '../../../../libs/read-models/src/testing/night-log';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { LiveFeed } from './live-feed';
@@ -19,14 +19,6 @@ import type { LiveView } from './live.contract';
 
 const EVENTS = 1_200;
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** The elections a night's log defines, in the order they were defined. */
-function definedElections(log: StoredEvent[]): string[] {
-  const ids = log
-    .filter((e) => e.type === 'ElectionDefined' && e.streamId.startsWith(ELECTION_STREAM_PREFIX))
-    .map((e) => e.streamId.slice(ELECTION_STREAM_PREFIX.length));
-  return [...new Set(ids)];
-}
 
 /** Every unit of a view by `contestId|unitId`. */
 function unitsOf(view: LiveView): Map<string, unknown> {
@@ -80,14 +72,11 @@ describe('LiveFeed: a view built on the previous one', () => {
             await ds.transaction(async (manager) => {
               for (const projection of projections) {
                 await projection.apply(step, manager);
-                await manager.query(
-                  `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES ($1, $2, $3, now())
-                     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
-                  [projection.name, projection.version, cut - 1],
-                );
+                await lockCheckpoint(manager, projection.name, projection.version);
+                await saveCheckpoint(manager, projection.name, projection.version, cut - 1);
               }
             });
-            for (const electionId of definedElections(log.slice(0, cut))) {
+            for (const electionId of electionsDefinedIn(log.slice(0, cut))) {
               const whole = await feed.view(electionId);
               const known = views.get(electionId);
               if (!whole) continue;

@@ -47,13 +47,15 @@ export class LiveFeed {
   async view(electionId: string, known?: LiveView, events?: StoredEvent[]): Promise<LiveView | null> {
     const kept = known ? this.judged.get(known) : undefined;
     const unitIds = kept && events ? unitsNamedBy(events) : undefined;
-    const turnoutChanged =
-      !known || !events || events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended');
+    const keptTurnout =
+      known && events && !events.some((e) => e.type === 'TurnoutReported' || e.type === 'ElectionAmended')
+        ? known.turnout
+        : undefined;
     // The primary: the rows must reflect the position the checkpoints (read there) announced.
     const [results, turnout] = await this.router.onPrimary(() =>
       Promise.all([
         this.results.liveResults(electionId, unitIds),
-        turnoutChanged || !known ? this.turnout.turnout(electionId) : Promise.resolve(known.turnout),
+        keptTurnout ? Promise.resolve(keptTurnout) : this.turnout.turnout(electionId),
       ]),
     );
     if (!results || !turnout) return null;

@@ -183,7 +183,7 @@ export function buildCityResults(
 export function cityResultsOf(
   definition: ElectionDefinition,
   position: number,
-  districtRows: readonly Totals[] & ReadonlyArray<Pick<RmDistrictResultEntity, 'contestId'>>,
+  districtRows: readonly RmDistrictResultEntity[],
   results: ReadonlyMap<string, UnitResult>,
   only?: OnlyContest,
 ): CityResults {

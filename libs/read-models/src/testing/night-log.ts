@@ -1,6 +1,7 @@
 import {
   amendDefinition,
   AmendmentChange,
+  ELECTION_STREAM_PREFIX,
   ElectionDefinition,
   ElectionIndex,
   electionStreamId,
@@ -42,6 +43,14 @@ interface Sheet {
   counts: TallyCounts;
   /** Where the sheet stands in the workflow (double entry, review). */
   standing: 'counted' | 'awaiting-second-entry' | 'discrepancy' | 'held' | 'correction-required';
+}
+
+/** The elections a night's log defines (from their election streams), in the order they were defined. */
+export function electionsDefinedIn(log: readonly StoredEvent[]): string[] {
+  const ids = log
+    .filter((e) => e.type === 'ElectionDefined' && e.streamId.startsWith(ELECTION_STREAM_PREFIX))
+    .map((e) => e.streamId.slice(ELECTION_STREAM_PREFIX.length));
+  return [...new Set(ids)];
 }
 
 /** Odd unit facts, in turn: a unit the definition lacks, and an event type the code does not know. */

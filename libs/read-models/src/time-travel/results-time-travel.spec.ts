@@ -1,10 +1,9 @@
 import fc from 'fast-check';
-import { ELECTION_STREAM_PREFIX } from '@tally/domain';
 import { migratePostgresEventStore, PostgresEventStore, type StoredEvent } from '@tally/event-store';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
 import type { ProjectionLogger } from '../projection';
 import { seedLog } from '../testing/batching-property';
-import { electionNightLog } from '../testing/night-log';
+import { electionNightLog, electionsDefinedIn } from '../testing/night-log';
 import {
   cityOf,
   districtsOf,
@@ -13,14 +12,6 @@ import {
   isElectionEvent,
   ResultsTimeTravel,
 } from './results-time-travel';
-
-/** The elections a night's log defines (from their election streams), in the order they were defined. */
-function definedElections(log: StoredEvent[]): string[] {
-  const ids = log
-    .filter((e) => e.type === 'ElectionDefined' && e.streamId.startsWith(ELECTION_STREAM_PREFIX))
-    .map((e) => e.streamId.slice(ELECTION_STREAM_PREFIX.length));
-  return [...new Set(ids)];
-}
 
 const silent: ProjectionLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -76,7 +67,7 @@ describe('ResultsTimeTravel keeping folds', () => {
         async (seed, keep, requests) => {
           const log = electionNightLog({ seed, events: EVENTS });
           await seedLog(store, log);
-          const electionIds = definedElections(log);
+          const electionIds = electionsDefinedIn(log);
           const travel = new ResultsTimeTravel(store, silent, 200, undefined, keep);
           for (const [which, position] of requests) {
             const electionId = electionIds[which < 4 ? 0 : (which - 3) % electionIds.length];
@@ -92,7 +83,7 @@ describe('ResultsTimeTravel keeping folds', () => {
   it('goes on from the latest kept fold before the position, reading only the events after it', async () => {
     const log = electionNightLog({ seed: 7, events: 2_000 });
     await seedLog(store, log);
-    const [electionId] = definedElections(log);
+    const [electionId] = electionsDefinedIn(log);
     const reads: Array<{ after?: number; to?: number }> = [];
     const readAll = store.readAll.bind(store);
     const counted = Object.assign(Object.create(store) as PostgresEventStore, {
@@ -121,7 +112,7 @@ describe('ResultsTimeTravel keeping folds', () => {
   it('shares a fold under way: the same position asked again while it runs reads the store once', async () => {
     const log = electionNightLog({ seed: 11, events: 1_000 });
     await seedLog(store, log);
-    const [electionId] = definedElections(log);
+    const [electionId] = electionsDefinedIn(log);
     let reads = 0;
     const readAll = store.readAll.bind(store);
     const counted = Object.assign(Object.create(store) as PostgresEventStore, {
@@ -149,7 +140,7 @@ describe('ResultsTimeTravel keeping folds', () => {
   it('keeps a fold as it was after a later one went on from it', async () => {
     const log = electionNightLog({ seed: 7, events: 2_000 });
     await seedLog(store, log);
-    const [electionId] = definedElections(log);
+    const [electionId] = electionsDefinedIn(log);
     const travel = new ResultsTimeTravel(store, silent, 5_000, undefined, 2);
     await travel.fold(electionId, 1_000);
     await travel.fold(electionId, 1_500);
@@ -162,7 +153,7 @@ describe('ResultsTimeTravel keeping folds', () => {
   it('keeps nothing by default', async () => {
     const log = electionNightLog({ seed: 11, events: 600 });
     await seedLog(store, log);
-    const [electionId] = definedElections(log);
+    const [electionId] = electionsDefinedIn(log);
     const travel = new ResultsTimeTravel(store, silent);
     const first = await travel.fold(electionId, 500);
     const again = await travel.fold(electionId, 500);
