@@ -15,6 +15,8 @@ const VIEWERS = (process.env.BENCH_VIEWERS ?? '500,2000')
   .filter((n) => n > 0);
 const SHEETS = Number(process.env.BENCH_VIEWERS_SHEETS ?? 3000);
 const RATE = Number(process.env.BENCH_VIEWERS_RATE ?? 100);
+/** `BENCH_LIVE_CONTEST=na`: the viewers follow `?contest=na` (one contest's stream) instead of the whole view. */
+const CONTEST = process.env.BENCH_LIVE_CONTEST;
 
 interface Measured {
   lags: { p50: number; p95: number; p99: number; max: number };
@@ -42,7 +44,10 @@ export async function benchLiveViewers(
     );
     const child = fork(
       join(__dirname, 'sse-viewers.js'),
-      [`${base}/elections/${definition.electionId}/live`, String(viewers)],
+      [
+        `${base}/elections/${definition.electionId}/live${CONTEST ? `?contest=${encodeURIComponent(CONTEST)}` : ''}`,
+        String(viewers),
+      ],
       {
         stdio: 'inherit',
       },
@@ -81,7 +86,7 @@ export async function benchLiveViewers(
       child.send({ type: 'measure', created, last, from });
       const m = await next<Measured>('measured');
       const stats = await live();
-      const label = `live fan-out, ${viewers} viewers`;
+      const label = `live fan-out, ${viewers} viewers${CONTEST ? ` of ?contest=${CONTEST}` : ''}`;
       report(
         `${label}: ingest (target ${RATE}/s)`,
         `${created.length} sheets in ${result.seconds.toFixed(1)} s = ${(created.length / result.seconds).toFixed(1)}/s (viewers connected in ${connected.ms} ms, snapshot ${(connected.snapshotBytes / 1e6).toFixed(2)} MB)`,

@@ -32,6 +32,7 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
   let lobby: Page;
   let lobbyNotice: string | null = null;
   let proxy: CuttableProxy;
+  let base: string;
   let mainFrameNavigations = 0;
   const pageErrors: string[] = [];
   const election = smallElection();
@@ -39,7 +40,7 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
 
   beforeAll(async () => {
     api = await startTestApi();
-    const base = await listenOnLoopback(api.app);
+    base = await listenOnLoopback(api.app);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
 
@@ -316,6 +317,32 @@ describeWithChromium('press-room screen (headless Chromium, real api and SSE)', 
       vi.format(1238 + 880 + 990),
     );
     expect(lobby.url()).not.toContain('election=');
+  });
+
+  it('with ?contest= shows that contest alone, with the figures of the api and the whole screen', async () => {
+    const one = await context.newPage();
+    one.on('pageerror', (error) => pageErrors.push(String(error)));
+    try {
+      await one.goto(`${base}/?election=${e}&contest=na`);
+      await one.waitForFunction(() => document.body.dataset.connection === 'live', undefined, {
+        timeout: 10_000,
+      });
+      await one.waitForFunction(
+        (p) => Number(document.body.dataset.position) >= p,
+        Number(await page.evaluate(() => document.body.dataset.position)),
+        { timeout: 10_000 },
+      );
+      await expect(page.getByTestId('city-votersVoted-hdnd-tp').count()).resolves.toBe(1);
+      await expect(one.getByTestId('city-votersVoted-hdnd-tp').count()).resolves.toBe(0);
+      // A page of another origin (the api, not the proxy): in Vietnamese, the default.
+      const city = (await api.call('GET', `/elections/${e}/results/city?contest=na`)).body;
+      await expect(one.getByTestId('city-votersVoted-na').textContent()).resolves.toBe(
+        vi.format(city.contests[0].votersVoted),
+      );
+      await expect(text('city-votersVoted-na')).resolves.toBe(en.format(city.contests[0].votersVoted));
+    } finally {
+      await one.close();
+    }
   });
 
   it('ran without script errors or Content-Security-Policy violations', async () => {

@@ -461,6 +461,44 @@ describe('hostile uploads to PUT …/scan', () => {
   });
 });
 
+describe('hostile reads of the live stream', () => {
+  // HEAD: the stream's checks (election, contest, Last-Event-ID) run as for GET, and no stream is held open.
+  it('HEAD /elections/:e/live with hostile ?contest=, ?lastEventId= and Last-Event-ID: no 5xx, problem+json', async () => {
+    const store = api.app.get(EventStore);
+    const before = await store.headPosition();
+    const value = fc.oneof(
+      fc.constantFrom('na', 'hdnd-tp', 'NA', 'na ', '-1', '0', '1e3', '99999999999999999', ''),
+      hostileString,
+    );
+    const query = fc
+      .array(fc.tuple(fc.constantFrom('contest', 'lastEventId', '__proto__'), value), { maxLength: 3 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeWhole(v)}`).join('&'));
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof({ weight: 4, arbitrary: fc.constant(ELECTION) }, hostileString.map(encodeWhole)),
+        query,
+        fc.option(value, { nil: undefined }),
+        async (e, q, lastEventId) => {
+          const res = await api.app.inject({
+            method: 'HEAD',
+            url: `/elections/${e}/live?${q}`,
+            headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId.replace(/[\r\n]/g, '') },
+          });
+          seen.add(res.statusCode);
+          expect(res.statusCode).toBeLessThan(500);
+          if (res.statusCode >= 400)
+            expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          else expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        },
+      ),
+      { seed: SEED, numRuns: 200, endOnFailure: true },
+    );
+    expect(await store.headPosition()).toBe(before);
+    expect([...seen].sort()).toEqual(expect.arrayContaining([200, 400, 404]));
+  });
+});
+
 /** Percent-encoded whole (lone surrogates replaced first): a cut or malformed escape is the router's business. */
 const encodeWhole = (s: string) =>
   encodeURIComponent((s as unknown as { toWellFormed(): string }).toWellFormed());

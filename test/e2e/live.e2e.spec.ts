@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { LiveChannels } from '../../apps/api/src/live/live-channels';
 import { startTestApi, TestApi } from '../support/api';
-import { naSheet, secondBaDinhNaSheet, smallElection, uuidFor } from '../support/fixtures';
+import { naSheet, secondBaDinhNaSheet, sheetOf, smallElection, uuidFor } from '../support/fixtures';
 import { replay, touchedDistricts } from '../support/live-view';
 import { SseClient, SseMessage } from '../support/sse-client';
 
@@ -262,6 +262,59 @@ describe('GET /elections/{e}/live', () => {
     const fromApi = await api.call('GET', `${e}/turnout?minPosition=${last}`);
     expect(finalTurnout.city.latest).toEqual(fromApi.body.city.latest);
     expect(finalTurnout.city.latest.votersVoted).toBe(4 * 500);
+  });
+
+  it('?contest= streams that contest alone: its replayed view equals the results endpoints with ?contest=', async () => {
+    const other = smallElection();
+    const e = `/elections/${other.electionId}`;
+    await post('/elections', other);
+    await post(`${e}/tallies`, sheetOf('ba-dinh-0001', 'hdnd-tp'));
+    const onlyNa = await SseClient.connect(`${base}${e}/live?contest=na`);
+    const whole = await SseClient.connect(`${base}${e}/live`);
+    clients.push(onlyNa, whole);
+    const [snapshot, wholeSnapshot] = await Promise.all([
+      onlyNa.waitFor((m) => m.event === 'snapshot'),
+      whole.waitFor((m) => m.event === 'snapshot'),
+    ]);
+    expect(snapshot.data.city.contests.map((c: { contestId: string }) => c.contestId)).toEqual(['na']);
+    expect(wholeSnapshot.data.city.contests.map((c: { contestId: string }) => c.contestId)).toEqual([
+      'na',
+      'hdnd-tp',
+    ]);
+    expect(JSON.stringify(snapshot.data).length).toBeLessThan(JSON.stringify(wholeSnapshot.data).length);
+
+    // Sheets of both contests while connected: the stream of one contest follows its own and covers every position.
+    let last = 0;
+    for (const area of ['ba-dinh-0002', 'tay-ho-0001']) {
+      last = await post(`${e}/tallies`, sheetOf(area, 'na'));
+      last = await post(`${e}/tallies`, sheetOf(area, 'hdnd-tp'));
+    }
+    await Promise.all([
+      onlyNa.waitFor((m) => Number(m.id) >= last),
+      whole.waitFor((m) => Number(m.id) >= last),
+    ]);
+    const view = replay(onlyNa.messages);
+    const [city, districts] = await Promise.all([
+      api.call('GET', `${e}/results/city?contest=na&minPosition=${last}`),
+      api.call('GET', `${e}/results/districts?contest=na&minPosition=${last}`),
+    ]);
+    expect(view.position).toBe(last);
+    expect(view.city.contests).toEqual(city.body.contests);
+    expect([view.city.unitsTotal, view.city.unitsCertified]).toEqual([
+      city.body.unitsTotal,
+      city.body.unitsCertified,
+    ]);
+    expect(view.districts.map((d) => d.contests.map((c) => c.contestId))).toEqual(
+      districts.body.districts.map((d: { contests: unknown[] }) => d.contests.map(() => 'na')),
+    );
+    expect(replay(whole.messages).city.contests.find((c) => c.contestId === 'na')).toEqual(
+      view.city.contests[0],
+    );
+
+    const unknown = await api.call('GET', `${e}/live?contest=no-such-contest`);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'TALLY.UNKNOWN_CONTEST']);
+    const malformed = await api.call('GET', `${e}/live?contest=NA!`);
+    expect([malformed.status, malformed.body.code]).toEqual([400, 'REQUEST.INVALID']);
   });
 
   it('400 for a malformed Last-Event-ID or one beyond the log, 404 for an unknown election', async () => {

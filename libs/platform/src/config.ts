@@ -282,7 +282,7 @@ export class AppConfig {
   @Max(600_000)
   LIVE_SLOW_CLIENT_MS = 15_000;
 
-  /** GET /elections/{e}/live: bytes of recent updates kept per election, to resume a client without a snapshot. */
+  /** GET /elections/{e}/live: bytes of recent updates kept per election (and ?contest=), to resume without a snapshot. */
   @Transform(toInt)
   @IsInt()
   @Min(0)

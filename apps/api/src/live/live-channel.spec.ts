@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@tally/event-store';
 import { LiveChannel, type LiveSink, type LiveSource, type LiveStats } from './live-channel';
+import { contestLens } from './live-lens';
 import type { LiveSnapshot, LiveView } from './live.contract';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the screen's browser module, compiled by jest
@@ -18,7 +19,10 @@ function viewAt(position: number): LiveView {
       {
         districtId: 'ba-dinh',
         name: 'Ba Đình',
-        contests: [{ contestId: 'na', name: 'NA', kind: null, ...totals(position) }],
+        contests: [
+          { contestId: 'na', name: 'NA', kind: null, ...totals(position) },
+          { contestId: 'hn', name: 'HN', kind: null, ...totals(Math.floor(position / 2)) },
+        ],
       },
       {
         districtId: 'tay-ho',
@@ -26,7 +30,25 @@ function viewAt(position: number): LiveView {
         contests: [{ contestId: 'na', name: 'NA', kind: null, ...totals(position % 2) }],
       },
     ],
-    city: { electionId: ELECTION, position, unitsCertified: 0, unitsTotal: 0, official: false, contests: [] },
+    city: {
+      electionId: ELECTION,
+      position,
+      unitsCertified: 0,
+      unitsTotal: 2,
+      official: false,
+      contests: [
+        {
+          contestId: 'na',
+          ...totals(position),
+          units: [{ unitId: 'na-01', candidates: [{ candidateId: 'a', votes: position }] }],
+        },
+        {
+          contestId: 'hn',
+          ...totals(position % 3),
+          units: [{ unitId: 'hn-01', candidates: [{ candidateId: 'b', votes: position % 3 }] }],
+        },
+      ],
+    } as unknown as LiveView['city'],
     turnout: {
       electionId: ELECTION,
       position: 0,
@@ -207,6 +229,46 @@ describe('LiveChannel', () => {
     // the very same buffers: serialised once
     expect(updates(many[49])[4]).toBe(updates(a)[4]);
     expect(a.held()).toEqual({ position: 15, view: viewAt(15) });
+  });
+
+  it('a viewer of one contest gets that contest alone, from the same reads, the same bytes as its peers', async () => {
+    const log = new ScriptedLog();
+    const { c, append } = channel(log);
+    const na = contestLens('na');
+    const whole = new TestSink();
+    const a = new TestSink();
+    const b = new TestSink();
+    c.attach(whole, { atLeast: 0 });
+    c.attach(a, { atLeast: 0 }, na);
+    await settle();
+    await append(1);
+    // a viewer of the same contest that comes later: its snapshot is the lens' at the channel's position
+    c.attach(b, { atLeast: 0 }, contestLens('na'));
+    await settle();
+    const readsBefore = log.reads;
+    for (const p of [2, 4, 5, 9]) await append(p);
+    expect(log.reads - readsBefore).toBe(4);
+    expect(whole.held()).toEqual({ position: 9, view: viewAt(9) });
+    expect(a.held()).toEqual({ position: 9, view: na.apply(viewAt(9)) });
+    expect(b.held()).toEqual({ position: 9, view: na.apply(viewAt(9)) });
+    const shown = a.held().view;
+    expect(shown.city.contests.map((x) => x.contestId)).toEqual(['na']);
+    expect(shown.districts.map((d) => d.contests.map((x) => x.contestId))).toEqual([['na'], ['na']]);
+    const updates = (s: TestSink) => s.chunks.filter((chunk) => chunk.toString().includes('event: update'));
+    const last = (s: TestSink) => updates(s)[updates(s).length - 1];
+    expect(last(b)).toBe(last(a));
+    expect(last(a).length).toBeLessThan(last(whole).length);
+    // a viewer of the contest cut and resuming gets the lens' updates it missed, no snapshot
+    const lastId = a.messages[a.messages.length - 1].id;
+    const readBefore = [...a.chunks];
+    await append(11, 12);
+    const again = new TestSink();
+    c.attach(again, { resume: lastId }, contestLens('na'));
+    await settle();
+    expect(again.messages.map((m) => m.event)).toEqual(['update']);
+    const resumed = new TestSink();
+    resumed.chunks = [...readBefore, ...again.chunks];
+    expect(resumed.held()).toEqual({ position: 12, view: na.apply(viewAt(12)) });
   });
 
   it('a slow viewer gets nothing while its socket is full, then one catch-up of what it missed', async () => {

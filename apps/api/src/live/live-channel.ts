@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@tally/event-store';
 import { diff, type Json } from './live-delta';
+import { WHOLE_VIEW, type LiveLens } from './live-lens';
 import type { LiveEventName, LiveSnapshot, LiveUpdate, LiveView } from './live.contract';
 
 /** A viewer's socket, as the channel needs it. */
@@ -45,8 +46,21 @@ interface Entry {
   chunk: Buffer;
 }
 
+/** A lens of the channel with its own view, recent updates and snapshot (see LiveLens). */
+interface Lens {
+  lens: LiveLens;
+  /** What the lens shows of the channel's view at the channel's position. */
+  view: LiveView;
+  ring: Entry[];
+  ringBytes: number;
+  /** The ring covers every event of the election after this position. */
+  ringStart: number;
+  cached: { position: number; chunk: Promise<Buffer> } | undefined;
+}
+
 interface Viewer {
   sink: LiveSink;
+  lens: Lens;
   /** The channel's position whose state the viewer holds (undefined: waiting for its snapshot). */
   position: number | undefined;
   /** A new viewer's snapshot must cover at least this position (everything written before it connected). */
@@ -67,19 +81,17 @@ export function sseMessage(event: LiveEventName, id: number, data: unknown): Buf
  * `updateIntervalMs`), computed once, serialised once and written as the same bytes to every viewer. It keeps the
  * recent updates (up to `historyBytes`) so a viewer that fell behind, or reconnects with Last-Event-ID, gets the
  * updates it missed; otherwise it gets a snapshot, cached per position. A viewer whose socket stays full longer
- * than `slowClientMs` is cut: the server never holds more than one message (or one catch-up) per viewer.
+ * than `slowClientMs` is cut: the server never holds more than one message (or one catch-up) per viewer. A
+ * viewer of one contest (a LiveLens) gets the same from the lens: one update per lens, derived from the channel's.
  */
 export class LiveChannel {
   private readonly viewers = new Set<Viewer>();
-  private readonly ring: Entry[] = [];
-  private ringBytes = 0;
-  /** The ring covers every event of the election after this position. */
-  private ringStart: number;
+  /** By lens key: the whole view, and each lens a viewer asked for since the channel started. */
+  private readonly lenses = new Map<string, Lens>();
   private target: number;
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
   private lastRun = Number.NEGATIVE_INFINITY;
-  private cached: { position: number; chunk: Promise<Buffer> } | undefined;
   private closed = false;
   private readonly now: () => number;
 
@@ -92,9 +104,9 @@ export class LiveChannel {
     readonly stats: LiveStats,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.ringStart = position;
     this.target = position;
     this.now = options.now ?? Date.now;
+    this.lensOf(WHOLE_VIEW);
   }
 
   get size(): number {
@@ -107,11 +119,13 @@ export class LiveChannel {
 
   /**
    * A new viewer. With `resume` (its Last-Event-ID) it gets the updates after it when the ring still covers them,
-   * else a snapshot; without, a snapshot at `atLeast` or later. Returns the function that detaches it.
+   * else a snapshot; without, a snapshot at `atLeast` or later. It sees what `lens` shows (all of it by default).
+   * Returns the function that detaches it.
    */
-  attach(sink: LiveSink, start: { resume: number } | { atLeast: number }): () => void {
+  attach(sink: LiveSink, start: { resume: number } | { atLeast: number }, lens = WHOLE_VIEW): () => void {
     const viewer: Viewer = {
       sink,
+      lens: this.lensOf(lens),
       position: 'resume' in start ? start.resume : undefined,
       atLeast: 'atLeast' in start ? start.atLeast : Number.NEGATIVE_INFINITY,
       waitingSince: this.now(),
@@ -198,29 +212,51 @@ export class LiveChannel {
     setTimeout(() => this.schedule(), 1000).unref();
   }
 
+  /** The channel's state of `lens`, started at the channel's position when a viewer first asks for it. */
+  private lensOf(lens: LiveLens): Lens {
+    let state = this.lenses.get(lens.key);
+    if (!state) {
+      state = {
+        lens,
+        view: lens.apply(this.view),
+        ring: [],
+        ringBytes: 0,
+        ringStart: this.position,
+        cached: undefined,
+      };
+      this.lenses.set(lens.key, state);
+    }
+    return state;
+  }
+
   private publish(upTo: number, events: StoredEvent[], next: LiveView): void {
     const id = events[events.length - 1].position;
-    const delta = (key: keyof LiveView) =>
-      diff(this.view[key] as unknown as Json, next[key] as unknown as Json);
-    const [districts, city, turnout] = [delta('districts'), delta('city'), delta('turnout')];
     const at = new Date(this.now()).toISOString();
-    const update: LiveUpdate = {
-      electionId: this.electionId,
-      position: id,
-      fromPosition: this.position,
-      at,
-      ...(districts !== undefined ? { districts } : {}),
-      ...(city !== undefined ? { city } : {}),
-      ...(turnout !== undefined ? { turnout } : {}),
-      ...this.source.summarize(events, next, at),
-    };
-    const entry: Entry = { from: this.position, id, to: upTo, chunk: sseMessage('update', id, update) };
-    this.ring.push(entry);
-    this.ringBytes += entry.chunk.length;
-    while (this.ring.length > 1 && this.ringBytes > this.options.historyBytes) {
-      const dropped = this.ring.shift()!;
-      this.ringBytes -= dropped.chunk.length;
-      this.ringStart = this.ring[0].from;
+    const summary = this.source.summarize(events, next, at);
+    for (const lens of this.lenses.values()) {
+      const shown = lens.lens.apply(next);
+      const delta = (key: keyof LiveView) =>
+        diff(lens.view[key] as unknown as Json, shown[key] as unknown as Json);
+      const [districts, city, turnout] = [delta('districts'), delta('city'), delta('turnout')];
+      const update: LiveUpdate = {
+        electionId: this.electionId,
+        position: id,
+        fromPosition: this.position,
+        at,
+        ...(districts !== undefined ? { districts } : {}),
+        ...(city !== undefined ? { city } : {}),
+        ...(turnout !== undefined ? { turnout } : {}),
+        ...summary,
+      };
+      const entry: Entry = { from: this.position, id, to: upTo, chunk: sseMessage('update', id, update) };
+      lens.ring.push(entry);
+      lens.ringBytes += entry.chunk.length;
+      while (lens.ring.length > 1 && lens.ringBytes > this.options.historyBytes) {
+        const dropped = lens.ring.shift()!;
+        lens.ringBytes -= dropped.chunk.length;
+        lens.ringStart = lens.ring[0].from;
+      }
+      lens.view = shown;
     }
     this.view = next;
     this.position = upTo;
@@ -234,11 +270,11 @@ export class LiveChannel {
       if (this.position >= viewer.atLeast) void this.sendSnapshot(viewer);
       return;
     }
-    if (viewer.position < this.ringStart) {
+    if (viewer.position < viewer.lens.ringStart) {
       void this.resumeBefore(viewer, viewer.position);
       return;
     }
-    const missed = this.entriesAfter(viewer.position);
+    const missed = entriesAfter(viewer.lens.ring, viewer.position);
     if (missed.length === 0) return;
     if (missed[0].from < viewer.position) {
       void this.sendSnapshot(viewer);
@@ -256,7 +292,7 @@ export class LiveChannel {
    */
   private async resumeBefore(viewer: Viewer, position: number): Promise<void> {
     viewer.sendingSnapshot = true;
-    const start = this.ringStart;
+    const start = viewer.lens.ringStart;
     let quiet: boolean;
     try {
       quiet = !(await this.source.anyEventBetween(position, start));
@@ -280,7 +316,7 @@ export class LiveChannel {
     viewer.sendingSnapshot = true;
     try {
       const position = this.position;
-      const chunk = await this.snapshotChunk();
+      const chunk = await this.snapshotChunk(viewer.lens);
       if (!this.viewers.has(viewer)) return;
       viewer.position = position;
       this.stats.snapshotsSent += 1;
@@ -295,30 +331,19 @@ export class LiveChannel {
     this.sync(viewer);
   }
 
-  /** One snapshot per position, serialised once, whoever asks. */
-  private snapshotChunk(): Promise<Buffer> {
-    if (this.cached?.position !== this.position) {
+  /** One snapshot per position and lens, serialised once, whoever asks. */
+  private snapshotChunk(lens: Lens): Promise<Buffer> {
+    if (lens.cached?.position !== this.position) {
       const position = this.position;
       const chunk = this.source
-        .snapshot(position, this.view)
+        .snapshot(position, lens.view)
         .then((snapshot) => sseMessage('snapshot', position, snapshot));
       chunk.catch(() => {
-        if (this.cached?.chunk === chunk) this.cached = undefined;
+        if (lens.cached?.chunk === chunk) lens.cached = undefined;
       });
-      this.cached = { position, chunk };
+      lens.cached = { position, chunk };
     }
-    return this.cached.chunk;
-  }
-
-  private entriesAfter(position: number): Entry[] {
-    let lo = 0;
-    let hi = this.ring.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.ring[mid].id <= position) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.ring.slice(lo);
+    return lens.cached.chunk;
   }
 
   private write(viewer: Viewer, chunk: Buffer): void {
@@ -331,4 +356,16 @@ export class LiveChannel {
     this.stats.viewersCut += 1;
     viewer.sink.end();
   }
+}
+
+/** The entries of `ring` (in position order) after `position`. */
+function entriesAfter(ring: Entry[], position: number): Entry[] {
+  let lo = 0;
+  let hi = ring.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ring[mid].id <= position) lo = mid + 1;
+    else hi = mid;
+  }
+  return ring.slice(lo);
 }

@@ -15,7 +15,7 @@ import type {
  * gives the state at its own position. A client that reconnects with `Last-Event-ID: <position>` receives the
  * updates after that position (each change exactly once) when the server still holds them, else a fresh
  * `snapshot` that replaces its state. Heartbeats are SSE comment lines (`: heartbeat`) every 15 s, so proxies keep
- * the stream open. Every open stream of a process receives the same bytes for the same update.
+ * the stream open. Every open stream of a process (of the same `?contest=`) receives the same bytes for the same update.
  *
  *   event: snapshot        data: LiveSnapshot
  *   event: update          data: LiveUpdate     (at most one per LIVE_UPDATE_INTERVAL_MS per election)

@@ -13,10 +13,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { Public } from '../auth/access.decorators';
 import { ApiProblems } from '../http/api-problem.decorator';
+import { assertContest } from '../results/only-contest';
 import { HttpProblem } from '../http/problem';
 import { ElectionIdParam } from '../http/route-params';
 import { LiveChannels } from './live-channels';
 import { LIVE_FAREWELL, LiveHub } from './live-hub';
+import { contestLens, WHOLE_VIEW } from './live-lens';
 import { LIVE_MESSAGE_SCHEMA, LiveSnapshotMessageDto, LiveUpdateMessageDto } from './live.dto';
 
 const POSITION = /^(-1|0|[1-9]\d{0,15})$/;
@@ -28,6 +30,15 @@ export class LiveQuery {
   @IsOptional()
   @Matches(POSITION, { message: 'lastEventId must be a global position (an integer ≥ -1)' })
   lastEventId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only this contest (e.g. `na`), as on the results endpoints: a national snapshot is far smaller. The stream ' +
+      'then carries the districts and the city with that contest alone; turnout, timeline and corrections as without',
+  })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: '$property must be a contest id' })
+  contest?: string;
 }
 
 @ApiTags('live')
@@ -59,12 +70,13 @@ export class LiveController {
   @ApiProblems(400, 404, 503)
   async live(
     @Param() { electionId }: ElectionIdParam,
-    @Query() { lastEventId: fromQuery }: LiveQuery,
+    @Query() { lastEventId: fromQuery, contest }: LiveQuery,
     @Headers('last-event-id') fromHeader: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.catalog.get(electionId);
+    if (contest !== undefined) await assertContest(this.catalog, electionId, contest);
     const resume = this.resumePosition(fromHeader, fromQuery);
     const head = await this.eventStore.headPosition();
     if (resume !== undefined && resume > head) {
@@ -117,6 +129,7 @@ export class LiveController {
         end,
       },
       resume !== undefined ? { resume } : { atLeast: head },
+      contest !== undefined ? contestLens(contest) : WHOLE_VIEW,
     );
     const untrack = this.hub.track(() => {
       if (!open) return;

@@ -15,6 +15,20 @@ export async function onlyContest<T extends WithContests | { districts: WithCont
   contestId: string | undefined,
 ): Promise<T> {
   if (contestId === undefined) return result;
+  await assertContest(catalog, electionId, contestId);
+  const keep = <R extends WithContests>(r: R): R => ({
+    ...r,
+    contests: r.contests.filter((c) => c.contestId === contestId),
+  });
+  return ('districts' in result ? { ...result, districts: result.districts.map(keep) } : keep(result)) as T;
+}
+
+/** 404 TALLY.UNKNOWN_CONTEST unless the election holds the contest. */
+export async function assertContest(
+  catalog: ElectionCatalog,
+  electionId: string,
+  contestId: string,
+): Promise<void> {
   const { definition } = await catalog.get(electionId);
   if (!definition.contests.some((c) => c.contestId === contestId)) {
     throw new DomainError(
@@ -25,9 +39,4 @@ export async function onlyContest<T extends WithContests | { districts: WithCont
       { electionId, contestId },
     );
   }
-  const keep = <R extends WithContests>(r: R): R => ({
-    ...r,
-    contests: r.contests.filter((c) => c.contestId === contestId),
-  });
-  return ('districts' in result ? { ...result, districts: result.districts.map(keep) } : keep(result)) as T;
 }

@@ -67,7 +67,9 @@ function showNotice(message) {
 }
 
 function connect(electionId) {
-  const url = `/elections/${encodeURIComponent(electionId)}/live`;
+  // `?contest=<id>` on the page: the stream of that contest alone (a national night's snapshot is ~13 MB whole).
+  const contest = new URLSearchParams(location.search).get('contest');
+  const url = `/elections/${encodeURIComponent(electionId)}/live${contest ? `?contest=${encodeURIComponent(contest)}` : ''}`;
   let retryMs = 1000;
   const open = () => {
     const source = new EventSource(url);
@@ -184,6 +186,7 @@ function fillPicker(elections, current) {
   picker.addEventListener('change', () => {
     const url = new URL(location.href);
     url.searchParams.set('election', picker.value);
+    url.searchParams.delete('contest');
     location.assign(url);
   });
 }
