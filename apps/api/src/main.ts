@@ -4,6 +4,7 @@ import {
   ConfigError,
   createAppLogger,
   loadConfig,
+  onStopSignal,
   openDatabase,
   resolveCheckpointKeys,
 } from '@tally/platform';
@@ -37,8 +38,10 @@ async function main(): Promise<void> {
     logger.log('Stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  onStopSignal(
+    (signal) => void shutdown(signal),
+    (signal) => logger.log(`${signal}: already shutting down`),
+  );
 }
 
 /** What a failed start prints: the configuration's own message, a plain line for a taken port, else the error. */

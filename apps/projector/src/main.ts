@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, createAppLogger, loadConfig, openDatabase } from '@tally/platform';
+import { ConfigError, createAppLogger, loadConfig, onStopSignal, openDatabase } from '@tally/platform';
 import { ProjectorModule } from './projector.module';
 
 async function main(): Promise<void> {
@@ -20,8 +20,10 @@ async function main(): Promise<void> {
     await database.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  onStopSignal(
+    (signal) => void shutdown(signal),
+    (signal) => logger.log(`${signal}: already stopping`),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -9,3 +9,4 @@ export * from './logging';
 export * from './checkpoint-keys';
 export * from './metrics';
 export * from './metrics-server';
+export * from './stop-signals';
