@@ -11,6 +11,7 @@ import {
   cityResultsOf,
   contestsShownWith,
   unitResults,
+  unitsCountedIn,
 } from './results-builder';
 import type {
   CityResults,
@@ -249,19 +250,4 @@ export class ResultsQueries {
       units: units.map(toUnit),
     };
   }
-}
-
-/**
- * The ids of the units whose candidates the district rows count votes for: every unit buildDistrictResults shows
- * for those rows. Loading by id alone also brings a round's rows for the same unit (a round keeps the unit's id), and
- * any other contest's unit of that id, which changes nothing shown.
- */
-export function unitsCountedIn(definition: ElectionDefinition, rows: RmDistrictResultEntity[]): string[] {
-  const units = new Set<string>();
-  for (const row of rows) {
-    const contest = definition.contests.find((c) => c.contestId === row.contestId);
-    for (const unit of contest?.electoralUnits ?? [])
-      if (unit.candidates.some((c) => c.candidateId in row.candidateVotes)) units.add(unit.unitId);
-  }
-  return [...units];
 }

@@ -6,6 +6,7 @@ import { seedLog } from '../testing/batching-property';
 import { electionNightLog, electionsDefinedIn } from '../testing/night-log';
 import {
   cityOf,
+  districtOf,
   districtsOf,
   type FoldedElection,
   foldResults,
@@ -159,5 +160,32 @@ describe('ResultsTimeTravel keeping folds', () => {
     const again = await travel.fold(electionId, 500);
     expect(again).not.toBe(first);
     expect(rowsOf(again)).toEqual(rowsOf(first));
+  });
+});
+
+describe('districtOf', () => {
+  it('answers one district from its own rows as the view of every district shows it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 0x7fffffff }),
+        fc.integer({ min: 0, max: EVENTS - 1 }),
+        (seed, position) => {
+          const log = electionNightLog({ seed, events: EVENTS });
+          for (const electionId of electionsDefinedIn(log)) {
+            const folded = coldFold(log, electionId, position);
+            if (!folded) continue;
+            const { districts } = districtsOf(folded);
+            // Every district the definition has (shown or not), and one it has not.
+            for (const { districtId } of [...folded.definition.districts, { districtId: 'nowhere' }]) {
+              const shown = districts.find((d) => d.districtId === districtId);
+              expect(districtOf(folded, districtId)).toEqual(
+                shown ? { electionId, position, ...shown } : null,
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 });

@@ -3,7 +3,12 @@ import { ElectionDefinition, electionStreamId, TALLY_STREAM_PREFIX, UNIT_STREAM_
 import { consoleLogger, ProjectionLogger } from '../projection';
 import { RESULTS_METADATA_KEYS, ResultsProjection } from '../projections/results.projection';
 import { InMemoryResultsState } from '../projections/results-state';
-import { buildCityResults, buildDistrictResults, contestsShownWith } from '../queries/results-builder';
+import {
+  buildCityResults,
+  buildDistrictResults,
+  contestsShownWith,
+  unitsCountedIn,
+} from '../queries/results-builder';
 import type { CityResults, DistrictResults, SingleDistrictResult } from '../queries/results.shapes';
 
 /** A point of the log: a position, or the last event recorded at or before an instant. */
@@ -116,11 +121,14 @@ export function districtsOf(folded: FoldedElection): DistrictResults {
   };
 }
 
+/** One district from its own rows and the units they count, as ResultsQueries.districtResult loads them. */
 export function districtOf(folded: FoldedElection, districtId: string): SingleDistrictResult | null {
+  const rows = folded.state.districtRows(folded.electionId).filter((d) => d.districtId === districtId);
+  const counted = new Set(unitsCountedIn(folded.definition, rows));
   const [district] = buildDistrictResults(
     folded.definition,
-    folded.state.districtRows(folded.electionId),
-    folded.state.unitRows(folded.electionId),
+    rows,
+    folded.state.unitRows(folded.electionId).filter((u) => counted.has(u.unitId)),
     districtId,
   );
   return district ? { electionId: folded.electionId, position: folded.position, ...district } : null;
