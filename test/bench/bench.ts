@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: figures measured in one run on the embedded default (a fresh embedded PostgreSQL in a temp dir).
- * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000), BENCH_CLIENTS (default 16), BENCH_API_INSTANCES (default 1); the live-stream lag:
+ * Prints; asserts nothing. Sizes: BENCH_SHEETS (default 3000, after BENCH_WARM_UP_SHEETS, default 1000), BENCH_CLIENTS (default 16), BENCH_API_INSTANCES (default 1); the live-stream lag:
  * BENCH_LIVE_SHEETS (default 3000) at BENCH_LIVE_RATE sheets/s (default 100); the press-room screen's lag in headless
  * Chromium: BENCH_SCREEN_SHEETS (default 3000) at BENCH_SCREEN_RATE sheets/s (default 100), skipped without Chromium.
  * BENCH_ONLY=store (`npm run bench:store`) runs only the event store part (raw INSERTs, this store and Emmett),
@@ -42,6 +42,12 @@ import { benchScreenLag } from './screen-lag.bench';
 import { CHROMIUM_PATH } from '../support/browser';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 3000);
+/**
+ * Sheets the api part posts first, measured on their own: a fresh process compiles its hot paths (V8's JIT) and
+ * fills its caches on them, as an api does in the first seconds of a night that lasts hours. The store it is
+ * compared with is warmed up too (storeAppendsPerSecond).
+ */
+const WARM_UP_SHEETS = Number(process.env.BENCH_WARM_UP_SHEETS ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 /** BENCH_ONLY=store|api|live|national runs that part alone (a full run has all four). */
 const ONLY = process.env.BENCH_ONLY;
@@ -109,8 +115,11 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
       `${fmt(performance.now() - defineStart)} ms`,
     );
 
-    const sheets = generateTallies(definition, { seed: 'bench' }).slice(0, SHEETS);
-    const latencies: number[] = [];
+    const all = generateTallies(definition, { seed: 'bench' });
+    const warmUp = all.slice(0, Math.max(0, Math.min(WARM_UP_SHEETS, all.length - SHEETS)));
+    const sheets = all.slice(warmUp.length, warmUp.length + SHEETS);
+    let latencies: number[] = [];
+    let queue = warmUp;
     let next = 0;
     let lastPosition = -1;
     // Each client talks to one api instance (client-side balancing, as behind a load balancer).
@@ -118,8 +127,8 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const client = async (_: unknown, clientIndex: number) => {
       const poster = posters[clientIndex % posters.length] as JsonPoster;
       const official = officials[clientIndex] as string;
-      while (next < sheets.length) {
-        const sheet = sheets[next++];
+      while (next < queue.length) {
+        const sheet = queue[next++];
         const started = performance.now();
         const response = await poster.post(
           `/elections/${definition.electionId}/tallies`,
@@ -137,6 +146,25 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
         lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
       }
     };
+    if (warmUp.length > 0) {
+      const warmUpStart = performance.now();
+      await Promise.all(Array.from({ length: CLIENTS }, client));
+      const warmUpSeconds = (performance.now() - warmUpStart) / 1000;
+      // The projector done with them too, so that the CPU counted below is the measured sheets' alone.
+      const caughtUp = await fetch(
+        `${base}/elections/${definition.electionId}/results/city?minPosition=${lastPosition}`,
+      );
+      if (caughtUp.status !== 200) throw new Error(`read models did not catch up: ${caughtUp.status}`);
+      await caughtUp.arrayBuffer();
+      latencies.sort((a, b) => a - b);
+      report(
+        `api warm-up: the fresh process's first ${fmt(warmUp.length)} sheets, not counted below`,
+        `${fmt(warmUp.length / warmUpSeconds)} sheets/s, p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms`,
+      );
+    }
+    latencies = [];
+    queue = sheets;
+    next = 0;
     const start = performance.now();
     const loadStarted = process.hrtime.bigint();
     const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
