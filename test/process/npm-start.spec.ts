@@ -15,6 +15,14 @@ function groupMembers(pgid: number): string[] {
     .filter((line) => line !== '' && !/^\d+\s+Z/.test(line));
 }
 
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // Nothing left in the group.
+  }
+}
+
 async function until(
   what: string,
   check: () => Promise<boolean> | boolean,
@@ -37,8 +45,13 @@ async function until(
  */
 describe('npm start, stopped', () => {
   let db: TestDatabase;
+  /** Every group started: a test that times out leaves nothing running after the run (the groups are detached). */
+  const groups: number[] = [];
   beforeAll(async () => (db = await createTestDatabase('npm_start')));
-  afterAll(() => db.drop());
+  afterAll(async () => {
+    for (const pgid of groups) killGroup(pgid);
+    await db.drop();
+  });
 
   async function npmStart() {
     const port = await freePort();
@@ -58,6 +71,7 @@ describe('npm start, stopped', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    groups.push(npm.pid!);
     npm.stdout.on('data', (chunk) => (output += String(chunk)));
     npm.stderr.on('data', (chunk) => (output += String(chunk)));
     const url = `http://127.0.0.1:${port}`;
@@ -83,11 +97,7 @@ describe('npm start, stopped', () => {
       expect(started.output()).toContain('Stopped');
       expect(started.output().match(/: shutting down/g)).toHaveLength(1);
     } finally {
-      try {
-        process.kill(-started.pgid, 'SIGKILL');
-      } catch {
-        // Nothing left in the group.
-      }
+      killGroup(started.pgid);
     }
   }
 
