@@ -118,53 +118,57 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const all = generateTallies(definition, { seed: 'bench' });
     const warmUp = all.slice(0, Math.max(0, Math.min(WARM_UP_SHEETS, all.length - SHEETS)));
     const sheets = all.slice(warmUp.length, warmUp.length + SHEETS);
-    let latencies: number[] = [];
-    let queue = warmUp;
-    let next = 0;
     let lastPosition = -1;
     // Each client talks to one api instance (client-side balancing, as behind a load balancer).
     const posters = bases.map((apiBase) => new JsonPoster(apiBase, CLIENTS));
-    const client = async (_: unknown, clientIndex: number) => {
-      const poster = posters[clientIndex % posters.length] as JsonPoster;
-      const official = officials[clientIndex] as string;
-      while (next < queue.length) {
-        const sheet = queue[next++];
-        const started = performance.now();
-        const response = await poster.post(
-          `/elections/${definition.electionId}/tallies`,
-          JSON.stringify({
-            submissionId: randomUUID(),
-            pollingAreaId: sheet.pollingAreaId,
-            contestId: sheet.contestId,
-            ...sheet.counts,
-          }),
-          { authorization: official },
-        );
-        if (response.status !== 201)
-          throw new Error(`submission failed: ${response.status} ${response.body}`);
-        latencies.push(performance.now() - started);
-        lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
-      }
+    /** Posts `list` from CLIENTS concurrent clients; each sheet's latency in ms, sorted. */
+    const postAll = async (list: typeof sheets): Promise<number[]> => {
+      const latencies: number[] = [];
+      let next = 0;
+      const client = async (_: unknown, clientIndex: number) => {
+        const poster = posters[clientIndex % posters.length] as JsonPoster;
+        const official = officials[clientIndex] as string;
+        while (next < list.length) {
+          const sheet = list[next++];
+          const started = performance.now();
+          const response = await poster.post(
+            `/elections/${definition.electionId}/tallies`,
+            JSON.stringify({
+              submissionId: randomUUID(),
+              pollingAreaId: sheet.pollingAreaId,
+              contestId: sheet.contestId,
+              ...sheet.counts,
+            }),
+            { authorization: official },
+          );
+          if (response.status !== 201)
+            throw new Error(`submission failed: ${response.status} ${response.body}`);
+          latencies.push(performance.now() - started);
+          lastPosition = Math.max(lastPosition, (JSON.parse(response.body) as { position: number }).position);
+        }
+      };
+      await Promise.all(Array.from({ length: CLIENTS }, client));
+      return latencies.sort((a, b) => a - b);
+    };
+    /** Resolves once the read models reflect the last sheet accepted. */
+    const caughtUp = async (): Promise<void> => {
+      const caught = await fetch(
+        `${base}/elections/${definition.electionId}/results/city?minPosition=${lastPosition}`,
+      );
+      if (caught.status !== 200) throw new Error(`read models did not catch up: ${caught.status}`);
+      await caught.arrayBuffer();
     };
     if (warmUp.length > 0) {
       const warmUpStart = performance.now();
-      await Promise.all(Array.from({ length: CLIENTS }, client));
+      const warmUpLatencies = await postAll(warmUp);
       const warmUpSeconds = (performance.now() - warmUpStart) / 1000;
       // The projector done with them too, so that the CPU counted below is the measured sheets' alone.
-      const caughtUp = await fetch(
-        `${base}/elections/${definition.electionId}/results/city?minPosition=${lastPosition}`,
-      );
-      if (caughtUp.status !== 200) throw new Error(`read models did not catch up: ${caughtUp.status}`);
-      await caughtUp.arrayBuffer();
-      latencies.sort((a, b) => a - b);
+      await caughtUp();
       report(
         `api warm-up: the fresh process's first ${fmt(warmUp.length)} sheets, not counted below`,
-        `${fmt(warmUp.length / warmUpSeconds)} sheets/s, p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms`,
+        `${fmt(warmUp.length / warmUpSeconds)} sheets/s, p50 ${fmt(percentile(warmUpLatencies, 50), 1)} ms, p99 ${fmt(percentile(warmUpLatencies, 99), 1)} ms`,
       );
     }
-    latencies = [];
-    queue = sheets;
-    next = 0;
     const start = performance.now();
     const loadStarted = process.hrtime.bigint();
     const cpuOf = (): Array<number | undefined> => [sumOf(apis.map(cpuMillis)), cpuMillis(projector)];
@@ -172,7 +176,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     const clientsBefore = process.cpuUsage();
     if (STATEMENTS) await resetStatements(databaseUrl);
     const postgresBefore = postgresCpuMillis(PG_DIR);
-    await Promise.all(Array.from({ length: CLIENTS }, client));
+    const latencies = await postAll(sheets);
     for (const poster of posters) poster.close();
     const postgresAfter = postgresCpuMillis(PG_DIR);
     const seconds = (performance.now() - start) / 1000;
@@ -183,7 +187,6 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
       const window = { startUs: Number(loadStarted / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) };
       writeFileSync(join(profileDir, 'submissions-window.json'), JSON.stringify(window));
     }
-    latencies.sort((a, b) => a - b);
     report(
       `api submissions (${fmt(sheets.length)} sheets, ${CLIENTS} concurrent clients, ${API_INSTANCES} api process${API_INSTANCES === 1 ? '' : 'es'} and a projector process)`,
       `${fmt(sheets.length / seconds)} sheets/s`,
@@ -221,10 +224,7 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
     );
 
     const lagStart = performance.now();
-    const caught = await fetch(
-      `${base}/elections/${definition.electionId}/results/city?minPosition=${lastPosition}`,
-    );
-    if (caught.status !== 200) throw new Error(`read models did not catch up: ${caught.status}`);
+    await caughtUp();
     report(
       'lag from the last 201 until the read models reflect it',
       `${fmt(performance.now() - lagStart)} ms`,

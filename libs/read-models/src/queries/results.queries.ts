@@ -222,15 +222,15 @@ export class ResultsQueries {
     const position = await checkpointPosition(manager, ResultsProjection.NAME);
     const onlyContestIds =
       onlyContestId === undefined ? undefined : contestsShownWith(definition, onlyContestId);
-    const districts: Row[] = await manager.query(
+    const districtRows: Row[] = await manager.query(
       `SELECT * FROM rm_district_results WHERE election_id = $1 AND ($2::text IS NULL OR district_id = $2)
          AND ($3::text[] IS NULL OR contest_id = ANY($3::text[]))`,
       [electionId, onlyDistrictId ?? null, onlyContestIds ?? null],
     );
+    const districts = districtRows.map(toDistrict);
     // One district shows only the units its rows count candidates of (and their rounds): a national night has
     // ~12,600 units, and judging every one of them for one province cost most of its answer.
-    const unitIds =
-      onlyDistrictId === undefined ? undefined : unitsCountedIn(definition, districts.map(toDistrict));
+    const unitIds = onlyDistrictId === undefined ? undefined : unitsCountedIn(definition, districts);
     const units: Row[] =
       unitIds === undefined
         ? await manager.query(
@@ -246,7 +246,7 @@ export class ResultsQueries {
     return {
       definition,
       position,
-      districts: districts.map(toDistrict),
+      districts,
       units: units.map(toUnit),
     };
   }
