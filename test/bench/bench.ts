@@ -23,7 +23,7 @@ import {
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../support/api-process';
@@ -202,21 +202,29 @@ async function benchApi(databaseUrl: string, readModelsUrl: string, storeUrl: st
       'api submissions / store appends at the same concurrency',
       `${(sheets.length / seconds / storeRate).toFixed(2)}×`,
     );
-    const perSheet = (index: number): string => {
-      const [before, after] = [cpuBefore[index], cpuAfter[index]];
-      return before === undefined || after === undefined
-        ? 'n/a'
-        : `${fmt((after - before) / sheets.length, 2)} ms`;
-    };
-    const clientsPerSheet = (clientsCpu.user + clientsCpu.system) / 1000 / sheets.length;
-    const postgresPerSheet =
-      postgresBefore === undefined || postgresAfter === undefined
-        ? 'n/a'
-        : `${fmt((postgresAfter - postgresBefore) / sheets.length, 2)} ms`;
+    const msPerSheet = (before: number | undefined, after: number | undefined): number | undefined =>
+      before === undefined || after === undefined ? undefined : (after - before) / sheets.length;
+    const shown = (ms: number | undefined): string => (ms === undefined ? 'n/a' : `${fmt(ms, 2)} ms`);
+    const parties = [
+      msPerSheet(cpuBefore[0], cpuAfter[0]),
+      msPerSheet(cpuBefore[1], cpuAfter[1]),
+      msPerSheet(postgresBefore, postgresAfter),
+      (clientsCpu.user + clientsCpu.system) / 1000 / sheets.length,
+    ];
     report(
       'CPU per submitted sheet: api process(es) / projector process / PostgreSQL / the bench’s HTTP clients',
-      `${perSheet(0)} / ${perSheet(1)} / ${postgresPerSheet} / ${fmt(clientsPerSheet, 2)} ms`,
+      parties.map(shown).join(' / '),
     );
+    if (parties.every((ms) => ms !== undefined)) {
+      // What the machine allows this path: every core busy, each sheet costing the CPU all four parties spent on it.
+      const cores = availableParallelism();
+      const perSheetAll = sumOf(parties) as number;
+      const ceiling = (cores * 1000) / perSheetAll;
+      report(
+        `the machine's ceiling for this path: ${cores} cores / ${fmt(perSheetAll, 2)} ms of CPU per sheet in all`,
+        `${fmt(ceiling)} sheets/s (${(ceiling / storeRate).toFixed(2)}× the store; half the store needs at most ${fmt((cores * 1000) / (storeRate / 2), 2)} ms per sheet in all); the cores were ${fmt((100 * perSheetAll * sheets.length) / (seconds * 1000 * cores))} % busy`,
+      );
+    }
     if (STATEMENTS) await printStatements(databaseUrl, sheets.length);
     report(
       'api submission latency p50 / p99',
