@@ -49,6 +49,24 @@ describe('GET /metrics', () => {
     expect(String(jwt.headers['content-type'])).toContain('application/problem+json');
   });
 
+  it('shows the append counters at 0 before the first sheet (Prometheus sees the first one as an increase)', async () => {
+    const other = await startTestApi({ METRICS_TOKEN: TOKEN });
+    try {
+      const res = await other.call('GET', '/metrics', undefined, { authorization: `Bearer ${TOKEN}` });
+      for (const category of ['tally', 'turnout']) {
+        for (const outcome of ['stored', 'replayed', 'conflict', 'condition_failed', 'refused']) {
+          expect([
+            category,
+            outcome,
+            sample(res.body as string, 'tally_event_store_appends_total', { category, outcome }),
+          ]).toEqual([category, outcome, 0]);
+        }
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('counts requests, appends by outcome, projections, live streams and the process; the counters move', async () => {
     const before = await scrape();
     const sheet = naSheet({ pollingAreaId: 'ba-dinh-0001' });

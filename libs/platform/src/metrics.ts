@@ -26,7 +26,18 @@ export function streamCategory(streamId: string): string {
   return dash > 0 ? streamId.slice(0, dash) : streamId;
 }
 
-export type AppendOutcome = 'stored' | 'replayed' | 'conflict' | 'refused';
+export type AppendOutcome = 'stored' | 'replayed' | 'conflict' | 'condition_failed' | 'refused';
+
+const APPEND_OUTCOMES: readonly AppendOutcome[] = [
+  'stored',
+  'replayed',
+  'conflict',
+  'condition_failed',
+  'refused',
+];
+
+/** The stream categories the submissions write (streamCategory of their streams), counted from the first scrape. */
+const INITIALISED_CATEGORIES = ['tally', 'turnout'] as const;
 
 /**
  * The Prometheus metrics of one process (`prom-client`), served by GET /metrics. Names start with `tally_`; the
@@ -50,7 +61,7 @@ export class Metrics {
   });
   readonly appends = new Counter({
     name: 'tally_event_store_appends_total',
-    help: 'Appends to the event store, by stream category and outcome (stored, replayed, conflict, refused)',
+    help: 'Appends to the event store, by stream category and outcome (stored, replayed, conflict, condition_failed, refused)',
     labelNames: ['category', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -93,6 +104,11 @@ export class Metrics {
    * supportsAppendConditions among them), passing the options (an append condition) through.
    */
   instrument<T extends EventStore>(store: T): T {
+    // Every series the alerts and the dashboard read exists from the start, at 0: Prometheus sees a counter's first
+    // increments only against an earlier sample, and an alert on "no sheet stored" needs the series to read 0.
+    for (const category of INITIALISED_CATEGORIES) {
+      for (const outcome of APPEND_OUTCOMES) this.appends.inc({ category, outcome }, 0);
+    }
     const append = store.append.bind(store);
     store.append = async (streamId, events, expected, options): Promise<AppendResult> => {
       const category = streamCategory(streamId);
