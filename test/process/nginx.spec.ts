@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { startAnotherApi, startTestApi, TestApi } from '../support/api';
@@ -107,7 +108,6 @@ describeWithNginx('nginx in front of two api instances (deploy/nginx/nginx.conf)
     const plain = await get(path);
     const plainBody = Buffer.from(await plain.arrayBuffer());
     // fetch would decompress it unseen: node's http shows the bytes as sent.
-    const { request } = await import('node:http');
     const url = new URL(`${nginx.url}${path}`);
     const zipped = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>(
       (resolve, reject) => {
@@ -139,6 +139,44 @@ describeWithNginx('nginx in front of two api instances (deploy/nginx/nginx.conf)
       5_000,
     );
     expect(Number(update.id)).toBeGreaterThan(Number(snapshot.id));
+  });
+
+  /** A raw request through nginx (fetch would refuse the odd ones): its status, content type and body. */
+  const raw = (
+    method: string,
+    path: string,
+    headers: Record<string, string | number>,
+    body = '',
+  ): Promise<{ status: number; type: string | undefined; body: string }> =>
+    new Promise((resolve, reject) => {
+      const sent = request(`${nginx.url}${path}`, { method, headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], body: text }),
+        );
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
+
+  it('takes headers up to the api’s own limit (16 KiB), and answers bigger ones 431 as the api would', async () => {
+    const fits = await raw('GET', '/health', { 'x-padding': 'a'.repeat(12 * 1024) });
+    expect(fits.status).toBe(200);
+    const tooLarge = await raw('GET', '/health', { 'x-padding': 'a'.repeat(20 * 1024) });
+    expect([tooLarge.status, tooLarge.type]).toEqual([431, 'application/problem+json; charset=utf-8']);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ status: 431, code: 'REQUEST.HEADERS_TOO_LARGE' });
+  });
+
+  it('refuses a body over its 64 MB limit with 413 REQUEST.BODY_TOO_LARGE as problem+json', async () => {
+    // nginx answers on the Content-Length alone, before any of the body.
+    const tooLarge = await raw('POST', '/elections', {
+      'content-type': 'application/json',
+      'content-length': 70 * 1024 * 1024,
+    });
+    expect([tooLarge.status, tooLarge.type]).toEqual([413, 'application/problem+json; charset=utf-8']);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ status: 413, code: 'REQUEST.BODY_TOO_LARGE' });
   });
 
   it('limits one client at nginx, whichever instance would serve it: past the burst, 429 as problem+json with Retry-After', async () => {
