@@ -17,6 +17,27 @@ const { available } = nginxAvailability();
 const describeWithNginx = available ? describe : describe.skip;
 
 const MAX_AGE_SECONDS = 1;
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** An answer of nginx's own, shaped as the api's problem+json: status, type, code (and Retry-After when asked). */
+function expectProblem(
+  answer: { status: number; type: string | null | undefined; retryAfter?: string | null; body: string },
+  status: number,
+  code: string,
+  retries = false,
+): void {
+  expect([answer.status, answer.type]).toEqual([status, PROBLEM_TYPE]);
+  if (retries) expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+  expect(JSON.parse(answer.body)).toMatchObject({ type: `urn:tally-ledger:problem:${code}`, status, code });
+}
+
+/** What expectProblem reads of a fetch answer. */
+const problemOf = async (response: Response) => ({
+  status: response.status,
+  type: response.headers.get('content-type'),
+  retryAfter: response.headers.get('retry-after'),
+  body: await response.text(),
+});
 const election = smallElection();
 const e = `/elections/${election.electionId}`;
 
@@ -165,8 +186,7 @@ describeWithNginx('nginx in front of two api instances (deploy/nginx/nginx.conf)
     const fits = await raw('GET', '/health', { 'x-padding': 'a'.repeat(12 * 1024) });
     expect(fits.status).toBe(200);
     const tooLarge = await raw('GET', '/health', { 'x-padding': 'a'.repeat(20 * 1024) });
-    expect([tooLarge.status, tooLarge.type]).toEqual([431, 'application/problem+json; charset=utf-8']);
-    expect(JSON.parse(tooLarge.body)).toMatchObject({ status: 431, code: 'REQUEST.HEADERS_TOO_LARGE' });
+    expectProblem(tooLarge, 431, 'REQUEST.HEADERS_TOO_LARGE');
   });
 
   it('refuses a body over its 64 MB limit with 413 REQUEST.BODY_TOO_LARGE as problem+json', async () => {
@@ -175,8 +195,7 @@ describeWithNginx('nginx in front of two api instances (deploy/nginx/nginx.conf)
       'content-type': 'application/json',
       'content-length': 70 * 1024 * 1024,
     });
-    expect([tooLarge.status, tooLarge.type]).toEqual([413, 'application/problem+json; charset=utf-8']);
-    expect(JSON.parse(tooLarge.body)).toMatchObject({ status: 413, code: 'REQUEST.BODY_TOO_LARGE' });
+    expectProblem(tooLarge, 413, 'REQUEST.BODY_TOO_LARGE');
   });
 
   it('limits one client at nginx, whichever instance would serve it: past the burst, 429 as problem+json with Retry-After', async () => {
@@ -185,14 +204,7 @@ describeWithNginx('nginx in front of two api instances (deploy/nginx/nginx.conf)
     const limited = answers.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     const [refused] = limited;
-    expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await refused.json()).toMatchObject({
-      type: 'urn:tally-ledger:problem:REQUEST.RATE_LIMITED',
-      status: 429,
-      code: 'REQUEST.RATE_LIMITED',
-      title: 'Too many requests',
-    });
+    expectProblem(await problemOf(refused), 429, 'REQUEST.RATE_LIMITED', true);
     await Promise.all(answers.filter((r) => r !== refused).map((r) => r.arrayBuffer()));
   });
 
@@ -200,15 +212,7 @@ describeWithNginx('nginx in front of two api instances (deploy/nginx/nginx.conf)
     const nowhere = `127.0.0.1:${await freePort()}`;
     const alone = await startNginx([nowhere, nowhere]);
     try {
-      const answer = await fetch(`${alone.url}/health`);
-      expect(answer.status).toBe(503);
-      expect(answer.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await answer.json()).toMatchObject({
-        type: 'urn:tally-ledger:problem:SERVICE.UNAVAILABLE',
-        status: 503,
-        code: 'SERVICE.UNAVAILABLE',
-      });
+      expectProblem(await problemOf(await fetch(`${alone.url}/health`)), 503, 'SERVICE.UNAVAILABLE', true);
     } finally {
       await alone.stop();
     }
