@@ -110,13 +110,24 @@ describe('from preliminary to official', () => {
       T['ba-dinh-1'],
       'TALLY.SECOND_ENTRY_SAME_ACTOR',
     );
-    const second = await api.call(
+    const secondEntry = { ...first['ba-dinh-0002'], submissionId: crypto.randomUUID() };
+    const second = await api.call('POST', `/elections/${e}/tallies`, secondEntry, T['ba-dinh-2']);
+    expect([second.status, second.body.status]).toEqual([201, 'verified']);
+    // a retry of the second entry (a lost 201) is answered with what it got, and appends nothing
+    const head = await store.headPosition();
+    const retried = await api.call('POST', `/elections/${e}/tallies`, secondEntry, T['ba-dinh-2']);
+    expect([retried.status, retried.body]).toEqual([201, { ...second.body, replayed: true }]);
+    expect(await store.headPosition()).toBe(head);
+    // the same id with other figures is still refused, naming what changed
+    const reused = await api.call(
       'POST',
       `/elections/${e}/tallies`,
-      { ...first['ba-dinh-0002'], submissionId: crypto.randomUUID() },
+      { ...sheetOf('ba-dinh-0002', 'na', 3), submissionId: secondEntry.submissionId },
       T['ba-dinh-2'],
     );
-    expect([second.status, second.body.status]).toEqual([201, 'verified']);
+    expect([reused.status, reused.body.code]).toEqual([409, 'TALLY.SUBMISSION_ID_REUSED']);
+    expect(reused.body.changedFields).toEqual(expect.arrayContaining(['candidateVotes.na-01-1']));
+    expect(await store.headPosition()).toBe(head);
     const secondTayHo = await api.call(
       'POST',
       `/elections/${e}/tallies`,
@@ -133,6 +144,8 @@ describe('from preliminary to official', () => {
     expect(res.body.discrepancies).toEqual(
       expect.arrayContaining(['candidateVotes.na-01-1', 'candidateVotes.na-01-2']),
     );
+    const retried = await api.call('POST', `/elections/${e}/tallies`, differing, T['ba-dinh-2']);
+    expect([retried.status, retried.body]).toEqual([201, { ...res.body, replayed: true }]);
     // another district's admin may not resolve it
     const body = { ...correctionOf(first['ba-dinh-0001'], 'Đối chiếu biên bản gốc: lần nhập thứ nhất đúng') };
     await refused(

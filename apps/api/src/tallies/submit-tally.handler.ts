@@ -154,6 +154,10 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
       } catch (error) {
         // The optimistic first attempt does not count against the retries.
         if (error instanceof WrongExpectedRevisionError && attempt <= ATTEMPTS) continue;
+        // The optimistic first attempt appends as if the sheet were new: an id already stored later in this very
+        // stream is one of its entries (a second entry's retry), so decide again on the stored sheet.
+        if (error instanceof DuplicateEventIdError && error.existingStreamId === streamId && attempt === 1)
+          continue;
         if (error instanceof DuplicateEventIdError) {
           throw new DomainError(
             'conflict',
