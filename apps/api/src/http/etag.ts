@@ -11,7 +11,7 @@ const GUARDED = {
     required: 'TALLY.IF_MATCH_REQUIRED',
     mismatch: 'TALLY.REVISION_MISMATCH',
     missing:
-      'A correction must say which revision it corrects: send If-Match with the ETag of the sheet (GET it first)',
+      'A change to a sheet (a correction, a resolution, a review decision) must say which revision it changes: send If-Match with the ETag of the sheet (GET it first)',
   },
   definition: {
     required: 'ELECTION.IF_MATCH_REQUIRED',
