@@ -39,7 +39,21 @@ export function localNginxConfig(upstreams: [string, string], port: number, dir:
   config = replaced(config, /server api-1:3000\b/, `server ${upstreams[0]}`);
   config = replaced(config, /server api-2:3000\b/, `server ${upstreams[1]}`);
   config = replaced(config, /listen 80;/, `listen 127.0.0.1:${port};`);
-  return config;
+  // Debian's nginx keeps its logs and temporary files under /var: a user other than root may not write there.
+  const local = [
+    'access_log',
+    'client_body_temp_path',
+    'proxy_temp_path',
+    'fastcgi_temp_path',
+    'uwsgi_temp_path',
+    'scgi_temp_path',
+  ]
+    .map(
+      (directive) =>
+        `  ${directive} ${join(dir, directive === 'access_log' ? 'logs/access.log' : directive)};`,
+    )
+    .join('\n');
+  return replaced(config, /^http \{$/m, `http {\n${local}`);
 }
 
 export interface Nginx {
@@ -60,12 +74,15 @@ export async function startNginx(upstreams: [string, string]): Promise<Nginx> {
   const child: ChildProcess = spawn(
     NGINX_PATH,
     [
+      // The error log from the start (as a user that cannot write /var/log/nginx, nginx would complain first).
+      '-e',
+      join(dir, 'logs/error.log'),
       '-p',
       `${dir}/`,
       '-c',
       join(dir, 'nginx.conf'),
       '-g',
-      `daemon off; pid ${join(dir, 'nginx.pid')}; error_log ${join(dir, 'logs/error.log')} warn;`,
+      `daemon off; pid ${join(dir, 'nginx.pid')};`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
