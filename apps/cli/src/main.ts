@@ -29,29 +29,45 @@ const USAGE = `Tally Ledger command line
                                                  resolves the discrepancies and releases the held sheets
 `;
 
+/** The options of every command; anything else is a usage error (exit 2). */
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  api: { type: 'string', default: process.env.TALLY_API_URL ?? 'http://localhost:3000' },
+  help: { type: 'boolean', short: 'h' },
+  role: { type: 'string' },
+  sub: { type: 'string' },
+  district: { type: 'string', multiple: true },
+  ttl: { type: 'string' },
+  election: { type: 'string' },
+  digest: { type: 'string', multiple: true },
+  checkpoint: { type: 'string' },
+  'public-key': { type: 'string' },
+  speed: { type: 'string' },
+  rate: { type: 'string' },
+  seed: { type: 'string' },
+  concurrency: { type: 'string' },
+  'double-entry': { type: 'boolean' },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    // node:util's messages name the option: "Unknown option '--speeed'", "Option '--rate <value>' argument missing".
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return undefined;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string', short: 'o' },
-      api: { type: 'string', default: process.env.TALLY_API_URL ?? 'http://localhost:3000' },
-      help: { type: 'boolean', short: 'h' },
-      role: { type: 'string' },
-      sub: { type: 'string' },
-      district: { type: 'string', multiple: true },
-      ttl: { type: 'string' },
-      election: { type: 'string' },
-      digest: { type: 'string', multiple: true },
-      checkpoint: { type: 'string' },
-      'public-key': { type: 'string' },
-      speed: { type: 'string' },
-      rate: { type: 'string' },
-      seed: { type: 'string' },
-      concurrency: { type: 'string' },
-      'double-entry': { type: 'boolean' },
-    },
-  });
+  const parsed = parse(argv);
+  if (!parsed) return 2;
+  const { positionals, values } = parsed;
+  // --help with a command prints the usage and does nothing else: it never starts a simulation or opens a store.
+  if (values.help) {
+    process.stderr.write(USAGE);
+    return 0;
+  }
   const log = (line: string) => console.error(line);
   const [command, ...rest] = positionals;
   switch (command) {
@@ -81,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       return simulateCommand({ ...values, api: values.api! }, log);
     default:
       process.stderr.write(USAGE);
-      return command === undefined || values.help ? 0 : 2;
+      return command === undefined ? 0 : 2;
   }
 }
 

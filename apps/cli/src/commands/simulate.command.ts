@@ -1,3 +1,4 @@
+import { devSecretPath, loadConfig } from '@tally/platform';
 import { localSigner } from '../api-auth';
 import { Official, runSimulation } from '../simulate/simulator';
 
@@ -34,6 +35,17 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
     );
     return 2;
   }
+  const tokens = await simulationTokens();
+  if (args['double-entry'] === true && !tokens.tokenFor) {
+    log(
+      process.env.TALLY_TOKEN?.trim()
+        ? '--double-entry mints two officials per district itself: unset TALLY_TOKEN'
+        : `--double-entry mints two officials per district with the api's key, and this shell has none: set JWT_SECRET ` +
+            `(or JWT_PRIVATE_KEY) as the api has it, or the api's EMBEDDED_PG_DIR, beside which its dev secret is ` +
+            `(looked for at ${devSecretLocation()})`,
+    );
+    return 2;
+  }
   try {
     const result = await runSimulation({
       api: args.api,
@@ -43,7 +55,7 @@ export async function simulateCommand(args: SimulateArgs, log: (line: string) =>
       seed: args.seed ?? '2021',
       concurrency,
       doubleEntry: args['double-entry'] === true,
-      ...(await simulationTokens()),
+      ...tokens,
       log,
     });
     return result.refused > 0 ? 1 : 0;
@@ -95,4 +107,13 @@ async function simulationTokens(): Promise<{
       return tokens.get(key)!;
     },
   };
+}
+
+/** Where the CLI looks for the embedded default's dev secret, for a message. */
+function devSecretLocation(): string {
+  try {
+    return devSecretPath(loadConfig(process.env));
+  } catch {
+    return 'dev-jwt-secret beside EMBEDDED_PG_DIR';
+  }
 }
