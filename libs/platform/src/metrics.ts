@@ -100,15 +100,21 @@ export class Metrics {
   private readonly lastApplied = new Map<string, Date>();
 
   /**
+   * The process that takes submissions (the api) shows its sheet and turnout append counters from the start, at 0:
+   * Prometheus sees a counter's first increments only against an earlier sample, and the alert on "no sheet stored"
+   * needs the series to read 0. The projector appends nothing and shows none.
+   */
+  countSubmissionsFromZero(): void {
+    for (const category of INITIALISED_CATEGORIES) {
+      for (const outcome of APPEND_OUTCOMES) this.appends.inc({ category, outcome }, 0);
+    }
+  }
+
+  /**
    * Counts every append of `store`'s callers: wraps its append in place (so the store keeps its class and flags,
    * supportsAppendConditions among them), passing the options (an append condition) through.
    */
   instrument<T extends EventStore>(store: T): T {
-    // Every series the alerts and the dashboard read exists from the start, at 0: Prometheus sees a counter's first
-    // increments only against an earlier sample, and an alert on "no sheet stored" needs the series to read 0.
-    for (const category of INITIALISED_CATEGORIES) {
-      for (const outcome of APPEND_OUTCOMES) this.appends.inc({ category, outcome }, 0);
-    }
     const append = store.append.bind(store);
     store.append = async (streamId, events, expected, options): Promise<AppendResult> => {
       const category = streamCategory(streamId);

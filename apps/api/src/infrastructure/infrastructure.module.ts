@@ -29,7 +29,10 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     private readonly runner: ProjectionRunner,
     private readonly router: ReadRouter,
     private readonly scanStore: ScanStore,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.countSubmissionsFromZero();
+  }
 
   static forRoot(runtime: AppRuntime): DynamicModule {
     // Read before Nest starts: in production a missing signing key is a ConfigError that stops the api at once.
