@@ -55,8 +55,9 @@ export class ScansController {
     description:
       'The body is the file itself (image/jpeg, image/png or application/pdf, at most SCAN_LIMIT_BYTES); its type ' +
       'is checked against its first bytes. The bytes are stored content-addressed by SHA-256, then TallyScanAttached ' +
-      '(digest, size, type) is appended to the sheet: 201 means both are durable. The same bytes again for the same ' +
-      'counts: 200, nothing appended. A new scan (e.g. after a correction) is a new version; earlier ones stay.',
+      '(digest, size, type) is appended to the sheet: 201 means both are durable. The bytes of the current scan ' +
+      'again, for the same counts: 200, nothing appended. A new scan (e.g. after a correction), or an earlier ' +
+      "version's bytes again, is a new version that becomes current; earlier ones stay.",
   })
   @ApiConsumes(...SCAN_CONTENT_TYPES)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })

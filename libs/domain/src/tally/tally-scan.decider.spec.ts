@@ -80,6 +80,13 @@ describe('tally decider: AttachTallyScan', () => {
     spec.given([submitted, attached()]).when(attach()).thenNothing();
   });
 
+  it("an earlier version's bytes sent again make that scan current once more: a new version, not a retry", () => {
+    spec
+      .given([submitted, attached(), attached({ digest: DIGEST_B })])
+      .when(attach())
+      .then([attached()]);
+  });
+
   it('a new scan for the same counts is a new version; the old one stays listed', () => {
     spec
       .given([submitted, attached()])
