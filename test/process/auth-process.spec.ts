@@ -9,6 +9,7 @@ import { bearer, startTestApi } from '../support/api';
 import { spawnApp } from '../support/api-process';
 import { naSheet, smallElection } from '../support/fixtures';
 import { TEST_JWT_SECRET } from '../support/tokens';
+import { CLI_ENTRY } from '../support/cli';
 
 const ROOT = join(__dirname, '../..');
 const run = promisify(execFile);
@@ -17,18 +18,7 @@ jest.setTimeout(180_000);
 
 /** `npm run cli -- …` without npm: the same ts-node entry. */
 function cli(args: string[], env: Record<string, string>) {
-  return run(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/cli/src/main.ts',
-      ...args,
-    ],
-    { cwd: ROOT, env: { ...process.env, ...env } },
-  ).then(
+  return run(process.execPath, [...CLI_ENTRY, ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiProcess, freePort, http, startApiProcess } from '../support/api-process';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
+import { CLI_ENTRY } from '../support/cli';
 
 const ROOT = join(__dirname, '../..');
 const run = promisify(execFile);
@@ -40,18 +41,7 @@ describe('the CLI on the embedded server the api runs on', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, ...settings };
     delete env.DATABASE_URL;
     if (!('EMBEDDED_PG_PORT' in settings)) delete env.EMBEDDED_PG_PORT;
-    return run(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        ...args,
-      ],
-      { cwd: ROOT, env },
-    ).then(
+    return run(process.execPath, [...CLI_ENTRY, ...args], { cwd: ROOT, env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

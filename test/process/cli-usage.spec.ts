@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI_ENTRY } from '../support/cli';
 
 const ROOT = join(__dirname, '../..');
 // Each case starts node with ts-node, which is slow on a busy machine.
@@ -13,22 +14,11 @@ function cli(...args: string[]) {
 }
 
 function cliWith(env: Record<string, string>, ...args: string[]) {
-  const run = spawnSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/cli/src/main.ts',
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, TALLY_API_URL: 'http://127.0.0.1:9', TALLY_TOKEN: '', ...env },
-    },
-  );
+  const run = spawnSync(process.execPath, [...CLI_ENTRY, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TALLY_API_URL: 'http://127.0.0.1:9', TALLY_TOKEN: '', ...env },
+  });
   return { status: run.status, stderr: run.stderr, stdout: run.stdout };
 }
 

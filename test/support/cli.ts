@@ -1,6 +1,15 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
+/** The arguments of `node` that run the command line as `npm run cli` does (ts-node), before the CLI's own. */
+export const CLI_ENTRY = [
+  '-r',
+  'ts-node/register/transpile-only',
+  '-r',
+  'tsconfig-paths/register',
+  'apps/cli/src/main.ts',
+] as const;
+
 export interface CliRun {
   status: number | null;
   stdout: string;
@@ -12,23 +21,12 @@ export interface CliRun {
  * through the same DATABASE_URL the service reads.
  */
 export function runCli(databaseUrl: string, ...args: string[]): CliRun {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/cli/src/main.ts',
-      ...args,
-    ],
-    {
-      cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
+  const result = spawnSync(process.execPath, [...CLI_ENTRY, ...args], {
+    cwd: resolve(__dirname, '../..'),
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -37,14 +35,7 @@ export function runCliAsync(databaseUrl: string, ...args: string[]): Promise<Cli
   return new Promise((resolvePromise) => {
     execFile(
       process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        ...args,
-      ],
+      [...CLI_ENTRY, ...args],
       {
         cwd: resolve(__dirname, '../..'),
         env: { ...process.env, DATABASE_URL: databaseUrl },
