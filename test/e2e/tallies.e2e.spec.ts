@@ -54,6 +54,27 @@ describe('submitting tally sheets', () => {
     expect(stored[0].metadata).toHaveProperty('causationId');
   });
 
+  it('answers a retry with the very bytes of the first answer (anomalies too), but for replayed', async () => {
+    const other = smallElection();
+    expect((await call('POST', '/elections', other)).status).toBe(201);
+    const token = await api.tokenFor({ role: 'admin', sub: 'city-admin' });
+    // 1,251 registered voters where the definition lists 1,250: an anomaly, stored with the sheet
+    const sheet = naSheet({ registeredVoters: 1251 });
+    const post = () =>
+      api.app.inject({
+        method: 'POST',
+        url: `/elections/${other.electionId}/tallies`,
+        payload: sheet,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const first = await post();
+    expect(first.statusCode).toBe(201);
+    expect(first.json().anomalies).toHaveLength(1);
+    const retry = await post();
+    expect(retry.statusCode).toBe(201);
+    expect(retry.body).toBe(first.body.replace('"replayed":false', '"replayed":true'));
+  });
+
   it('answers a retry with the original result and appends nothing; a changed body under the same id is 409', async () => {
     const sheet = naSheet({
       pollingAreaId: 'tay-ho-0001',

@@ -53,7 +53,16 @@ function answer(reply: FastifyReply, result: TallyWriteResult, electionId: strin
     .header('etag', etagOf(result.revision))
     .header('location', `/elections/${electionId}/tallies/${pollingAreaId}/${contestId}`);
   if (result.replayed) void reply.header('idempotent-replayed', 'true');
-  return result;
+  // A replay's anomalies come back from the store, whose JSON (PostgreSQL's jsonb) may order their keys otherwise:
+  // one order for every answer, so a retry gets the first answer's bytes (but for replayed).
+  return {
+    ...result,
+    anomalies: result.anomalies.map(({ code, message, field }) => ({
+      code,
+      message,
+      ...(field === undefined ? {} : { field }),
+    })),
+  };
 }
 
 @ApiTags('tallies')
