@@ -326,6 +326,21 @@ describe('HTTP conventions', () => {
   it('defining an election twice is 409, an inconsistent definition is 422 naming the fields', async () => {
     const again = await call('POST', '/elections', smallElection(electionId));
     expect([again.status, again.body.code]).toEqual([409, 'ELECTION.ALREADY_DEFINED']);
+    // five racing definitions of one new id: one 201, and every loser gets the same 409 as a later request would
+    const racedId = smallElection().electionId;
+    const raced = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => call('POST', '/elections', smallElection(racedId))),
+    );
+    expect(raced.filter((r) => r.status === 201)).toHaveLength(1);
+    const late = await call('POST', '/elections', smallElection(racedId));
+    const shape = (b: Record<string, unknown>) => ({
+      code: b.code,
+      detail: b.detail,
+      electionId: b.electionId,
+    });
+    for (const r of raced.filter((x) => x.status !== 201)) {
+      expect([r.status, shape(r.body)]).toEqual([409, shape(late.body)]);
+    }
     const broken = smallElection();
     broken.pollingAreas[0].districtId = 'hoan-kiem';
     broken.contests[0].electoralUnits[0].seats = 5;
