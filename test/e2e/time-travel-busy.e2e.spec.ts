@@ -38,8 +38,9 @@ async function waitingTimeTravelReads(): Promise<number> {
   return rows[0].n;
 }
 
+/** Polls until `until` holds, at most ~15 s (the assertions after it say what was expected if it never does). */
 const settle = async (until: () => Promise<boolean> | boolean) => {
-  for (let i = 0; i < 200 && !(await until()); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1500 && !(await until()); i++) await new Promise((r) => setTimeout(r, 10));
 };
 
 async function gauges(): Promise<Record<string, number>> {
@@ -92,7 +93,12 @@ describe('time travel under load', () => {
     await settle(async () => (await waitingTimeTravelReads()) === 1);
     const waiting = api.call('GET', city(b));
     const sharing = api.call('GET', city(a));
-    await settle(() => false);
+    await settle(async () => {
+      const { running: r, waiting: w } = await gauges();
+      return r === 1 && w === 1;
+    });
+    // The sharing request was sent with the waiting one; give it the same moment to join the running fold.
+    await new Promise((r) => setTimeout(r, 200));
     // One fold reads (and waits); the other two requests are in the gate, one waiting, one sharing the first.
     expect(await waitingTimeTravelReads()).toBe(1);
     expect(await gauges()).toEqual({ running: 1, waiting: 1, refused: 0 });

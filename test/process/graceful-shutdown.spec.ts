@@ -15,8 +15,18 @@ interface Outcome {
   error?: string;
 }
 
-/** One POST /elections on its own connection (no keep-alive pool to race with the server closing it). */
-function defineElection(url: string, token: string, electionId: string, delayBodyMs = 0): Promise<Outcome> {
+/**
+ * One POST /elections on its own connection (no keep-alive pool to race with the server closing it). With
+ * `delayBodyMs`, it asks `Expect: 100-continue`, calls `onHead` once the server has read the head (its 100 Continue),
+ * then sends half the body and the rest that much later.
+ */
+function defineElection(
+  url: string,
+  token: string,
+  electionId: string,
+  delayBodyMs = 0,
+  onHead: () => void = () => undefined,
+): Promise<Outcome> {
   const body = JSON.stringify(smallElection(electionId));
   return new Promise((resolve) => {
     const req = request(
@@ -28,6 +38,7 @@ function defineElection(url: string, token: string, electionId: string, delayBod
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
+          ...(delayBodyMs > 0 ? { expect: '100-continue' } : {}),
         },
       },
       (res) => {
@@ -49,8 +60,12 @@ function defineElection(url: string, token: string, electionId: string, delayBod
       req.end(body);
     } else {
       // Half the body now, the rest later: the request is in flight for that long.
-      req.write(body.slice(0, 100));
-      setTimeout(() => req.end(body.slice(100)), delayBodyMs);
+      req.on('continue', () => {
+        onHead();
+        req.write(body.slice(0, 100));
+        setTimeout(() => req.end(body.slice(100)), delayBodyMs);
+      });
+      req.flushHeaders();
     }
   });
 }
@@ -83,9 +98,10 @@ describe('graceful shutdown (SIGTERM)', () => {
     const clients = Array.from({ length: 6 }, client);
     while (outcomes.filter((o) => o.status === 201).length < 20) await new Promise((r) => setTimeout(r, 20));
     // One request whose body is still arriving when SIGTERM comes: it must get its 201, not a cut connection.
-    const slow = defineElection(api.url, token, 'gs-slow', 1500);
-
-    await new Promise((r) => setTimeout(r, 300)); // the slow request's head has surely arrived
+    let headRead!: () => void;
+    const headArrived = new Promise<void>((r) => (headRead = r));
+    const slow = defineElection(api.url, token, 'gs-slow', 1500, headRead);
+    await headArrived; // the server has read the slow request's head (it answered 100 Continue)
     const signalledAt = Date.now();
     api.child.kill('SIGTERM');
     const exitCode = await api.exited;

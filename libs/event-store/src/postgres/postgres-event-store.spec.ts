@@ -186,7 +186,7 @@ describe('PostgresEventStore specifics', () => {
       await waitFor(() => store.listeningForAppends);
       const events = someEvents(2);
       await store.append(`${prefix}1`, events, 'no_stream');
-      const received = await collect(subscription, 2, { timeoutMs: 3_000 });
+      const received = await collect(subscription, 2, { timeoutMs: 15_000 });
       expect(received.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     } finally {
       await subscription.close();
@@ -206,7 +206,7 @@ describe('PostgresEventStore specifics', () => {
       await waitFor(() => store.listeningForAppends);
       const events = someEvents(1);
       await store.append(`${prefix}1`, events, 'no_stream');
-      const received = await collect(subscription, 1, { timeoutMs: 3_000 });
+      const received = await collect(subscription, 1, { timeoutMs: 15_000 });
       expect(received.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     } finally {
       await subscription.close();

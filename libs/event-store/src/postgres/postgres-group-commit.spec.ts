@@ -378,8 +378,10 @@ describe('PostgresEventStore group commit', () => {
       await client.query('BEGIN');
       const blocker = await store.appendInTransaction(client, `${prefix}blocker`, someEvents(1), 'no_stream');
       const statsBefore = stats();
-      const pending: Promise<AppendResult>[] = [];
-      for (let n = 0; n < 10; n += 1) {
+      const pending: Promise<AppendResult>[] = [store.append(`${prefix}0`, someEvents(1), 'no_stream')];
+      // The first batch is taken once a connection is at hand (a moment when busy): then send the other nine.
+      for (let i = 0; i < 1000 && stats().batches === statsBefore.batches; i += 1) await sleep(5);
+      for (let n = 1; n < 10; n += 1) {
         pending.push(store.append(`${prefix}${n}`, someEvents(1), 'no_stream'));
         await sleep(15);
       }

@@ -788,13 +788,13 @@ export function describeEventStoreContract(
           const subscription = store.subscribeToAll({ after: before, streamPrefixes: [prefix] });
           try {
             const slow = someEvents(2);
+            // The slow append holds its place before the others start (a fixed pause could lose that race when busy).
+            const slowOpen = await beginAppend(`${prefix}slow`, slow, 'no_stream');
             const slowAppend = (async () => {
-              const open = await beginAppend(`${prefix}slow`, slow, 'no_stream');
               await sleep(400);
-              await open.commit();
-              return open.result;
+              await slowOpen.commit();
+              return slowOpen.result;
             })();
-            await sleep(50);
             const rolledBack = someEvents(1);
             const rollbackAppend = (async () => {
               const open = await beginAppend(`${prefix}rolled-back`, rolledBack, 'no_stream');
