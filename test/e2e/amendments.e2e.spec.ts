@@ -115,7 +115,7 @@ describe('withdraw a candidate (Hà Nội, NA unit 10, 16 May 2021: 3 candidates
       { type: 'withdrawCandidate', contestId: 'na', candidateId: 'na-01-4' },
     ]);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ electionId, revision: 1, position: expect.any(Number) });
+    expect(res.body).toEqual({ electionId, revision: 1, position: expect.any(Number), replayed: false });
     expect(res.headers.etag).toBe('"1"');
     const [stored] = await api.app.get(EventStore).readStream(`election-${electionId}`, { fromRevision: 1 });
     expect(stored).toMatchObject({
@@ -515,10 +515,45 @@ describe('the amendment as a whole', () => {
     await refused(() => amend(electionId, undefined, [rename]), 428, 'ELECTION.IF_MATCH_REQUIRED');
     await refused(() => amend(electionId, 'W/"0"', [rename]), 412, 'ELECTION.REVISION_MISMATCH');
     expect((await amend(electionId, '"0"', [rename])).status).toBe(201);
-    const stale = await refused(() => amend(electionId, '"0"', [rename]), 412, 'ELECTION.REVISION_MISMATCH');
+    const other = { ...rename, name: 'Một tên khác' };
+    const stale = await refused(() => amend(electionId, '"0"', [other]), 412, 'ELECTION.REVISION_MISMATCH');
     expect(stale.body).toMatchObject({ expectedRevision: 0, currentRevision: 1 });
     expect((await amend(electionId, '"1"', [{ ...rename, name: 'Lần hai' }])).status).toBe(201);
     await refused(() => amend(`${electionId}-x`, '"0"', [rename]), 404, 'ELECTION.NOT_FOUND');
+  });
+
+  it('a retry (the same If-Match, reason and changes) is answered with the stored amendment and appends nothing', async () => {
+    const { electionId } = await define();
+    const first = await amend(electionId, '"0"', [rename]);
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ electionId, revision: 1, position: expect.any(Number), replayed: false });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const before = await eventCount();
+    // Its keys in another order, as another client library may send them: the same amendment.
+    const reordered = { name: rename.name, target: rename.target, type: rename.type };
+    const retry = await amend(electionId, '"0"', [reordered]);
+    expect([retry.status, retry.headers['idempotent-replayed'], retry.headers.etag]).toEqual([
+      201,
+      'true',
+      '"1"',
+    ]);
+    expect(retry.body).toEqual({ ...first.body, replayed: true });
+    expect(await eventCount()).toBe(before);
+    // Once another amendment followed it, it is stale like any other.
+    expect((await amend(electionId, '"1"', [{ ...rename, name: 'Lần hai' }])).status).toBe(201);
+    await refused(() => amend(electionId, '"0"', [rename]), 412, 'ELECTION.REVISION_MISMATCH');
+  });
+
+  it('five identical amendments racing: one is stored, and every sender hears its 201', async () => {
+    const { electionId } = await define();
+    const before = await eventCount();
+    // A change checked against the record: each sender waits for the read models between its read and its append.
+    const withdraw = { type: 'withdrawCandidate', contestId: 'na', candidateId: 'na-01-4' };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => amend(electionId, '"0"', [withdraw])));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => `${a.body.revision}@${a.body.position}`)).size).toBe(1);
+    expect(answers.filter((a) => a.body.replayed === false)).toHaveLength(1);
+    expect(await eventCount()).toBe(before + 1);
   });
 
   it('422 for a short reason or changes that change nothing; 400 for an unknown kind of change or none', async () => {

@@ -5,6 +5,8 @@ export interface AmendElectionResult {
   electionId: string;
   revision: number;
   position: number;
+  /** A retry of the last amendment, answered with it (header Idempotent-Replayed: true); nothing was appended. */
+  replayed: boolean;
 }
 
 export class AmendElectionCommand extends Command<AmendElectionResult> {

@@ -239,4 +239,10 @@ export class AmendElectionResultDto {
   @ApiProperty({ example: 1, description: "The definition's new revision; also the ETag" }) revision!: number;
   @ApiProperty({ example: 4831, description: 'Global position of ElectionAmended: pass it as ?minPosition=' })
   position!: number;
+  @ApiProperty({
+    example: false,
+    description:
+      'true: a retry of the last amendment (the same If-Match, reason and changes), answered with it; nothing was appended',
+  })
+  replayed!: boolean;
 }

@@ -49,28 +49,41 @@ export class AmendElectionHandler implements ICommandHandler<AmendElectionComman
   async execute({ amendment }: AmendElectionCommand): Promise<AmendElectionResult> {
     const { electionId, expectedRevision, context } = amendment;
     const streamId = electionStreamId(electionId);
-    const stream = await loadStream<ElectionEvent>(this.eventStore, streamId);
-    const state = foldElection(stream.events);
-    const footprint = amendmentFootprint(state, amendment.changes);
-    // A stale or invalid amendment is refused without waiting for the read models.
-    const current = state.status === 'defined' && state.revision === expectedRevision;
-    const onRecord = current ? await this.readOnRecord(electionId, footprint) : NOTHING_ON_RECORD;
-    const events = decideElection({ type: 'AmendElection', ...amendment, onRecord }, state);
-    const appended = await this.eventStore
-      .append(streamId, toAppend(stream, events, metadataFor(context), [randomUUID()]), stream.expected)
-      .catch((error: unknown) => {
-        if (error instanceof WrongExpectedRevisionError) {
-          throw new DomainError(
-            'stale',
-            ElectionErrorCode.REVISION_MISMATCH,
-            `The definition was amended while this amendment was made (now at revision ${String(error.actual)}); read it again`,
-            [],
-            { currentRevision: error.actual },
-          );
-        }
-        throw error;
-      });
-    return { electionId, revision: appended.revision, position: appended.position };
+    // A second attempt follows a racing append: it decides on what is stored now, as a later request would (a racing
+    // retry of the same amendment is answered with the stored one; anything else is the domain's 412).
+    for (let attempt = 1; ; attempt++) {
+      const stream = await loadStream<ElectionEvent>(this.eventStore, streamId);
+      const state = foldElection(stream.events);
+      const footprint = amendmentFootprint(state, amendment.changes);
+      // A stale or invalid amendment is refused without waiting for the read models.
+      const current = state.status === 'defined' && state.revision === expectedRevision;
+      const onRecord = current ? await this.readOnRecord(electionId, footprint) : NOTHING_ON_RECORD;
+      const events = decideElection({ type: 'AmendElection', ...amendment, onRecord }, state);
+      if (events.length === 0) {
+        const last = state.status === 'defined' ? state.lastAmendment : undefined;
+        if (!last) throw new Error('decide recognised a retry, but the election has no amendment');
+        const { position } = stream.stored[last.revision];
+        return { electionId, revision: last.revision, position, replayed: true };
+      }
+      try {
+        const appended = await this.eventStore.append(
+          streamId,
+          toAppend(stream, events, metadataFor(context), [randomUUID()]),
+          stream.expected,
+        );
+        return { electionId, revision: appended.revision, position: appended.position, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt < 2) continue;
+        throw new DomainError(
+          'stale',
+          ElectionErrorCode.REVISION_MISMATCH,
+          `The definition was amended while this amendment was made (now at revision ${String(error.actual)}); read it again`,
+          [],
+          { currentRevision: error.actual },
+        );
+      }
+    }
   }
 
   private async readOnRecord(electionId: string, footprint: AmendmentFootprint): Promise<OnRecord> {

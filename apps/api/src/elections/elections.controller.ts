@@ -107,7 +107,16 @@ export class ElectionsController {
       'must pass the rules of a new one (422), and may not contradict a stored sheet or turnout report (409).',
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'ETag of the definition, e.g. "0"' })
-  @ApiCreatedResponse({ type: AmendElectionResultDto, description: 'The new revision, also in the ETag' })
+  @ApiCreatedResponse({
+    type: AmendElectionResultDto,
+    description:
+      'The new revision, also in the ETag. A retry of the last amendment (the same If-Match, reason and changes) is ' +
+      'answered with it and appends nothing',
+    headers: {
+      ETag: { description: 'The revision of the definition, e.g. "1"', schema: { type: 'string' } },
+      'Idempotent-Replayed': { description: '"true" when this answers a retry', schema: { type: 'string' } },
+    },
+  })
   @ApiProblems(400, 404, 409, 412, 413, 415, 422, 428, 503)
   async amend(
     @Param() { electionId }: ElectionIdParam,
@@ -127,6 +136,7 @@ export class ElectionsController {
       }),
     );
     void reply.header('location', `/elections/${electionId}`).header('etag', etagOf(result.revision));
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
     return result;
   }
 

@@ -504,15 +504,65 @@ describe('amending an election definition', () => {
     });
 
     it('ELECTION.REVISION_MISMATCH: If-Match must be the revision in force (412)', () => {
+      const other = { ...rename, name: 'Một tên khác' } as AmendmentChange;
       const error = spec
         .given([defined, amended([rename])])
-        .when(amend([rename], { expectedRevision: 0 }))
+        .when(amend([other], { expectedRevision: 0 }))
         .thenThrows('ELECTION.REVISION_MISMATCH', 'stale');
       expect(error.details).toEqual({ expectedRevision: 0, currentRevision: 1 });
       spec
         .given([defined, amended([rename])])
         .when(amend([{ ...rename, name: 'Lần hai' } as AmendmentChange], { expectedRevision: 1 }))
         .then([amended([{ ...rename, name: 'Lần hai' } as AmendmentChange])]);
+    });
+
+    describe('a retry of the last amendment (a client that did not hear its 201)', () => {
+      const seats: AmendmentChange = { type: 'changeSeats', contestId: 'na', unitId: 'na-01', seats: 1 };
+
+      it('is recognised with its If-Match, reason and changes: nothing to append (the handler answers it)', () => {
+        spec
+          .given([defined, amended([rename, seats])])
+          .when(amend([rename, seats], { expectedRevision: 0 }))
+          .then([]);
+      });
+
+      it('is recognised whatever the order of the keys and the spaces around the reason', () => {
+        const reordered = {
+          seats: 1,
+          unitId: 'na-01',
+          contestId: 'na',
+          type: 'changeSeats',
+        } as AmendmentChange;
+        spec
+          .given([defined, amended([rename, seats])])
+          .when(amend([rename, reordered], { expectedRevision: 0, reason: `  ${REASON} ` }))
+          .then([]);
+      });
+
+      it('is not one with another reason, other changes, another order of changes or another If-Match (412)', () => {
+        const given = spec.given([defined, amended([rename, seats])]);
+        given
+          .when(amend([rename, seats], { reason: 'Một lý do khác hẳn' }))
+          .thenThrows('ELECTION.REVISION_MISMATCH', 'stale');
+        given.when(amend([rename])).thenThrows('ELECTION.REVISION_MISMATCH', 'stale');
+        given.when(amend([seats, rename])).thenThrows('ELECTION.REVISION_MISMATCH', 'stale');
+        spec
+          .given([defined, amended([rename]), amended([seats])])
+          .when(amend([rename, seats], { expectedRevision: 1 }))
+          .thenThrows('ELECTION.REVISION_MISMATCH', 'stale');
+      });
+
+      it('is only the last amendment: once another followed it, the retry is stale (412)', () => {
+        const after = [defined, amended([rename]), amended([seats])];
+        spec
+          .given(after)
+          .when(amend([rename], { expectedRevision: 0 }))
+          .thenThrows('ELECTION.REVISION_MISMATCH', 'stale');
+        spec
+          .given(after)
+          .when(amend([seats], { expectedRevision: 1 }))
+          .then([]);
+      });
     });
 
     it('ELECTION.AMENDMENT_REASON_TOO_SHORT, with the other broken rules', () => {

@@ -26,7 +26,18 @@ export type ElectionState =
       /** Revision of the election stream's last event (0 when never amended): the definition's ETag. */
       revision: number;
       amendments: number;
+      /** The last amendment: a retry of it (the same If-Match, reason and changes) is recognised, not refused. */
+      lastAmendment?: AmendmentRecord;
     };
+
+/** What an amendment was decided on and what it said. */
+export interface AmendmentRecord {
+  /** The revision it was made at (its If-Match) and the one it produced. */
+  fromRevision: number;
+  revision: number;
+  reason: string;
+  changes: AmendmentChange[];
+}
 
 export const ElectionErrorCode = {
   ALREADY_DEFINED: 'ELECTION.ALREADY_DEFINED',
@@ -59,6 +70,12 @@ export function evolveElection(state: ElectionState, event: ElectionEvent): Elec
         definition: amended.violations.length === 0 ? amended.definition : state.definition,
         revision: state.revision + 1,
         amendments: state.amendments + 1,
+        lastAmendment: {
+          fromRevision: state.revision,
+          revision: state.revision + 1,
+          reason: event.data.reason,
+          changes: event.data.changes ?? [],
+        },
       };
     }
     default:
@@ -97,12 +114,14 @@ function decideDefine({ definition, context }: DefineElection, state: ElectionSt
 }
 
 /**
- * In this order: 404 (not defined), 412 (If-Match is not the revision in force), 422 (reason, references, the rules
- * of a definition on the amended one, or a no-op), 409 (it contradicts a stored sheet or turnout report).
+ * In this order: 404 (not defined), a retry of the last amendment ([]: nothing to append, the handler answers it),
+ * 412 (If-Match is not the revision in force), 422 (reason, references, the rules of a definition on the amended one,
+ * or a no-op), 409 (it contradicts a stored sheet or turnout report).
  */
 function decideAmend(command: AmendElection, state: ElectionState): ElectionEvent[] {
   const { electionId, expectedRevision, changes, onRecord, context } = command;
   const defined = requireDefined(state, electionId);
+  if (isRetryOfLastAmendment(defined.lastAmendment, command)) return [];
   if (expectedRevision !== defined.revision) {
     throw new DomainError(
       'stale',
@@ -163,6 +182,16 @@ function decideAmend(command: AmendElection, state: ElectionState): ElectionEven
       },
     },
   ];
+}
+
+/** A retry carries the If-Match of its first try: it is recognised before the revision is checked. */
+function isRetryOfLastAmendment(last: AmendmentRecord | undefined, command: AmendElection): boolean {
+  return (
+    last !== undefined &&
+    last.fromRevision === command.expectedRevision &&
+    last.reason === (command.reason ?? '').trim() &&
+    sameJson(last.changes, command.changes)
+  );
 }
 
 /**
