@@ -107,7 +107,7 @@ describe('GET /elections/{e}/live', () => {
     const held = replay(live.messages);
     live.close();
     const channels = api.app.get(LiveChannels);
-    for (let i = 0; i < 100 && (await channels.viewers()) > 0; i++)
+    for (let i = 0; i < 750 && (await channels.viewers()) > 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(await channels.viewers()).toBe(0);
 

@@ -119,7 +119,7 @@ describe('graceful shutdown (SIGTERM)', () => {
       data: { reason: 'shutdown' },
     });
     expect(stream.retries.length).toBeGreaterThanOrEqual(2); // the one at connect, the one of the farewell
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 150 && !stream.closed; i++) await new Promise((r) => setTimeout(r, 100));
     expect(stream.closed).toBe(true);
 
     // Every answer during the drain is 201 or a problem+json 503 (SERVICE.SHUTTING_DOWN), never anything else.

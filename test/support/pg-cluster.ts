@@ -151,12 +151,12 @@ export async function waitForReplay(
   await Promise.all([p.connect(), r.connect()]);
   try {
     const { rows } = await p.query('SELECT pg_current_wal_lsn() AS lsn');
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       const replayed = await r.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [rows[0].lsn]);
       if (replayed.rows[0].done) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    throw new Error('the replica did not catch up within 5 s');
+    throw new Error('the replica did not catch up within 15 s');
   } finally {
     await Promise.all([p.end(), r.end()]);
   }

@@ -313,7 +313,7 @@ describe('ProjectionRunner over the postgres event store', () => {
     const warnings: string[] = [];
     const old = runner(ds, projections(), { ...fast, logger: { ...quiet, warn: (m) => warnings.push(m) } });
     await old.start();
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000;
     while (warnings.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(warnings.join('\n')).toContain(`belong to version ${RESULTS_VERSION + 1}`);
     const results = await waitForStatus(old, (s) => s.name === 'results' && s.state === 'standby');
