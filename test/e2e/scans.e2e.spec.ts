@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { EventStore } from '@tally/event-store';
 import { PostgresScanStore } from '@tally/scan-store';
 import { createHash } from 'node:crypto';
@@ -138,6 +139,21 @@ describe('PUT …/scan', () => {
     // At the limit exactly it is accepted.
     const atLimit = await put(scanUrl('ba-dinh-0001'), scanFiles.jpeg(LIMIT), 'image/jpeg', tokens.admin);
     expect(atLimit.statusCode).toBe(201);
+  });
+
+  it('413 SCAN.TOO_LARGE also for a body streamed without Content-Length (cut at the limit)', async () => {
+    const [before, blobs] = [await head(), await blobCount()];
+    const bytes = scanFiles.jpeg(LIMIT + 1);
+    const res = await api.app.inject({
+      method: 'PUT',
+      url: scanUrl(),
+      // A stream: sent chunked, so the size is known only once the limit is passed.
+      payload: Readable.from([bytes.subarray(0, 1024), bytes.subarray(1024)]),
+      headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${tokens.submitterBaDinh}` },
+    });
+    expect([res.statusCode, json(res).code, json(res).limitBytes]).toEqual([413, 'SCAN.TOO_LARGE', LIMIT]);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect([await head(), await blobCount()]).toEqual([before, blobs]);
   });
 
   it("403 for another district's submitter and for an auditor; nothing appended, no bytes stored", async () => {

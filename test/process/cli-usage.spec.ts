@@ -46,6 +46,14 @@ describe('the command line: help and usage errors', () => {
     expect([none.status, none.stderr.includes('Tally Ledger command line')]).toEqual([0, true]);
   });
 
+  it('verify-export of a file that cannot be read says so (exit 2), not "tampered" (exit 1)', () => {
+    const missing = join(tmpdir(), `no-such-export-${process.pid}.ndjson`);
+    const run = cli('verify-export', missing);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`cannot read ${missing}`);
+    expect(run.stderr).not.toMatch(/TAMPERED|MALFORMED|INTACT/);
+  });
+
   it('simulate --double-entry without a key to mint the officials with says where it looked (exit 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-usage-'));
     try {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Until authentication lands every request acts as ANONYMOUS; the authenticated principal will be set here. */
+/** The actor the auth guard set on the request; ANONYMOUS on the public endpoints, which need no token. */
 export function actorOf(request: FastifyRequest): Actor {
   return (request as FastifyRequest & { actor?: Actor }).actor ?? ANONYMOUS;
 }

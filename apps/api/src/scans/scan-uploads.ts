@@ -29,6 +29,16 @@ export function unsupportedScanType(given: string): HttpProblem {
   );
 }
 
+function scanTooLarge(limitBytes: number, which: string): HttpProblem {
+  return new HttpProblem(
+    413,
+    ScanErrorCode.TOO_LARGE,
+    'The scan is too large',
+    `A scan may have at most ${limitBytes} bytes (SCAN_LIMIT_BYTES); ${which}`,
+    { limitBytes },
+  );
+}
+
 /**
  * The api speaks JSON everywhere except PUT …/scan, which takes the file itself as the body. Fastify's parsers belong
  * to the whole instance, so the binary parser refuses (415) on every other route, and only the scan route gets a body
@@ -45,16 +55,16 @@ export function registerScanUploads(app: NestFastifyApplication, limitBytes: num
       const type = mediaType(header(request, 'content-type'));
       if (!(SCAN_CONTENT_TYPES as readonly string[]).includes(type)) throw unsupportedScanType(type);
       const length = Number(header(request, 'content-length'));
-      if (length > limitBytes) {
-        throw new HttpProblem(
-          413,
-          ScanErrorCode.TOO_LARGE,
-          'The scan is too large',
-          `A scan may have at most ${limitBytes} bytes (SCAN_LIMIT_BYTES); this one has ${length}`,
-          { limitBytes },
-        );
-      }
+      if (length > limitBytes) throw scanTooLarge(limitBytes, `this one has ${length}`);
     };
+    // A body streamed without Content-Length is cut by Fastify once it passes the limit: the same answer.
+    const parentHandler = route.errorHandler;
+    route.errorHandler = function (this: unknown, error, request, reply) {
+      const cut = (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      const answer = cut ? scanTooLarge(limitBytes, 'this one is longer') : error;
+      if (parentHandler) return parentHandler.call(this as never, answer as never, request, reply);
+      throw answer;
+    } as typeof route.errorHandler;
     const existing = route.preParsing;
     route.preParsing = [
       ...(existing === undefined ? [] : [existing].flat()),

@@ -44,7 +44,12 @@ export async function verifyExportCommand(
     }
     expectedDigests[electionId] = hex;
   }
-  statSync(file);
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch (error) {
+    log(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return 2;
+  }
   const checkpoints: PublishedCheckpoint[] = [];
   let signatureValid = true;
   if (signed.checkpoint !== undefined && signed.publicKey !== undefined) {
