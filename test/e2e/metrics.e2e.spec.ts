@@ -86,6 +86,15 @@ describe('GET /metrics', () => {
       candidateVotes: { 'na-01-1': 400, 'na-01-2': 300, 'na-01-3': 200 },
     });
     expect(reused.status).toBe(409);
+    // an amendment and its retry: the retry is answered with it, counted as replayed
+    const amendment = {
+      reason: 'Đổi tên cuộc bầu cử theo nghị quyết',
+      changes: [{ type: 'rename', target: 'election', name: 'Bầu cử (đổi tên)' }],
+    };
+    const amended = await api.call('POST', `${e}/amendments`, amendment, { 'if-match': '"0"' });
+    expect(amended.status).toBe(201);
+    const retried = await api.call('POST', `${e}/amendments`, amendment, { 'if-match': '"0"' });
+    expect([retried.status, retried.body.replayed]).toEqual([201, true]);
     await api.call('GET', `${e}/results/city?minPosition=${first.body.position}`);
     const after = await scrape();
 
@@ -108,6 +117,9 @@ describe('GET /metrics', () => {
     );
     expect(
       sample(after, 'tally_event_store_appends_total', { category: 'election', outcome: 'stored' }),
+    ).toBe(2);
+    expect(
+      sample(after, 'tally_event_store_appends_total', { category: 'election', outcome: 'replayed' }),
     ).toBe(1);
     expect(sample(after, 'tally_projection_position', { projection: 'results' })).toBeGreaterThanOrEqual(
       first.body.position,
@@ -148,7 +160,7 @@ describe('GET /metrics', () => {
         category: 'election',
         outcome: 'stored',
       }),
-    ).toBe(1);
+    ).toBe(2); // the definition and the amendment of the case above: the same counters as on the api port
     expect((await fetch(`http://127.0.0.1:${metricsPort}/elections`)).status).toBe(404);
   });
 

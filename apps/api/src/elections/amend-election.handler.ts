@@ -16,7 +16,7 @@ import {
   OnRecord,
 } from '@tally/domain';
 import { EventStore, WrongExpectedRevisionError } from '@tally/event-store';
-import { AppConfig } from '@tally/platform';
+import { AppConfig, Metrics } from '@tally/platform';
 import { OnRecordQueries, ProjectionRunner, ReadRouter } from '@tally/read-models';
 import { randomUUID } from 'node:crypto';
 import { HttpProblem } from '../http/problem';
@@ -41,6 +41,7 @@ export class AmendElectionHandler implements ICommandHandler<AmendElectionComman
     private readonly runner: ProjectionRunner,
     router: ReadRouter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     // The primary: the checkpoints waited for are the primary's, and so must be the rows.
     this.onRecord = new OnRecordQueries(router.primary);
@@ -62,6 +63,7 @@ export class AmendElectionHandler implements ICommandHandler<AmendElectionComman
       if (events.length === 0) {
         const last = state.status === 'defined' ? state.lastAmendment : undefined;
         if (!last) throw new Error('decide recognised a retry, but the election has no amendment');
+        this.metrics.replayed('election');
         const { position } = stream.stored[last.revision];
         return { electionId, revision: last.revision, position, replayed: true };
       }
