@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startTestApi, TestApi } from '../support/api';
 import { freePort } from '../support/api-process';
-import { naSheet, smallElection } from '../support/fixtures';
+import { naSheet, scanFiles, smallElection } from '../support/fixtures';
 
 // GET /metrics (Prometheus text format): behind METRICS_TOKEN on the api's port, or on METRICS_PORT.
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -86,6 +86,11 @@ describe('GET /metrics', () => {
       candidateVotes: { 'na-01-1': 400, 'na-01-2': 300, 'na-01-3': 200 },
     });
     expect(reused.status).toBe(409);
+    // a scan of the sheet and its retry (the same bytes)
+    const scanUrl = `${e}/tallies/ba-dinh-0001/na/scan`;
+    const jpeg = scanFiles.jpeg();
+    expect((await api.call('PUT', scanUrl, jpeg, { 'content-type': 'image/jpeg' })).status).toBe(201);
+    expect((await api.call('PUT', scanUrl, jpeg, { 'content-type': 'image/jpeg' })).status).toBe(200);
     // an amendment and its retry: the retry is answered with it, counted as replayed
     const amendment = {
       reason: 'Đổi tên cuộc bầu cử theo nghị quyết',
@@ -107,10 +112,10 @@ describe('GET /metrics', () => {
       sample(after, 'tally_http_request_duration_seconds_count', { route: posts.route, method: 'POST' }),
     ).toBeGreaterThanOrEqual(3);
     expect(sample(after, 'tally_event_store_appends_total', { category: 'tally', outcome: 'stored' })).toBe(
-      1,
+      2,
     );
     expect(sample(after, 'tally_event_store_appends_total', { category: 'tally', outcome: 'replayed' })).toBe(
-      1,
+      2,
     );
     expect(sample(after, 'tally_event_store_appends_total', { category: 'tally', outcome: 'refused' })).toBe(
       1,
@@ -191,7 +196,8 @@ describe('GET /metrics', () => {
       ).status,
     ).toBe(201);
     const text = await scrape();
-    expect(sample(text, 'tally_event_store_appends_total', { category: 'tally', outcome: 'stored' })).toBe(2);
+    // The sheet and its scan of the case above, and this sheet.
+    expect(sample(text, 'tally_event_store_appends_total', { category: 'tally', outcome: 'stored' })).toBe(3);
     expect(sample(text, 'tally_event_store_appends_total', { category: 'tally', outcome: 'refused' })).toBe(
       1,
     );

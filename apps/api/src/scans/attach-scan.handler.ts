@@ -10,6 +10,7 @@ import {
   tallyStreamId,
 } from '@tally/domain';
 import { EventStore, WrongExpectedRevisionError } from '@tally/event-store';
+import { Metrics } from '@tally/platform';
 import { scanDigest, ScanStore } from '@tally/scan-store';
 import { randomUUID } from 'node:crypto';
 import { ElectionCatalog } from '../elections/election-catalog';
@@ -30,6 +31,7 @@ export class AttachScanHandler implements ICommandHandler<AttachScanCommand> {
     private readonly eventStore: EventStore,
     private readonly scanStore: ScanStore,
     private readonly catalog: ElectionCatalog,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute({ scan }: AttachScanCommand): Promise<ScanWriteResult> {
@@ -55,6 +57,7 @@ export class AttachScanHandler implements ICommandHandler<AttachScanCommand> {
       const events = decideTally(command, state, index);
       if (events.length === 0 && state.status === 'recorded') {
         const current = state.scans[state.scans.length - 1];
+        this.metrics.replayed('tally');
         return {
           tallyId: tallyId(electionId, pollingAreaId, contestId),
           digest,
