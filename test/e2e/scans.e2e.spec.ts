@@ -4,7 +4,7 @@ import { PostgresScanStore } from '@tally/scan-store';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { bearer, startTestApi, TestApi } from '../support/api';
-import { naSheet, scanFiles, smallElection } from '../support/fixtures';
+import { naSheet, scanFiles, sheetOf, smallElection } from '../support/fixtures';
 
 /** Issue 12 §2: the scanned counting record, stored content-addressed and linked to the sheet by a hashed event. */
 const LIMIT = 256 * 1024;
@@ -308,6 +308,43 @@ describe('a correction, then a new scan: every version stays', () => {
     expect(city.body.contests.find((c: { contestId: string }) => c.contestId === 'na').validBallots).toBe(
       1220 + 978,
     );
+  });
+});
+
+describe('a retry after the sheet moved on without a change of counts', () => {
+  it("is answered with the scan's own revision and position, as the first answer was", async () => {
+    // 20 voters more than the list: the sheet is held; a release then follows the scan without changing the counts.
+    const s = sheetOf('tay-ho-0002', 'na');
+    const held = await api.call(
+      'POST',
+      `/elections/${electionId}/tallies`,
+      {
+        ...s,
+        registeredVoters: s.registeredVoters + 20,
+        votersVoted: s.votersVoted + 20,
+        ballotsIssued: s.ballotsIssued + 20,
+        ballotsReceived: s.ballotsReceived + 20,
+        invalidBallots: s.invalidBallots + 20,
+      },
+      { authorization: `Bearer ${tokens.admin}` },
+    );
+    expect([held.status, held.body.status]).toEqual([201, 'held']);
+    const bytes = scanFiles.jpeg(4096);
+    const url = scanUrl('tay-ho-0002');
+    const first = await put(url, bytes, 'image/jpeg', tokens.admin);
+    expect([first.statusCode, json(first).revision]).toEqual([201, 1]);
+    const released = await api.call(
+      'POST',
+      `/elections/${electionId}/tallies/tay-ho-0002/na/review`,
+      { decision: 'release', reason: 'Cử tri bổ sung trong ngày bầu cử, đã xác nhận' },
+      { authorization: `Bearer ${tokens.admin}`, 'if-match': '"1"' },
+    );
+    expect([released.status, released.body.revision]).toEqual([201, 2]);
+    const before = await head();
+    const retry = await put(url, bytes, 'image/jpeg', tokens.admin);
+    expect([retry.statusCode, retry.headers['idempotent-replayed']]).toEqual([200, 'true']);
+    expect(json(retry)).toEqual({ ...json(first), replayed: true });
+    expect(await head()).toBe(before);
   });
 });
 

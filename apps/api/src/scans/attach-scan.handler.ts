@@ -63,8 +63,9 @@ export class AttachScanHandler implements ICommandHandler<AttachScanCommand> {
           digest,
           size: current.size,
           contentType: current.contentType,
-          revision: state.revision,
-          position: stream.stored[stream.stored.length - 1].position,
+          // The scan's own event, as the first answer gave it (the sheet may have moved on without new counts).
+          revision: current.revision,
+          position: stream.stored[current.revision].position,
           countsRevision: current.countsRevision,
           replayed: true,
         };
