@@ -7,6 +7,7 @@ import {
   onStopSignal,
   openDatabase,
   resolveCheckpointKeys,
+  StartRefusedError,
 } from '@tally/platform';
 import { createApiApp } from './bootstrap';
 import { closeGracefully } from './http/graceful-shutdown';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
 /** What a failed start prints: the configuration's own message, a plain line for a taken port, else the error. */
 function startFailure(error: unknown): unknown[] {
   if (error instanceof ConfigError) return [error.message];
+  if (error instanceof StartRefusedError) return [`Tally Ledger failed to start: ${error.message}`];
   const listen = error as { code?: unknown; address?: unknown; port?: unknown } | null;
   if (listen?.code === 'EADDRINUSE') {
     return [

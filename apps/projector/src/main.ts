@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, createAppLogger, loadConfig, onStopSignal, openDatabase } from '@tally/platform';
+import {
+  ConfigError,
+  createAppLogger,
+  loadConfig,
+  onStopSignal,
+  openDatabase,
+  StartRefusedError,
+} from '@tally/platform';
 import { ProjectorModule } from './projector.module';
 
 async function main(): Promise<void> {
@@ -27,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof StartRefusedError ? error.message : error);
   process.exit(1);
 });

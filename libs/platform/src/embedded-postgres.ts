@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { assertPostgresCanReach, embeddedBinariesDir } from './embedded-postgres-access';
 import { importEsm } from './esm-import';
+import { StartRefusedError } from './start-refused';
 import { PostmasterPid, readRunningServer, serverHost } from './postmaster-pid';
 
 /** The port a new embedded server takes when none is configured. */
@@ -38,7 +40,7 @@ export interface EmbeddedPostgresHandle {
 }
 
 /** The configured port and the server running on the data folder disagree: joining either would be a guess. */
-export class EmbeddedServerMismatchError extends Error {
+export class EmbeddedServerMismatchError extends StartRefusedError {
   constructor(
     readonly dataDir: string,
     readonly configuredPort: number,
@@ -180,6 +182,12 @@ export async function startEmbeddedPostgres(
   }
 
   const port = options.port ?? options.defaultPort ?? DEFAULT_EMBEDDED_PG_PORT;
+  if (process.getuid?.() === 0) {
+    const binaries = embeddedBinariesDir();
+    // The data folder itself is made (or was made) the postgres user's own: the way to it is what may be closed.
+    const parent = resolve(dataDir, '..');
+    assertPostgresCanReach(binaries ? [parent, binaries] : [parent]);
+  }
   const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresClass }>(
     'embedded-postgres',
   );
