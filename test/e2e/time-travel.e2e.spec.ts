@@ -1,3 +1,4 @@
+import { EventStore } from '@tally/event-store';
 import { startTestApi, TestApi } from '../support/api';
 import { naSheet, secondBaDinhNaSheet, smallElection } from '../support/fixtures';
 
@@ -83,6 +84,17 @@ describe('time travel', () => {
       `/elections/${electionId}/results/city?atPosition=${corrected.body.position}`,
     );
     expect(head.body).toEqual(now.body);
+  });
+
+  it("asOf an event's own recordedAt, as the audit trail shows it, includes that event", async () => {
+    const position = await submit(naSheet({ pollingAreaId: 'tay-ho-0002' }));
+    // The recordedAt the audit trail and the history show: the event's, in milliseconds.
+    const recordedAt = (await api.app.get(EventStore).readAt(position))!.recordedAt.toISOString();
+    const byTime = await api.call(
+      'GET',
+      `/elections/${electionId}/results/city?asOf=${encodeURIComponent(recordedAt)}`,
+    );
+    expect([byTime.status, byTime.body.position]).toEqual([200, position]);
   });
 
   it('404 before the election existed, 404 for an unknown election or district', async () => {

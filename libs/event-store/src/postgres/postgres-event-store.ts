@@ -182,11 +182,15 @@ export class PostgresEventStore extends EventStore {
     // recorded_at is taken under the head lock (clock_timestamp), so it never decreases along positions: the answer
     // is the last event before the first one recorded later, found by walking forward from `after` on the primary
     // key (no index on recorded_at needed, and the walk stops at the instant instead of running to the head).
+    // recorded_at keeps microseconds, an event shows milliseconds (recordedAt): "later" is from the next millisecond
+    // on, so an event's own recordedAt includes it.
     const { rows } = await this.pool.query<{ position: string | null }>(
       `SELECT max(position) AS position FROM es_events
         WHERE position > $2
           AND position < coalesce(
-            (SELECT position FROM es_events WHERE position > $2 AND recorded_at > $1 ORDER BY position LIMIT 1),
+            (SELECT position FROM es_events
+              WHERE position > $2 AND recorded_at >= $1::timestamptz + interval '1 millisecond'
+              ORDER BY position LIMIT 1),
             9223372036854775807)`,
       [instant, after],
     );

@@ -462,9 +462,23 @@ export function describeEventStoreContract(
         expect(await store.positionAt(between)).toBe(first.position);
         expect(await store.positionAt(new Date(0))).toBe(START);
         const stored = await store.readAll({ streamPrefixes: [prefix] });
-        // Stores may keep finer than milliseconds: one millisecond later surely includes the last event.
         const lastRecorded = stored[stored.length - 1].recordedAt.getTime();
         expect(await store.positionAt(new Date(lastRecorded + 1))).toBe(stored[stored.length - 1].position);
+      });
+
+      it('includes an event at the very instant it says it was recorded (its recordedAt, in milliseconds)', async () => {
+        // An auditor copies an event's recordedAt from the audit trail into ?asOf=: "at or before" must include it,
+        // however much finer than milliseconds the store keeps its time.
+        const prefix = uniquePrefix('at-own-instant');
+        for (let i = 0; i < 5; i++) await store.append(`${prefix}${i}`, someEvents(1), 'no_stream');
+        const stored = await store.readAll({ streamPrefixes: [prefix] });
+        for (const event of stored) {
+          const sameMillisecond = stored.filter((e) => e.recordedAt.getTime() === event.recordedAt.getTime());
+          expect([event.position, await store.positionAt(event.recordedAt)]).toEqual([
+            event.position,
+            Math.max(...sameMillisecond.map((e) => e.position)),
+          ]);
+        }
       });
 
       it('reads only the metadata keys asked for, each as stored, and every other field in full', async () => {
@@ -622,9 +636,9 @@ export function describeEventStoreContract(
         // Nothing after the bound was recorded by then: the bound itself, not an earlier event.
         expect(await store.positionAt(between, { after: second.position })).toBe(second.position);
         const [lastStored] = (await store.readStream(`${prefix}2`)).slice(-1);
-        expect(
-          await store.positionAt(new Date(lastStored.recordedAt.getTime() + 1), { after: first.position }),
-        ).toBe(second.position);
+        expect(await store.positionAt(lastStored.recordedAt, { after: first.position })).toBe(
+          second.position,
+        );
       });
     });
 
