@@ -1,4 +1,4 @@
-import { RatePacer } from './rate-pacer';
+import { pacedDurationMs, RatePacer } from './rate-pacer';
 
 /** A clock whose every sleep ends `lateMs` after it was due, as setTimeout does. */
 function lateClock(lateMs: number) {
@@ -56,5 +56,24 @@ describe('RatePacer', () => {
   it('refuses a rate that is not a positive number', () => {
     expect(() => new RatePacer(0)).toThrow(/positive/);
     expect(() => new RatePacer(Number.NaN)).toThrow(/positive/);
+  });
+});
+
+describe('pacedDurationMs (the simulator\'s "about … s")', () => {
+  const due = (dueMs: number, paced = true) => ({ dueMs, paced });
+
+  it('is when the last action is due, without a rate or when the rate keeps up', () => {
+    expect(pacedDurationMs([due(0), due(500), due(2_000)])).toBe(2_000);
+    expect(pacedDurationMs([due(0), due(500), due(2_000)], 100)).toBe(2_000);
+  });
+
+  it('is longer than the schedule when the rate cannot keep up: 1,000 sheets due at once at 100/s take ~10 s', () => {
+    const sheets = Array.from({ length: 1_000 }, () => due(0));
+    expect(pacedDurationMs(sheets, 100)).toBeCloseTo(9_990, -1);
+  });
+
+  it('does not pace what is not paced (turnout reports go when due)', () => {
+    const reports = Array.from({ length: 1_000 }, () => due(0, false));
+    expect(pacedDurationMs(reports, 100)).toBe(0);
   });
 });

@@ -30,3 +30,24 @@ export class RatePacer {
     this.nextAt = Math.max(this.nextAt, this.now() - this.burstMs) + this.intervalMs;
   }
 }
+
+/**
+ * How long sending takes, as the simulator sends: each action when it is due (ms from the start, already divided by
+ * the speed), the paced ones (sheets, corrections, …) no faster than `perSecond`, by this pacer on a virtual clock.
+ * Without a rate: when the last action is due. For the "about … s" the simulator announces.
+ */
+export function pacedDurationMs(
+  actions: Array<{ dueMs: number; paced: boolean }>,
+  perSecond?: number,
+): number {
+  let clock = 0;
+  const pacer = perSecond ? new RatePacer(perSecond, () => clock) : undefined;
+  for (const { dueMs, paced } of actions) {
+    clock = Math.max(clock, dueMs);
+    if (paced && pacer) {
+      clock += pacer.delay();
+      pacer.sent();
+    }
+  }
+  return clock;
+}

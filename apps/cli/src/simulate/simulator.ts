@@ -2,7 +2,7 @@ import { ElectionDefinition } from '@tally/domain';
 import { generateHanoi2021 } from '../sample/hanoi-2021';
 import { DayPlan, PlannedAction, planElectionDay } from './day-plan';
 import { localClock, progressLine } from './progress';
-import { RatePacer } from './rate-pacer';
+import { pacedDurationMs, RatePacer } from './rate-pacer';
 
 export interface SimulationOptions {
   api: string;
@@ -89,6 +89,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     options.kinds ?? ['turnout', 'sheet', 'correction', 'second-entry', 'resolution', 'review'],
   );
   const actions = plan.actions.filter((a) => kinds.has(a.kind)).slice(0, options.limit ?? Infinity);
+  // The schedule at this speed, and the rate cap on top of it: a capped night takes longer than its schedule.
+  const estimatedMs = Math.max(
+    (plan.end - plan.start) / options.speed,
+    pacedDurationMs(
+      actions.map((a) => ({ dueMs: (a.at - plan.start) / options.speed, paced: a.kind !== 'turnout' })),
+      options.rate,
+    ),
+  );
   log(
     `Simulating ${options.electionId}: ${plan.turnoutReports} turnout reports, ${plan.sheets} sheets, ` +
       `${plan.corrections} corrections` +
@@ -96,7 +104,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         ? `, ${plan.secondEntries} second entries (${plan.resolutions} to resolve), ${plan.reviews} to release`
         : '') +
       `; ${clock(plan.start)} → ${clock(plan.end)} local ` +
-      `at ×${options.speed} (about ${Math.ceil((plan.end - plan.start) / options.speed / 1000)} s)` +
+      `at ×${options.speed} (about ${Math.ceil(estimatedMs / 1000)} s)` +
       (options.rate ? `, at most ${options.rate} sheets/s` : ''),
   );
 
