@@ -156,6 +156,22 @@ export function sheetOf(pollingAreaId: string, contestId: 'na' | 'hdnd-tp', shif
   };
 }
 
+/**
+ * A sheet whose paper record lists 20 voters added on the day: votersVoted above the definition's voters of the area,
+ * so ANOMALY.VOTERS_EXCEED_LIST flags it (and the default review holds it).
+ */
+export function heldSheetOf(pollingAreaId: string, contestId: 'na' | 'hdnd-tp') {
+  const s = sheetOf(pollingAreaId, contestId);
+  return {
+    ...s,
+    registeredVoters: s.registeredVoters + 20,
+    votersVoted: s.votersVoted + 20,
+    ballotsIssued: s.ballotsIssued + 20,
+    ballotsReceived: s.ballotsReceived + 20,
+    invalidBallots: s.invalidBallots + 20,
+  };
+}
+
 /** The counts of a sheet as a correction body takes them, with a reason. */
 export function correctionOf(sheet: ReturnType<typeof sheetOf>, reason = 'Biên bản ghi nhầm số phiếu') {
   const { submissionId: _s, pollingAreaId: _p, contestId: _c, ...counts } = sheet;
