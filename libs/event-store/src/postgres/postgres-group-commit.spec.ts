@@ -371,6 +371,52 @@ describe('PostgresEventStore group commit', () => {
     expect(seen.elapsed).toBeGreaterThanOrEqual(250);
   });
 
+  it('answers every caller of a batch whose connection is killed mid-call; none is left waiting, none is lost', async () => {
+    const prefix = uniquePrefix('gc-killed');
+    const holder = await store.pool.connect();
+    let held = true;
+    try {
+      await holder.query('BEGIN');
+      await store.appendInTransaction(holder, `${prefix}blocker`, someEvents(1), 'no_stream');
+      // One batch of four, waiting for the head lock this transaction holds.
+      const pending = burst(
+        store,
+        range(0, 4).map((n) => call(`${prefix}${n}`, someEvents(1), 'no_stream')),
+      );
+      let waiting: number | undefined;
+      for (let i = 0; i < 1500 && waiting === undefined; i++) {
+        const { rows } = await store.pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        waiting = rows[0]?.pid;
+        if (waiting === undefined) await sleep(10);
+      }
+      expect(waiting).toBeDefined();
+      // A restart, a failover or an operator ends that session: the batch's call fails, its connection is gone.
+      await store.pool.query('SELECT pg_terminate_backend($1)', [waiting]);
+      await sleep(200);
+      await holder.query('ROLLBACK');
+      held = false;
+      const settled = await Promise.race([pending, sleep(15_000).then(() => 'still waiting' as const)]);
+      expect(settled).not.toBe('still waiting');
+      const outcomes = settled as PromiseSettledResult<AppendResult>[];
+      // The one run on the dead connection is refused (nothing stored: its sender retries); the others ran again.
+      expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThanOrEqual(3);
+      for (const [n, outcome] of outcomes.entries()) {
+        const stored = await store.readStream(`${prefix}${n}`);
+        expect([n, outcome.status, stored.length]).toEqual([
+          n,
+          outcome.status,
+          outcome.status === 'fulfilled' ? 1 : 0,
+        ]);
+      }
+    } finally {
+      if (held) await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+  });
+
   it('gathers the appends that arrive while a batch is in flight (here: waiting for the head lock) into the next', async () => {
     const prefix = uniquePrefix('gc-gather');
     const client = await store.pool.connect();

@@ -91,8 +91,12 @@ export class GroupCommitQueue {
     let client: PoolClient | undefined;
     let batch: QueuedAppend[] | undefined;
     let broken: Error | undefined;
+    // A connection that dies between statements (a terminated session) tells its client by an 'error' event: heard
+    // here, it marks the connection broken instead of crashing the process as an unheard 'error' would.
+    const onError = (error: Error) => (broken ??= error);
     try {
       client = await this.pool.connect();
+      client.on('error', onError);
       // Taken only now: appends that arrived while this batch waited for a connection join it.
       batch = this.take();
       this.onBatch?.(batch.length);
@@ -102,7 +106,14 @@ export class GroupCommitQueue {
       } catch (error) {
         // The server refused the call and stored none of it: one append per call finds whose failure it was.
         if (!(error instanceof DatabaseError) || batch.length === 1) throw error;
-        for (const request of batch) broken ??= await runAlone(client, request);
+        for (const [index, request] of batch.entries()) {
+          broken = await runAlone(client, request);
+          if (!broken) continue;
+          // The connection died under that one (answered with the error): the rest never ran, so they go first in the
+          // queue again, for the next batch on a fresh connection. Nothing of them was stored.
+          this.queue.unshift(...batch.slice(index + 1));
+          break;
+        }
       }
     } catch (error) {
       // A statement error leaves the connection usable (the implicit transaction is gone); anything else may not.
@@ -112,6 +123,7 @@ export class GroupCommitQueue {
       if (only && failed.length === 1 && retryable(only, error)) this.queue.unshift(only);
       else for (const request of failed) request.reject(error);
     } finally {
+      client?.removeListener('error', onError);
       client?.release(broken);
     }
   }
