@@ -507,6 +507,42 @@ describe('rename', () => {
   });
 });
 
+describe('a certified unit', () => {
+  it('ELECTION.AMENDMENT_CONFLICTS_WITH_CERTIFICATION (409): no polling area joins it until the certification is revoked', async () => {
+    const { electionId } = await define();
+    for (const [pa, voters] of [
+      ['tay-ho-0001', 1000],
+      ['tay-ho-0002', 800],
+    ] as const) {
+      const sheet = sheetOf(pa, { 'tp-02-1': 300, 'tp-02-2': voters - 360 }, 'hdnd-tp', voters);
+      expect((await submit(electionId, sheet)).status).toBe(201);
+    }
+    const unitUrl = `/elections/${electionId}/contests/hdnd-tp/units/tp-02`;
+    expect((await api.call('POST', `${unitUrl}/certification`, {})).status).toBe(201);
+    const join = [
+      {
+        type: 'addPollingArea',
+        pollingArea: { pollingAreaId: 'tay-ho-0003', districtId: 'tay-ho', registeredVoters: 700 },
+        units: [{ contestId: 'hdnd-tp', unitId: 'tp-02' }],
+      },
+    ];
+    const res = await refused(
+      () => amend(electionId, '"0"', join),
+      409,
+      'ELECTION.AMENDMENT_CONFLICTS_WITH_CERTIFICATION',
+    );
+    expect(res.body.conflicts).toEqual([
+      expect.objectContaining({ record: 'certification', contestId: 'hdnd-tp', unitId: 'tp-02' }),
+    ]);
+    // Its sheet would have counted in a certified unit whose record does not list it.
+    const revoked = await api.call('POST', `${unitUrl}/certification/revocation`, {
+      reason: 'Bổ sung khu vực bỏ phiếu số 3 vào đơn vị',
+    });
+    expect(revoked.status).toBe(201);
+    expect((await amend(electionId, '"0"', join)).status).toBe(201);
+  });
+});
+
 describe('the amendment as a whole', () => {
   const rename = { type: 'rename', target: 'election', name: 'Bầu cử (sửa)' };
 

@@ -1,11 +1,11 @@
 import { OnRecord } from './election.commands';
-import { AreaPlacement, pollingAreaChanges, unitChanges } from './election-amendment';
+import { AreaPlacement, pollingAreaChanges, unitChanges, unitsTouched } from './election-amendment';
 import { ElectionIndex } from './election-index';
 
 /** One thing on record that an amendment would contradict. */
 export interface AmendmentConflict {
-  /** `sheet`: a stored tally sheet; `turnout`: a stored turnout report. */
-  record: 'sheet' | 'turnout';
+  /** `sheet`: a stored tally sheet; `turnout`: a stored turnout report; `certification`: a certified unit's record. */
+  record: 'sheet' | 'turnout' | 'certification';
   message: string;
   pollingAreaId?: string;
   contestId?: string;
@@ -22,6 +22,9 @@ export interface AmendmentConflict {
  *   counted with that list: a withdrawal with 0 votes on every sheet still changes what the sheets list).
  * A turnout report was checked against the area's district and voter list: an area that reported turnout may not
  * be removed, moved to another district, or have its registered voters changed.
+ * A certified unit's record lists its polling areas, candidates and seats: an amendment may not change them (no area
+ * added to it, moved into or out of it, removed, or with other voters; no candidate or seat change) until the
+ * certification is revoked. Renames never conflict.
  */
 export function conflictsWithRecord(
   before: ElectionIndex,
@@ -103,6 +106,15 @@ export function conflictsWithRecord(
       });
     else if (change.after.registeredVoters !== change.before.registeredVoters)
       conflicts.push({ record: 'turnout', pollingAreaId, message: `${has}: its voter list is closed` });
+  }
+  const certified = new Set(onRecord.certifiedUnits.map((u) => `${u.contestId}|${u.unitId}`));
+  for (const unit of unitsTouched(before, after)) {
+    if (!certified.has(`${unit.contestId}|${unit.unitId}`)) continue;
+    conflicts.push({
+      record: 'certification',
+      ...unit,
+      message: `Unit ${unit.unitId} of ${unit.contestId} is certified: its record lists its polling areas, candidates and seats; revoke the certification first`,
+    });
   }
   return conflicts;
 }

@@ -287,6 +287,67 @@ describe('amending an election definition', () => {
     });
   });
 
+  describe('a certified unit', () => {
+    const na01 = { contestId: 'na', unitId: 'na-01' };
+    const c02 = { contestId: 'council', unitId: 'c-02' };
+    const addNorth: AmendmentChange = {
+      type: 'addPollingArea',
+      pollingArea: { pollingAreaId: 'north-03', districtId: 'north', registeredVoters: 100 },
+    };
+
+    it('ELECTION.AMENDMENT_CONFLICTS_WITH_CERTIFICATION: no polling area joins it (its record lists them)', () => {
+      const error = spec
+        .given([defined])
+        .when(amend([addNorth], { onRecord: { certifiedUnits: [na01] } }))
+        .thenThrows('ELECTION.AMENDMENT_CONFLICTS_WITH_CERTIFICATION', 'conflict');
+      expect(error.details.conflicts).toEqual([
+        expect.objectContaining({ record: 'certification', contestId: 'na', unitId: 'na-01' }),
+      ]);
+      // Not certified: the same change is accepted.
+      expect(decideElection(amend([addNorth]), foldElection([defined]))).toHaveLength(1);
+    });
+
+    it('nor moves into or out of it, nor changes voters, seats or candidates in it', () => {
+      const changes: AmendmentChange[] = [
+        {
+          type: 'movePollingArea',
+          pollingAreaId: 'south-02',
+          units: [{ contestId: 'council', unitId: 'c-02' }],
+        },
+        { type: 'changeRegisteredVoters', pollingAreaId: 'south-01', registeredVoters: 1210 },
+        { type: 'changeSeats', contestId: 'council', unitId: 'c-02', seats: 2 },
+      ];
+      for (const change of changes) {
+        spec
+          .given([defined])
+          .when(amend([change], { onRecord: { certifiedUnits: [c02] } }))
+          .thenThrows('ELECTION.AMENDMENT_CONFLICTS_WITH_CERTIFICATION', 'conflict');
+      }
+    });
+
+    it('leaves alone what it does not touch: another unit, or a contest whose unit an area keeps; renames', () => {
+      const intoC02: AmendmentChange = {
+        type: 'movePollingArea',
+        pollingAreaId: 'south-02',
+        units: [{ contestId: 'council', unitId: 'c-02' }],
+      };
+      // south-02 stays in na-01 (certified); only its council unit changes.
+      expect(
+        decideElection(amend([intoC02], { onRecord: { certifiedUnits: [na01] } }), foldElection([defined])),
+      ).toHaveLength(1);
+      const rename: AmendmentChange = {
+        type: 'rename',
+        target: 'unit',
+        contestId: 'na',
+        id: 'na-01',
+        name: 'Đơn vị 1',
+      };
+      expect(
+        decideElection(amend([rename], { onRecord: { certifiedUnits: [na01] } }), foldElection([defined])),
+      ).toHaveLength(1);
+    });
+  });
+
   describe('move a polling area', () => {
     it('to another unit: south-02 joins council unit c-02', () => {
       const change: AmendmentChange = {
@@ -633,7 +694,14 @@ describe('amending an election definition', () => {
           },
           rename,
         ]),
-      ).toEqual({ pollingAreaIds: ['south-02'], units: [{ contestId: 'na', unitId: 'na-01' }] });
+      ).toEqual({
+        pollingAreaIds: ['south-02'],
+        // na-01 for its candidates; c-02 because south-02 joins it (its certification would be contradicted).
+        units: [
+          { contestId: 'na', unitId: 'na-01' },
+          { contestId: 'council', unitId: 'c-02' },
+        ],
+      });
       expect(amendmentFootprint(state, [{ type: 'removePollingArea', pollingAreaId: 'nowhere' }])).toEqual({
         pollingAreaIds: [],
         units: [],

@@ -242,8 +242,29 @@ export interface AmendmentFootprint {
 export function footprintOf(before: ElectionIndex, after: ElectionIndex): AmendmentFootprint {
   return {
     pollingAreaIds: pollingAreaChanges(before, after).map((c) => c.pollingAreaId),
-    units: unitChanges(before, after).map(({ contestId, unitId }) => ({ contestId, unitId })),
+    units: unitsTouched(before, after),
   };
+}
+
+/**
+ * The units whose record an amendment changes: their candidates or seats, or a polling area they gain, lose or whose
+ * voters change (each unit the area is in, before and after, in every contest).
+ */
+export function unitsTouched(before: ElectionIndex, after: ElectionIndex): UnitRef[] {
+  const touched = new Map<string, UnitRef>();
+  const add = (contestId: string, unitId: string) =>
+    touched.set(`${contestId}|${unitId}`, { contestId, unitId });
+  for (const { contestId, unitId } of unitChanges(before, after)) add(contestId, unitId);
+  for (const { before: was, after: now } of pollingAreaChanges(before, after)) {
+    // Added, removed, or its voters changed: every unit it is in; else only the contests whose unit it changes.
+    const whole = !was || !now || was.registeredVoters !== now.registeredVoters;
+    for (const placement of [was, now]) {
+      for (const [contestId, unitId] of Object.entries(placement?.units ?? {})) {
+        if (whole || was?.units[contestId] !== now?.units[contestId]) add(contestId, unitId);
+      }
+    }
+  }
+  return [...touched.values()];
 }
 
 function samePlacement(a: AreaPlacement | null, b: AreaPlacement | null): boolean {

@@ -19,9 +19,16 @@ export interface OnRecord {
   units: Array<UnitRef & { sheets: number; candidateVotes: Record<string, number> }>;
   /** The footprint's polling areas with at least one turnout report. */
   turnoutReported: string[];
+  /** The footprint's units that are certified now: their record lists their polling areas, candidates and seats. */
+  certifiedUnits: UnitRef[];
 }
 
-export const NOTHING_ON_RECORD: OnRecord = Object.freeze({ sheets: [], units: [], turnoutReported: [] });
+export const NOTHING_ON_RECORD: OnRecord = Object.freeze({
+  sheets: [],
+  units: [],
+  turnoutReported: [],
+  certifiedUnits: [],
+});
 
 /** `expectedRevision` comes from If-Match: the definition's revision (the election stream's) the change was made on. */
 export interface AmendElection {

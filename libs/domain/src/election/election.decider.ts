@@ -45,6 +45,7 @@ export const ElectionErrorCode = {
   REVISION_MISMATCH: 'ELECTION.REVISION_MISMATCH',
   AMENDMENT_CONFLICTS_WITH_SHEETS: 'ELECTION.AMENDMENT_CONFLICTS_WITH_SHEETS',
   AMENDMENT_CONFLICTS_WITH_TURNOUT: 'ELECTION.AMENDMENT_CONFLICTS_WITH_TURNOUT',
+  AMENDMENT_CONFLICTS_WITH_CERTIFICATION: 'ELECTION.AMENDMENT_CONFLICTS_WITH_CERTIFICATION',
 } as const;
 
 export const initialElectionState = (): ElectionState => ({ status: 'none' });
@@ -157,12 +158,14 @@ function decideAmend(command: AmendElection, state: ElectionState): ElectionEven
   const after = ElectionIndex.of(amended.definition);
   const conflicts = conflictsWithRecord(before, after, onRecord);
   if (conflicts.length > 0) {
-    const sheets = conflicts.some((c) => c.record === 'sheet');
+    const code = conflicts.some((c) => c.record === 'certification')
+      ? ElectionErrorCode.AMENDMENT_CONFLICTS_WITH_CERTIFICATION
+      : conflicts.some((c) => c.record === 'sheet')
+        ? ElectionErrorCode.AMENDMENT_CONFLICTS_WITH_SHEETS
+        : ElectionErrorCode.AMENDMENT_CONFLICTS_WITH_TURNOUT;
     throw new DomainError(
       'conflict',
-      sheets
-        ? ElectionErrorCode.AMENDMENT_CONFLICTS_WITH_SHEETS
-        : ElectionErrorCode.AMENDMENT_CONFLICTS_WITH_TURNOUT,
+      code,
       conflicts.length === 1
         ? conflicts[0].message
         : `${conflicts.length} things on record contradict the amendment; first: ${conflicts[0].message}`,

@@ -6,8 +6,8 @@ type Row = Record<string, unknown>;
 
 /**
  * What the read models hold about the polling areas and units an amendment touches (the decider's OnRecord): the
- * stored sheets of those areas with where they were counted, the sheets and votes of those units, and which of the
- * areas reported turnout. One snapshot of the results and turnout rows. The caller makes sure the read models have
+ * stored sheets of those areas with where they were counted, the sheets and votes of those units, which of the
+ * areas reported turnout, and which of the units are certified. One snapshot of the results and turnout rows. The caller makes sure the read models have
  * applied every stored event of the election first, and reads the primary.
  */
 export class OnRecordQueries {
@@ -32,6 +32,16 @@ export class OnRecordQueries {
               `SELECT t.contest_id, t.unit_id, t.polling_areas_reported, t.candidates FROM rm_unit_results t
                JOIN unnest($2::text[], $3::text[]) AS k(c, u) ON t.contest_id = k.c AND t.unit_id = k.u
                WHERE t.election_id = $1 AND t.polling_areas_reported > 0
+               ORDER BY t.contest_id, t.unit_id`,
+              [electionId, units.map((u) => u.contestId), units.map((u) => u.unitId)],
+            );
+      const certified: Row[] =
+        units.length === 0
+          ? []
+          : await manager.query(
+              `SELECT t.contest_id, t.unit_id FROM rm_unit_results t
+               JOIN unnest($2::text[], $3::text[]) AS k(c, u) ON t.contest_id = k.c AND t.unit_id = k.u
+               WHERE t.election_id = $1 AND jsonb_typeof(t.certification) = 'object'
                ORDER BY t.contest_id, t.unit_id`,
               [electionId, units.map((u) => u.contestId), units.map((u) => u.unitId)],
             );
@@ -62,6 +72,10 @@ export class OnRecordQueries {
           ),
         })),
         turnoutReported: turnout.map((r) => r.polling_area_id as string),
+        certifiedUnits: certified.map((r) => ({
+          contestId: r.contest_id as string,
+          unitId: r.unit_id as string,
+        })),
       };
     });
   }
