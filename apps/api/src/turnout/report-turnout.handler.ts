@@ -4,14 +4,21 @@ import {
   assertMayPerformIn,
   decideTurnout,
   DomainError,
+  electionStreamId,
   foldTurnout,
   metadataFor,
   TurnoutErrorCode,
   TurnoutEvent,
   turnoutStreamId,
 } from '@tally/domain';
-import { DuplicateEventIdError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
-import { ElectionCatalog } from '../elections/election-catalog';
+import {
+  AppendCondition,
+  AppendConditionFailedError,
+  DuplicateEventIdError,
+  EventStore,
+  WrongExpectedRevisionError,
+} from '@tally/event-store';
+import { DefinitionInForce, ElectionCatalog } from '../elections/election-catalog';
 import { loadStream, toAppend } from '../infrastructure/event-streams';
 import { ReportTurnoutCommand, TurnoutWriteResult } from './report-turnout.command';
 import { turnoutEventId } from './turnout-event-ids';
@@ -27,10 +34,32 @@ export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutComman
   ) {}
 
   async execute({ report }: ReportTurnoutCommand): Promise<TurnoutWriteResult> {
+    // Decided on the definition read now; where the store takes append conditions, the append also requires the
+    // election stream unchanged since, so an amendment stored in between (another voter list, a removed or moved
+    // area) makes it decide again on the amended definition, as the sheets do.
+    const conditional = this.eventStore.supportsAppendConditions;
+    for (;;) {
+      const definition = await this.catalog.current(report.electionId);
+      try {
+        return await this.decideAndAppend(report, definition, conditional);
+      } catch (error) {
+        if (!(error instanceof AppendConditionFailedError)) throw error;
+      }
+    }
+  }
+
+  private async decideAndAppend(
+    report: ReportTurnoutCommand['report'],
+    definition: DefinitionInForce | undefined,
+    conditional: boolean,
+  ): Promise<TurnoutWriteResult> {
     const { electionId, pollingAreaId, reportId } = report;
-    const index = await this.catalog.find(electionId);
+    const index = definition?.index;
     if (index) assertMayPerformIn(report.context.actor, 'submit-turnout', index.districtOf(pollingAreaId));
     const streamId = turnoutStreamId(electionId, pollingAreaId);
+    const condition: AppendCondition | undefined = conditional
+      ? { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' }
+      : undefined;
 
     // Reports of one polling area race on the same stream: decide again on the new state (another report, or a retry).
     for (let attempt = 1; ; attempt++) {
@@ -52,6 +81,7 @@ export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutComman
           streamId,
           toAppend(stream, events, metadataFor(report.context), [turnoutEventId(electionId, reportId)]),
           stream.expected,
+          { condition },
         );
         // The store knew the id (a racing retry): its data may differ from ours, so decide again on what is stored.
         if (appended.alreadyStored) continue;
