@@ -3,6 +3,7 @@ import {
   assertMayPerformOver,
   decideUnit,
   DomainError,
+  electionStreamId,
   foldUnit,
   metadataFor,
   TALLY_STREAM_PREFIX,
@@ -12,7 +13,12 @@ import {
   UnitEvent,
   unitStreamId,
 } from '@tally/domain';
-import { EventStore, WrongExpectedRevisionError } from '@tally/event-store';
+import {
+  AppendCondition,
+  AppendConditionFailedError,
+  EventStore,
+  WrongExpectedRevisionError,
+} from '@tally/event-store';
 import { randomUUID } from 'node:crypto';
 import { ElectionCatalog } from '../elections/election-catalog';
 import { loadStream, toAppend } from '../infrastructure/event-streams';
@@ -33,11 +39,20 @@ export class CertifyUnitHandler implements ICommandHandler<CertifyUnitCommand> {
 
   async execute({ certification }: CertifyUnitCommand): Promise<UnitWriteResult> {
     const { electionId, contestId, unitId, context } = certification;
-    const index = await this.catalog.find(electionId);
-    if (index) assertMayPerformOver(context.actor, 'certify-unit', index.districtsOfUnit(contestId, unitId));
     const streamId = unitStreamId(electionId, contestId, unitId);
+    const conditional = this.eventStore.supportsAppendConditions;
 
-    for (let attempt = 1; ; attempt++) {
+    let conflicts = 0;
+    for (;;) {
+      // The record lists the unit's polling areas as this definition has them: where the store checks conditions,
+      // an amendment stored before the append (an area added to the unit) fails it, and the unit is decided again.
+      const definition = await this.catalog.current(electionId);
+      const index = definition?.index;
+      if (index)
+        assertMayPerformOver(context.actor, 'certify-unit', index.districtsOfUnit(contestId, unitId));
+      const condition: AppendCondition | undefined = conditional
+        ? { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' }
+        : undefined;
       // Every sheet change after `head` is checked against the record once it is stored.
       const head = await this.eventStore.headPosition();
       const stream = await loadStream<UnitEvent>(this.eventStore, streamId);
@@ -57,10 +72,13 @@ export class CertifyUnitHandler implements ICommandHandler<CertifyUnitCommand> {
           streamId,
           toAppend(stream, events, metadataFor(context), [randomUUID()]),
           stream.expected,
+          { condition },
         );
       } catch (error) {
         // Another certification or revocation of this unit came first: decide again on it.
-        if (error instanceof WrongExpectedRevisionError && attempt < ATTEMPTS) continue;
+        if (error instanceof WrongExpectedRevisionError && ++conflicts < ATTEMPTS) continue;
+        // An amendment came first: decide again on the definition in force (not counted against the attempts).
+        if (error instanceof AppendConditionFailedError) continue;
         throw error;
       }
       const event = events[0] as UnitCertified;
