@@ -47,34 +47,35 @@ export class UnitLocks {
     pollingAreaId: string,
     revision: number,
     context: CommandContext,
-    attempt = 1,
   ): Promise<void> {
     const unit = index.unitOf(contestId, pollingAreaId);
     if (!unit) return;
     const ref = { electionId: index.electionId, contestId, unitId: unit.unitId };
     const streamId = unitStreamId(ref.electionId, contestId, unit.unitId);
-    const stream = await loadStream<UnitEvent>(this.eventStore, streamId);
-    const events = decideUnit(
-      { type: 'ReconcileCertification', ...ref, pollingAreaId, revision, context },
-      foldUnit(stream.events),
-      index,
-    );
-    if (events.length === 0) return;
-    try {
-      await this.eventStore.append(
-        streamId,
-        toAppend(stream, events, metadataFor(context), [randomUUID()]),
-        stream.expected,
+    // The sheet's change is stored: this decides until it is done, each conflict on what the unit's stream holds now
+    // (revoked by the certifying side, by a city admin, or certified again), so a stored change is never left with a
+    // certification that does not hold, nor answered as if it had failed.
+    for (;;) {
+      const stream = await loadStream<UnitEvent>(this.eventStore, streamId);
+      const events = decideUnit(
+        { type: 'ReconcileCertification', ...ref, pollingAreaId, revision, context },
+        foldUnit(stream.events),
+        index,
       );
-      this.logger.warn(
-        `certification of ${contestId}/${unit.unitId} revoked: ${pollingAreaId} changed while it was certified`,
-      );
-    } catch (error) {
-      // The unit moved on meanwhile (revoked by the certifying side, or by a city admin): decide on what is stored.
-      if (error instanceof WrongExpectedRevisionError && attempt < 3) {
-        return this.reconcile(index, contestId, pollingAreaId, revision, context, attempt + 1);
+      if (events.length === 0) return;
+      try {
+        await this.eventStore.append(
+          streamId,
+          toAppend(stream, events, metadataFor(context), [randomUUID()]),
+          stream.expected,
+        );
+        this.logger.warn(
+          `certification of ${contestId}/${unit.unitId} revoked: ${pollingAreaId} changed while it was certified`,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
       }
-      throw error;
     }
   }
 }
