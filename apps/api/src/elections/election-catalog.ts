@@ -9,7 +9,7 @@ import {
   evolveElection,
   initialElectionState,
 } from '@tally/domain';
-import { EventStore, StoredEvent } from '@tally/event-store';
+import { AppendCondition, EventStore, StoredEvent } from '@tally/event-store';
 
 /** The definition in force of one election: its index and the election stream's revision it reflects. */
 export interface DefinitionInForce {
@@ -25,6 +25,20 @@ export interface DefinitionInForce {
 }
 
 /** A definition for a decision, and whether it was read from the store for this lookup. */
+/**
+ * The append condition "the election stream is still at the revision `definition` reflects" (no_stream when the
+ * election was not defined): a write decided on that definition is then stored only if no amendment came in between.
+ * Undefined where the store cannot check conditions.
+ */
+export function unchangedDefinition(
+  eventStore: EventStore,
+  electionId: string,
+  definition: DefinitionInForce | undefined,
+): AppendCondition | undefined {
+  if (!eventStore.supportsAppendConditions) return undefined;
+  return { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' };
+}
+
 export interface HeldDefinition {
   definition: DefinitionInForce | undefined;
   /** Read from the store for this lookup (as current() does); false: the copy this process held, unverified. */

@@ -1,13 +1,13 @@
 import { metadataFor, normalizeCounts, tallyStreamId, UnitEvent, unitStreamId } from '@tally/domain';
-import {
-  EventStore,
-  migratePostgresEventStore,
-  PostgresEventStore,
-  ReadStreamOptions,
-} from '@tally/event-store';
+import { migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
 import { Metrics } from '@tally/platform';
 import { randomUUID } from 'node:crypto';
-import { adminContext, ElectionWriter } from '../../../../test/support/amend-meanwhile';
+import {
+  adminContext,
+  ElectionWriter,
+  storeWithMeanwhile,
+  submitSheets,
+} from '../../../../test/support/amend-meanwhile';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
 import { sheetOf, smallElection } from '../../../../test/support/fixtures';
 import { ElectionCatalog } from '../elections/election-catalog';
@@ -17,8 +17,6 @@ import { CertifyUnitHandler } from '../units/certify-unit.handler';
 import { UnitLocks } from '../units/unit-locks';
 import { CorrectTallyCommand } from './correct-tally.command';
 import { CorrectTallyHandler } from './correct-tally.handler';
-import { SubmitTallyCommand } from './submit-tally.command';
-import { SubmitTallyHandler } from './submit-tally.handler';
 
 const NOW = '2021-05-23T21:00:00.000Z';
 
@@ -45,25 +43,10 @@ describe('CorrectTallyHandler and a unit certified while it decides', () => {
     const definition = smallElection();
     const { electionId } = definition;
     await new ElectionWriter(store).define(definition);
-    const submit = new SubmitTallyHandler(
-      store,
-      new ElectionCatalog(store),
-      new Metrics(),
-      new UnitLocks(store),
-    );
-    const sheets = ['tay-ho-0001', 'tay-ho-0002'].map((pa) => sheetOf(pa, 'hdnd-tp'));
-    for (const sheet of sheets) {
-      await submit.execute(
-        new SubmitTallyCommand({
-          electionId,
-          pollingAreaId: sheet.pollingAreaId,
-          contestId: 'hdnd-tp',
-          submissionId: sheet.submissionId,
-          counts: normalizeCounts(sheet),
-          context: adminContext(NOW),
-        }),
-      );
-    }
+    await submitSheets(store, electionId, [
+      sheetOf('tay-ho-0001', 'hdnd-tp'),
+      sheetOf('tay-ho-0002', 'hdnd-tp'),
+    ]);
     const unit = unitStreamId(electionId, 'hdnd-tp', 'tp-02');
     const certify = () =>
       new CertifyUnitHandler(store, new ElectionCatalog(store), new UnitLocks(store)).execute(
@@ -86,25 +69,17 @@ describe('CorrectTallyHandler and a unit certified while it decides', () => {
     };
     // Read 1 of the unit (the correction's lock check): the unit is certified right after. Reads 2-4 (the
     // revocation's): another write of the unit comes in between each time. Read 5: nothing.
-    let reads = 0;
-    const busy = Object.create(store, {
-      readStream: {
-        value: async (streamId: string, options?: ReadStreamOptions) => {
-          const read = await store.readStream(streamId, options);
-          if (streamId === unit) {
-            reads += 1;
-            if (reads === 1) await certify();
-            else if (reads <= 4) await again();
-          }
-          return read;
-        },
-      },
-    }) as EventStore;
+    const busy = storeWithMeanwhile(
+      store,
+      unit,
+      (read) => (read === 1 ? certify().then(() => undefined) : again()),
+      (read) => read <= 4,
+    );
     const correct = new CorrectTallyHandler(
-      busy,
-      new ElectionCatalog(busy),
+      busy.store,
+      new ElectionCatalog(busy.store),
       new Metrics(),
-      new UnitLocks(busy),
+      new UnitLocks(busy.store),
     );
     const {
       submissionId: _s,
@@ -124,7 +99,7 @@ describe('CorrectTallyHandler and a unit certified while it decides', () => {
       }),
     );
     expect(answer).toMatchObject({ revision: 1, status: 'corrected', replayed: false });
-    expect(reads).toBeGreaterThanOrEqual(5);
+    expect(busy.reads()).toBeGreaterThanOrEqual(5);
     const [, corrected] = await store.readStream(tallyStreamId(electionId, 'tay-ho-0001', 'hdnd-tp'));
     expect(corrected?.type).toBe('TallyCorrected');
     const unitEvents = await store.readStream(unit);

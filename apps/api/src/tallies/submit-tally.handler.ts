@@ -4,7 +4,6 @@ import {
   assertMayPerformIn,
   decideTally,
   DomainError,
-  electionStreamId,
   EntryStatus,
   evolveTally,
   foldTally,
@@ -15,13 +14,17 @@ import {
   tallyStreamId,
 } from '@tally/domain';
 import {
-  AppendCondition,
   AppendConditionFailedError,
   DuplicateEventIdError,
   EventStore,
   WrongExpectedRevisionError,
 } from '@tally/event-store';
-import { DefinitionInForce, ElectionCatalog, HeldDefinition } from '../elections/election-catalog';
+import {
+  DefinitionInForce,
+  ElectionCatalog,
+  HeldDefinition,
+  unchangedDefinition,
+} from '../elections/election-catalog';
 import { UnitLocks } from '../units/unit-locks';
 import { emptyStream, loadStream, toAppend } from '../infrastructure/event-streams';
 import { SubmitTallyCommand } from './submit-tally.command';
@@ -68,7 +71,7 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
     // Neither a failed condition nor a confirmation counts against the retries: each reads a newer definition.
     for (;;) {
       try {
-        return await this.decideAndAppend(submission, held.definition, conditional);
+        return await this.decideAndAppend(submission, held.definition);
       } catch (error) {
         const failedCondition = error instanceof AppendConditionFailedError;
         if (!failedCondition && !(error instanceof DomainError && !held.fresh)) throw error;
@@ -83,16 +86,13 @@ export class SubmitTallyHandler implements ICommandHandler<SubmitTallyCommand> {
   private async decideAndAppend(
     submission: Submission,
     definition: DefinitionInForce | undefined,
-    conditional: boolean,
   ): Promise<TallyWriteResult> {
     const { electionId, pollingAreaId, contestId, submissionId } = submission;
     const index = definition?.index;
     if (index) assertMayPerformIn(submission.context.actor, 'submit-tally', index.districtOf(pollingAreaId));
     const streamId = tallyStreamId(electionId, pollingAreaId, contestId);
     const id = tallyId(electionId, pollingAreaId, contestId);
-    const condition: AppendCondition | undefined = conditional
-      ? { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' }
-      : undefined;
+    const condition = unchangedDefinition(this.eventStore, electionId, definition);
 
     // Most sheets are first submissions, so the first attempt does not read the stream: it decides on an empty one
     // and appends expecting no_stream, which the store refuses if the stream exists after all. Then (and after a

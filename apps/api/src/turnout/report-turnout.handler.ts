@@ -4,7 +4,6 @@ import {
   assertMayPerformIn,
   decideTurnout,
   DomainError,
-  electionStreamId,
   foldTurnout,
   metadataFor,
   TurnoutErrorCode,
@@ -12,13 +11,12 @@ import {
   turnoutStreamId,
 } from '@tally/domain';
 import {
-  AppendCondition,
   AppendConditionFailedError,
   DuplicateEventIdError,
   EventStore,
   WrongExpectedRevisionError,
 } from '@tally/event-store';
-import { DefinitionInForce, ElectionCatalog } from '../elections/election-catalog';
+import { DefinitionInForce, ElectionCatalog, unchangedDefinition } from '../elections/election-catalog';
 import { loadStream, toAppend } from '../infrastructure/event-streams';
 import { ReportTurnoutCommand, TurnoutWriteResult } from './report-turnout.command';
 import { turnoutEventId } from './turnout-event-ids';
@@ -37,11 +35,10 @@ export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutComman
     // Decided on the definition read now; where the store takes append conditions, the append also requires the
     // election stream unchanged since, so an amendment stored in between (another voter list, a removed or moved
     // area) makes it decide again on the amended definition, as the sheets do.
-    const conditional = this.eventStore.supportsAppendConditions;
     for (;;) {
       const definition = await this.catalog.current(report.electionId);
       try {
-        return await this.decideAndAppend(report, definition, conditional);
+        return await this.decideAndAppend(report, definition);
       } catch (error) {
         if (!(error instanceof AppendConditionFailedError)) throw error;
       }
@@ -51,15 +48,12 @@ export class ReportTurnoutHandler implements ICommandHandler<ReportTurnoutComman
   private async decideAndAppend(
     report: ReportTurnoutCommand['report'],
     definition: DefinitionInForce | undefined,
-    conditional: boolean,
   ): Promise<TurnoutWriteResult> {
     const { electionId, pollingAreaId, reportId } = report;
     const index = definition?.index;
     if (index) assertMayPerformIn(report.context.actor, 'submit-turnout', index.districtOf(pollingAreaId));
     const streamId = turnoutStreamId(electionId, pollingAreaId);
-    const condition: AppendCondition | undefined = conditional
-      ? { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' }
-      : undefined;
+    const condition = unchangedDefinition(this.eventStore, electionId, definition);
 
     // Reports of one polling area race on the same stream: decide again on the new state (another report, or a retry).
     for (let attempt = 1; ; attempt++) {

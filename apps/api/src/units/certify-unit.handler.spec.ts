@@ -1,12 +1,14 @@
-import { normalizeCounts, unitStreamId } from '@tally/domain';
+import { unitStreamId } from '@tally/domain';
 import { migratePostgresEventStore, PostgresEventStore } from '@tally/event-store';
-import { Metrics } from '@tally/platform';
-import { adminContext, ElectionWriter, storeWithMeanwhile } from '../../../../test/support/amend-meanwhile';
+import {
+  adminContext,
+  ElectionWriter,
+  storeWithMeanwhile,
+  submitSheets,
+} from '../../../../test/support/amend-meanwhile';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/database';
 import { sheetOf, smallElection } from '../../../../test/support/fixtures';
 import { ElectionCatalog } from '../elections/election-catalog';
-import { SubmitTallyCommand } from '../tallies/submit-tally.command';
-import { SubmitTallyHandler } from '../tallies/submit-tally.handler';
 import { CertifyUnitHandler } from './certify-unit.handler';
 import { CertifyUnitCommand } from './unit.commands';
 import { UnitLocks } from './unit-locks';
@@ -37,25 +39,10 @@ describe('CertifyUnitHandler and an amendment stored while it decides', () => {
     const { electionId } = definition;
     const writer = new ElectionWriter(store);
     await writer.define(definition);
-    const submit = new SubmitTallyHandler(
-      store,
-      new ElectionCatalog(store),
-      new Metrics(),
-      new UnitLocks(store),
-    );
-    for (const pollingAreaId of ['tay-ho-0001', 'tay-ho-0002']) {
-      const sheet = sheetOf(pollingAreaId, 'hdnd-tp');
-      await submit.execute(
-        new SubmitTallyCommand({
-          electionId,
-          pollingAreaId,
-          contestId: 'hdnd-tp',
-          submissionId: sheet.submissionId,
-          counts: normalizeCounts(sheet),
-          context: adminContext(NOW),
-        }),
-      );
-    }
+    await submitSheets(store, electionId, [
+      sheetOf('tay-ho-0001', 'hdnd-tp'),
+      sheetOf('tay-ho-0002', 'hdnd-tp'),
+    ]);
     // Between the certification's read of the unit and its append, tay-ho-0003 joins unit tp-02.
     const racing = storeWithMeanwhile(store, unitStreamId(electionId, 'hdnd-tp', 'tp-02'), () =>
       writer.amend(electionId, [

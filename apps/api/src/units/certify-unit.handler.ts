@@ -3,7 +3,6 @@ import {
   assertMayPerformOver,
   decideUnit,
   DomainError,
-  electionStreamId,
   foldUnit,
   metadataFor,
   TALLY_STREAM_PREFIX,
@@ -13,14 +12,9 @@ import {
   UnitEvent,
   unitStreamId,
 } from '@tally/domain';
-import {
-  AppendCondition,
-  AppendConditionFailedError,
-  EventStore,
-  WrongExpectedRevisionError,
-} from '@tally/event-store';
+import { AppendConditionFailedError, EventStore, WrongExpectedRevisionError } from '@tally/event-store';
 import { randomUUID } from 'node:crypto';
-import { ElectionCatalog } from '../elections/election-catalog';
+import { ElectionCatalog, unchangedDefinition } from '../elections/election-catalog';
 import { loadStream, toAppend } from '../infrastructure/event-streams';
 import { CertifyUnitCommand } from './unit.commands';
 import { UnitLocks } from './unit-locks';
@@ -40,7 +34,6 @@ export class CertifyUnitHandler implements ICommandHandler<CertifyUnitCommand> {
   async execute({ certification }: CertifyUnitCommand): Promise<UnitWriteResult> {
     const { electionId, contestId, unitId, context } = certification;
     const streamId = unitStreamId(electionId, contestId, unitId);
-    const conditional = this.eventStore.supportsAppendConditions;
 
     let conflicts = 0;
     for (;;) {
@@ -50,9 +43,7 @@ export class CertifyUnitHandler implements ICommandHandler<CertifyUnitCommand> {
       const index = definition?.index;
       if (index)
         assertMayPerformOver(context.actor, 'certify-unit', index.districtsOfUnit(contestId, unitId));
-      const condition: AppendCondition | undefined = conditional
-        ? { streamId: electionStreamId(electionId), revision: definition?.streamRevision ?? 'no_stream' }
-        : undefined;
+      const condition = unchangedDefinition(this.eventStore, electionId, definition);
       // Every sheet change after `head` is checked against the record once it is stored.
       const head = await this.eventStore.headPosition();
       const stream = await loadStream<UnitEvent>(this.eventStore, streamId);
